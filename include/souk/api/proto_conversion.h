@@ -1,0 +1,17 @@
+// Conversions between the wire messages (souk.v1) and the domain types. Pure functions.
+#pragma once
+
+#include "souk/catalog/product.h"
+#include "souk/engine/search_engine.h"
+#include "souk/v1/catalog.pb.h"
+#include "souk/v1/search.pb.h"
+
+namespace souk::api {
+
+void ToProto(const catalog::Product& product, v1::Product* out);
+catalog::Product FromProto(const v1::Product& product);
+
+engine::SearchQuery FromProto(const v1::SearchRequest& request);
+void ToProto(const engine::SearchPage& page, bool include_products, v1::SearchResponse* out);
+
+}  // namespace souk::api

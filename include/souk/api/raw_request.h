@@ -1,0 +1,45 @@
+// Parsing requests ourselves, so that malformed input gets a useful error.
+//
+// Protobuf rejects a proto3 string field holding invalid UTF-8 while parsing, and gRPC then
+// answers INTERNAL with no detail. Souk's handlers take the raw bytes instead and parse them
+// here: a request with a bad string gets INVALID_ARGUMENT naming the field ("query: not valid
+// UTF-8"), anything else unparsable gets INVALID_ARGUMENT "malformed request".
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/support/byte_buffer.h"
+
+namespace souk::api {
+
+absl::Status ParseRequest(const grpc::ByteBuffer& buffer, google::protobuf::Message* request);
+absl::Status SerializeResponse(const google::protobuf::Message& response,
+                               grpc::ByteBuffer* buffer);
+
+}  // namespace souk::api
+
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "souk/api/status_mapping.h"
+
+namespace souk::api {
+
+/// Runs a unary call whose handler takes raw bytes: parse, `handle(request, &response)` ->
+/// absl::Status, serialize, finish. Nothing escapes: errors become the call's status.
+template <typename Request, typename Response, typename Handler>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                                   Handler&& handle) {
+  Request request;
+  Response response;
+  absl::Status status = ParseRequest(*in, &request);
+  if (status.ok()) status = handle(request, &response);
+  if (status.ok()) status = SerializeResponse(response, out);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace souk::api

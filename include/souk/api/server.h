@@ -1,0 +1,57 @@
+// Server: the gRPC server that hosts Souk's services, the standard health service and
+// reflection.
+//
+// Health reports SERVING as soon as Start() returns (the engine already holds a loaded
+// snapshot) and NOT_SERVING once Shutdown() begins, so load balancers drain the instance
+// before it stops. Thread-safety: Shutdown() may be called from any thread, once.
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "souk/api/server_options.h"
+#include "souk/engine/engine_options.h"
+#include "souk/engine/search_engine.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+
+namespace souk::api {
+
+class SearchServiceImpl;
+class CatalogServiceImpl;
+class AdminServiceImpl;
+class RecommendServiceImpl;
+class FeedbackServiceImpl;
+
+class Server {
+ public:
+  /// Binds `options.address` and starts serving. `engine` must outlive the server.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerOptions& options, engine::SearchEngine* engine,
+      const engine::SnapshotOptions& snapshot_options);
+  ~Server();
+
+  /// The bound port (useful with port 0).
+  int port() const { return port_; }
+  /// Stops accepting calls, lets in-flight calls finish for up to shutdown_grace_ms, then
+  /// cancels the rest.
+  void Shutdown();
+  /// Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  Server() = default;
+
+  ServerOptions options_;
+  int port_ = 0;
+  std::unique_ptr<SearchServiceImpl> search_;
+  std::unique_ptr<CatalogServiceImpl> catalog_;
+  std::unique_ptr<AdminServiceImpl> admin_;
+  std::unique_ptr<RecommendServiceImpl> recommend_;
+  std::unique_ptr<FeedbackServiceImpl> feedback_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+}  // namespace souk::api

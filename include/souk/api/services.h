@@ -1,0 +1,86 @@
+// The gRPC services Souk serves. Each handler parses its own request (raw_request.h), calls the
+// engine and maps the result; the engine does the work.
+//
+// Thread-safety: handlers run concurrently on gRPC's threads; the services hold no mutable state
+// except AdminService's reload lock.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+
+#include "souk/engine/engine_options.h"
+#include "souk/engine/search_engine.h"
+#include "souk/v1/admin.grpc.pb.h"
+#include "souk/v1/catalog.grpc.pb.h"
+#include "souk/v1/feedback.grpc.pb.h"
+#include "souk/v1/recommend.grpc.pb.h"
+#include "souk/v1/search.grpc.pb.h"
+
+namespace souk::api {
+
+class SearchServiceImpl final
+    : public v1::SearchService::WithRawCallbackMethod_Search<v1::SearchService::Service> {
+ public:
+  explicit SearchServiceImpl(engine::SearchEngine* engine) : engine_(engine) {}
+  grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
+
+ private:
+  engine::SearchEngine* engine_;
+};
+
+/// GetProduct reads the serving snapshot's catalog; Upsert/Delete are not built yet.
+class CatalogServiceImpl final
+    : public v1::CatalogService::WithRawCallbackMethod_GetProduct<v1::CatalogService::Service> {
+ public:
+  explicit CatalogServiceImpl(engine::SearchEngine* engine) : engine_(engine) {}
+  grpc::ServerUnaryReactor* GetProduct(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::Status UpsertProducts(grpc::ServerContext*, const v1::UpsertProductsRequest*,
+                              v1::UpsertProductsResponse*) override;
+  grpc::Status DeleteProducts(grpc::ServerContext*, const v1::DeleteProductsRequest*,
+                              v1::DeleteProductsResponse*) override;
+
+ private:
+  engine::SearchEngine* engine_;
+};
+
+class AdminServiceImpl final
+    : public v1::AdminService::WithRawCallbackMethod_Reload<
+          v1::AdminService::WithRawCallbackMethod_Stats<v1::AdminService::Service>> {
+ public:
+  AdminServiceImpl(engine::SearchEngine* engine, engine::SnapshotOptions snapshot_options)
+      : engine_(engine), snapshot_options_(std::move(snapshot_options)) {}
+  grpc::ServerUnaryReactor* Reload(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Stats(grpc::CallbackServerContext* context,
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
+
+ private:
+  engine::SearchEngine* engine_;
+  engine::SnapshotOptions snapshot_options_;
+  std::mutex reload_mutex_;  ///< One reload at a time; searches never wait on it.
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+/// Recommend and SimilarItems: UNIMPLEMENTED until the recommender lands.
+class RecommendServiceImpl final : public v1::RecommendService::Service {
+ public:
+  grpc::Status Recommend(grpc::ServerContext*, const v1::RecommendRequest*,
+                         v1::RecommendResponse*) override;
+  grpc::Status SimilarItems(grpc::ServerContext*, const v1::SimilarItemsRequest*,
+                            v1::SimilarItemsResponse*) override;
+};
+
+/// LogEvents: UNIMPLEMENTED until the durable event log lands.
+class FeedbackServiceImpl final : public v1::FeedbackService::Service {
+ public:
+  grpc::Status LogEvents(grpc::ServerContext*, const v1::LogEventsRequest*,
+                         v1::LogEventsResponse*) override;
+};
+
+}  // namespace souk::api

@@ -1,0 +1,12 @@
+// The one mapping from absl::Status (Souk's errors) to grpc::Status (the wire).
+#pragma once
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+
+namespace souk::api {
+
+/// Same code (the two enums share their numbering) and message.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace souk::api

@@ -1,0 +1,47 @@
+// The index directory: what `souk index` writes and a Snapshot loads.
+//
+//   <dir>/manifest.json    format name and version, index id, counts, analyzer fingerprint
+//   <dir>/catalog.jsonl    the products (docs/formats/catalog.md)
+//   <dir>/lexical.souklex  the BM25F index (docs/formats/lexical-index.md)
+//
+// Layout and versions: docs/formats/index-dir.md. Writing is all-or-nothing: files go to a
+// temporary sibling directory that replaces `dir` only once complete.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "souk/catalog/product.h"
+#include "souk/engine/engine_options.h"
+
+namespace souk::engine {
+
+inline constexpr char kManifestFile[] = "manifest.json";
+inline constexpr char kCatalogFile[] = "catalog.jsonl";
+inline constexpr char kLexicalFile[] = "lexical.souklex";
+inline constexpr char kIndexFormat[] = "souk-index";
+inline constexpr int kIndexFormatVersion = 1;
+
+struct Manifest {
+  std::string index_id;      ///< Unique per build: creation time and a random suffix.
+  int64_t created_unix_s = 0;
+  uint64_t products = 0;
+  std::string analyzer_fingerprint;
+};
+
+absl::StatusOr<Manifest> ReadManifest(const std::string& dir);
+
+struct IndexSummary {
+  Manifest manifest;
+  uint64_t terms = 0;
+  uint64_t lexical_bytes = 0;
+};
+
+/// Builds the index of `products` with `options` (index_dir is the output) and writes it.
+absl::StatusOr<IndexSummary> WriteIndexDirectory(std::vector<catalog::Product> products,
+                                                 const SnapshotOptions& options);
+
+}  // namespace souk::engine

@@ -1,0 +1,77 @@
+// SearchEngine: answers search requests against the current Snapshot.
+//
+// It validates a request once at the boundary (so the retrieval loop cannot fail), analyzes the
+// query with the snapshot's analyzer, retrieves with BM25F, applies filters and paging, and
+// assigns a request id that feedback events refer back to.
+//
+// Thread-safety: Search() may run on many threads while Swap() installs a new snapshot; each
+// request holds the snapshot it started with until it returns.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "souk/engine/engine_options.h"
+#include "souk/engine/snapshot.h"
+#include "souk/lexical/filter.h"
+
+namespace souk::engine {
+
+struct SearchQuery {
+  std::string query;
+  int64_t page_size = 10;
+  std::string user_id;
+  std::string category;  ///< "Top > Sub" subtree; empty = any.
+  std::vector<std::string> brands;
+  std::optional<double> min_price;
+  std::optional<double> max_price;
+  bool in_stock_only = false;
+  std::string page_token;  ///< Opaque; from SearchPage::next_page_token.
+  bool facets = false;
+};
+
+struct ResultItem {
+  catalog::DocId doc;
+  const catalog::Product* product = nullptr;  ///< Owned by SearchPage::snapshot.
+  float score = 0;
+};
+
+struct SearchPage {
+  std::shared_ptr<const Snapshot> snapshot;  ///< Keeps `items[].product` alive.
+  std::vector<ResultItem> items;
+  std::string request_id;
+  std::string next_page_token;  ///< Empty on the last page.
+  std::optional<size_t> total_matches;
+  lexical::Facets facets;
+};
+
+class SearchEngine {
+ public:
+  static absl::StatusOr<std::unique_ptr<SearchEngine>> Create(
+      const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot);
+
+  /// INVALID_ARGUMENT naming the field for bad requests (empty or over-long query, invalid
+  /// UTF-8, page_size out of range, unknown filter values, bad page token).
+  absl::StatusOr<SearchPage> Search(const SearchQuery& query) const;
+
+  /// Installs `snapshot` for every request that starts after this call.
+  void Swap(std::shared_ptr<const Snapshot> snapshot);
+  std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(); }
+
+ private:
+  SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot);
+  absl::Status Validate(const SearchQuery& query, size_t* offset) const;
+  std::string NextRequestId() const;
+
+  SearchOptions options_;
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  uint64_t request_id_prefix_;
+  mutable std::atomic<uint64_t> request_counter_{0};
+};
+
+}  // namespace souk::engine

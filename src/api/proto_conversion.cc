@@ -1,0 +1,77 @@
+#include "souk/api/proto_conversion.h"
+
+namespace souk::api {
+
+void ToProto(const catalog::Product& p, v1::Product* out) {
+  out->set_id(p.id);
+  out->set_title(p.title);
+  out->set_description(p.description);
+  out->set_brand(p.brand);
+  for (const std::string& c : p.category_path) out->add_category_path(c);
+  if (p.price) out->set_price(*p.price);
+  if (p.stock) out->set_stock(*p.stock);
+  for (const catalog::Attribute& a : p.attributes) {
+    v1::Attribute* attr = out->add_attributes();
+    attr->set_name(a.name);
+    attr->set_value(a.value);
+  }
+  out->set_created_unix_s(p.created_unix_s);
+}
+
+catalog::Product FromProto(const v1::Product& in) {
+  catalog::Product p;
+  p.id = in.id();
+  p.title = in.title();
+  p.description = in.description();
+  p.brand = in.brand();
+  p.category_path.assign(in.category_path().begin(), in.category_path().end());
+  if (in.has_price()) p.price = in.price();
+  if (in.has_stock()) p.stock = in.stock();
+  for (const v1::Attribute& a : in.attributes()) p.attributes.push_back({a.name(), a.value()});
+  p.created_unix_s = in.created_unix_s();
+  return p;
+}
+
+engine::SearchQuery FromProto(const v1::SearchRequest& r) {
+  engine::SearchQuery q;
+  q.query = r.query();
+  q.page_size = r.page_size();
+  q.user_id = r.user_id();
+  q.category = r.filters().category();
+  q.brands.assign(r.filters().brands().begin(), r.filters().brands().end());
+  if (r.filters().price().has_min()) q.min_price = r.filters().price().min();
+  if (r.filters().price().has_max()) q.max_price = r.filters().price().max();
+  q.in_stock_only = r.filters().in_stock_only();
+  q.page_token = r.page_token();
+  q.facets = r.include_facets();
+  return q;
+}
+
+namespace {
+void ToProto(const std::vector<lexical::FacetValue>& values,
+             google::protobuf::RepeatedPtrField<v1::FacetValue>* out) {
+  for (const lexical::FacetValue& v : values) {
+    v1::FacetValue* fv = out->Add();
+    fv->set_value(v.value);
+    fv->set_count(v.count);
+  }
+}
+}  // namespace
+
+void ToProto(const engine::SearchPage& page, bool include_products, v1::SearchResponse* out) {
+  for (const engine::ResultItem& item : page.items) {
+    v1::SearchResult* r = out->add_results();
+    r->set_product_id(item.product->id);
+    r->set_score(item.score);
+    if (include_products) ToProto(*item.product, r->mutable_product());
+  }
+  out->set_request_id(page.request_id);
+  out->set_next_page_token(page.next_page_token);
+  if (page.total_matches) {
+    out->set_total_matches(*page.total_matches);
+    ToProto(page.facets.brands, out->mutable_facets()->mutable_brands());
+    ToProto(page.facets.categories, out->mutable_facets()->mutable_categories());
+  }
+}
+
+}  // namespace souk::api

@@ -1,0 +1,121 @@
+#include "souk/api/services.h"
+
+#include "souk/api/proto_conversion.h"
+#include "souk/api/raw_request.h"
+#include "souk/base/logging.h"
+#include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
+#include "souk/engine/snapshot.h"
+
+namespace souk::api {
+namespace {
+
+grpc::Status NotBuiltYet(std::string_view rpc, std::string_view what) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                      StrCat(rpc, " is not implemented in this version of Souk: ", what));
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* SearchServiceImpl::Search(grpc::CallbackServerContext* context,
+                                                    const grpc::ByteBuffer* request,
+                                                    grpc::ByteBuffer* response) {
+  return RunUnary<v1::SearchRequest, v1::SearchResponse>(
+      context, request, response,
+      [this](const v1::SearchRequest& in, v1::SearchResponse* out) -> absl::Status {
+        SOUK_ASSIGN_OR_RETURN(engine::SearchPage page, engine_->Search(FromProto(in)));
+        ToProto(page, in.include_products(), out);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* CatalogServiceImpl::GetProduct(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) {
+  return RunUnary<v1::GetProductRequest, v1::GetProductResponse>(
+      context, request, response,
+      [this](const v1::GetProductRequest& in, v1::GetProductResponse* out) -> absl::Status {
+        if (in.product_id().empty()) {
+          return absl::InvalidArgumentError("product_id: must not be empty");
+        }
+        std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
+        std::optional<catalog::DocId> doc = snapshot->catalog().Find(in.product_id());
+        if (!doc) return absl::NotFoundError(StrCat("product_id: unknown product '", in.product_id(), "'"));
+        ToProto(snapshot->catalog().product(*doc), out->mutable_product());
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status CatalogServiceImpl::UpsertProducts(grpc::ServerContext*,
+                                                const v1::UpsertProductsRequest*,
+                                                v1::UpsertProductsResponse*) {
+  return NotBuiltYet("UpsertProducts", "rebuild the index with `souk index` and call Reload");
+}
+
+grpc::Status CatalogServiceImpl::DeleteProducts(grpc::ServerContext*,
+                                                const v1::DeleteProductsRequest*,
+                                                v1::DeleteProductsResponse*) {
+  return NotBuiltYet("DeleteProducts", "rebuild the index with `souk index` and call Reload");
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::Reload(grpc::CallbackServerContext* context,
+                                                   const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) {
+  return RunUnary<v1::ReloadRequest, v1::ReloadResponse>(
+      context, request, response,
+      [this](const v1::ReloadRequest& in, v1::ReloadResponse* out) -> absl::Status {
+        std::lock_guard<std::mutex> lock(reload_mutex_);
+        engine::SnapshotOptions options = snapshot_options_;
+        if (!in.index_dir().empty()) options.index_dir = in.index_dir();
+        // Loading runs on this handler's thread while searches go on with the old snapshot.
+        absl::StatusOr<std::shared_ptr<const engine::Snapshot>> snapshot =
+            engine::Snapshot::Load(options);
+        if (!snapshot.ok()) {
+          SOUK_LOG_WARN("api", "reload failed, still serving the old snapshot: ",
+                        snapshot.status().ToString());
+          return Annotate(snapshot.status(), "reload");
+        }
+        engine_->Swap(*snapshot);
+        SOUK_LOG_INFO("api", "now serving snapshot ", (*snapshot)->version());
+        out->set_snapshot_version((*snapshot)->version());
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::Stats(grpc::CallbackServerContext* context,
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return RunUnary<v1::StatsRequest, v1::StatsResponse>(
+      context, request, response,
+      [this](const v1::StatsRequest&, v1::StatsResponse* out) -> absl::Status {
+        std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
+        out->set_snapshot_version(snapshot->version());
+        out->set_snapshot_loaded_unix_s(snapshot->loaded_unix_s());
+        out->mutable_lexical()->set_products(snapshot->catalog().size());
+        out->mutable_lexical()->set_terms(snapshot->lexical().num_terms());
+        out->mutable_lexical()->set_memory_bytes(snapshot->lexical().MemoryBytes());
+        out->set_server_version(SOUK_VERSION);
+        out->set_uptime_s(std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::steady_clock::now() - started_)
+                              .count());
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status RecommendServiceImpl::Recommend(grpc::ServerContext*, const v1::RecommendRequest*,
+                                             v1::RecommendResponse*) {
+  return NotBuiltYet("Recommend", "the recommender is not built yet");
+}
+
+grpc::Status RecommendServiceImpl::SimilarItems(grpc::ServerContext*,
+                                                const v1::SimilarItemsRequest*,
+                                                v1::SimilarItemsResponse*) {
+  return NotBuiltYet("SimilarItems", "the recommender is not built yet");
+}
+
+grpc::Status FeedbackServiceImpl::LogEvents(grpc::ServerContext*, const v1::LogEventsRequest*,
+                                            v1::LogEventsResponse*) {
+  return NotBuiltYet("LogEvents", "the durable event log is not built yet; no event was stored");
+}
+
+}  // namespace souk::api

@@ -1,0 +1,31 @@
+// Helpers shared by the `souk` subcommands.
+#pragma once
+
+#include <iostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "flags.h"
+#include "souk/config/souk_config.h"
+
+namespace souk::apps {
+
+/// Prints "souk <command>: <status>" and returns 1.
+inline int Fail(const std::string& command, const absl::Status& status) {
+  std::cerr << "souk " << command << ": " << status << "\n";
+  return 1;
+}
+
+/// Prints the usage (to stdout for --help, else stderr) and returns 0 or 2.
+inline int Usage(const char* usage, bool help) {
+  (help ? std::cout : std::cerr) << usage;
+  return help ? 0 : 2;
+}
+
+/// The configuration named by --config (with --set overrides), or the defaults; `index_dir`
+/// replaces index.dir when not empty.
+absl::StatusOr<config::SoukConfig> ConfigFromFlags(const Flags& flags,
+                                                   const std::string& index_dir);
+
+}  // namespace souk::apps

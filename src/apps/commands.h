@@ -1,0 +1,12 @@
+// The subcommands of the `souk` CLI (docs/cli.md). Each takes the arguments after its name and
+// returns the process exit code: 0 success, 1 failure, 2 usage error.
+#pragma once
+
+namespace souk::apps {
+
+int RunGen(int argc, char** argv);
+int RunIndex(int argc, char** argv);
+int RunSearch(int argc, char** argv);
+int RunEval(int argc, char** argv);
+
+}  // namespace souk::apps

@@ -1,0 +1,36 @@
+// souk: the command-line tool. `souk <command> --help` describes each command; docs/cli.md
+// has the whole reference.
+
+#include <cstring>
+#include <iostream>
+
+#include "commands.h"
+#include "souk/base/logging.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(usage: souk <command> [flags]
+
+commands:
+  gen      write the deterministic demo shop (catalog, users, events)
+  index    build an index directory from a catalog (JSONL or TSV)
+  search   search an index: one query as a table, or a queries file as a TREC run
+  eval     score a TREC run against judgments (NDCG@k, Recall@k, MRR)
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  souk::logging::Configure({.level = souk::logging::Level::kWarn});
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
+    (argc < 2 ? std::cerr : std::cout) << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  if (command == "gen") return souk::apps::RunGen(argc, argv);
+  if (command == "index") return souk::apps::RunIndex(argc, argv);
+  if (command == "search") return souk::apps::RunSearch(argc, argv);
+  if (command == "eval") return souk::apps::RunEval(argc, argv);
+  std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}

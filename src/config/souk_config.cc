@@ -1,0 +1,169 @@
+#include "souk/config/souk_config.h"
+
+#include <sstream>
+
+#include "absl/strings/str_split.h"
+#include "souk/base/file_util.h"
+#include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
+#include "yaml-cpp/yaml.h"
+#include "yaml_binder.h"
+
+namespace souk::config {
+namespace {
+
+using internal::YamlBinder;
+
+constexpr const char* kLevelNames[] = {"trace", "debug", "info", "warn", "error", "off"};
+
+absl::Status BindServer(YamlBinder b, api::ServerOptions* o) {
+  b.Bind("address", &o->address);
+  b.Bind("max_message_bytes", &o->max_message_bytes);
+  b.Bind("shutdown_grace_ms", &o->shutdown_grace_ms);
+  b.Bind("reflection", &o->reflection);
+  return b.Finish({"address", "max_message_bytes", "shutdown_grace_ms", "reflection"});
+}
+
+absl::Status BindAnalyzer(YamlBinder b, text::AnalyzerOptions* o) {
+  b.Bind("stem_english", &o->stem_english);
+  b.Bind("max_term_bytes", &o->max_term_bytes);
+  b.Bind("max_input_bytes", &o->max_input_bytes);
+  return b.Finish({"stem_english", "max_term_bytes", "max_input_bytes"});
+}
+
+absl::Status BindLexical(YamlBinder b, lexical::LexicalOptions* o) {
+  b.Bind("k1", &o->k1);
+  YamlBinder fields = b.Child("fields");
+  for (size_t i = 0; i < lexical::kNumFields; ++i) {
+    YamlBinder field = fields.Child(lexical::FieldName(static_cast<lexical::Field>(i)));
+    field.Bind("weight", &o->fields[i].weight);
+    field.Bind("b", &o->fields[i].b);
+    SOUK_RETURN_IF_ERROR(field.Finish({"weight", "b"}));
+  }
+  SOUK_RETURN_IF_ERROR(fields.Finish({"title", "brand", "category", "attributes", "description"}));
+  return b.Finish({"k1", "fields"});
+}
+
+absl::Status BindSearch(YamlBinder b, engine::SearchOptions* o) {
+  b.Bind("max_page_size", &o->max_page_size);
+  b.Bind("max_query_bytes", &o->max_query_bytes);
+  b.Bind("max_result_window", &o->max_result_window);
+  return b.Finish({"max_page_size", "max_query_bytes", "max_result_window"});
+}
+
+absl::Status BindLogging(YamlBinder b, logging::LogOptions* o) {
+  std::string level = kLevelNames[static_cast<int>(o->level)];
+  b.Bind("level", &level);
+  b.Bind("json", &o->json);
+  SOUK_RETURN_IF_ERROR(b.Finish({"level", "json"}));
+  if (!logging::ParseLevel(level, &o->level)) {
+    return absl::InvalidArgumentError(
+        StrCat("logging.level: '", level, "' is not one of trace|debug|info|warn|error|off"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
+  YamlBinder b(root, "");
+  SOUK_RETURN_IF_ERROR(BindServer(b.Child("server"), &c->server));
+  YamlBinder index = b.Child("index");
+  index.Bind("dir", &c->snapshot.index_dir);
+  SOUK_RETURN_IF_ERROR(index.Finish({"dir"}));
+  SOUK_RETURN_IF_ERROR(BindAnalyzer(b.Child("analyzer"), &c->snapshot.analyzer));
+  SOUK_RETURN_IF_ERROR(BindLexical(b.Child("lexical"), &c->snapshot.lexical));
+  SOUK_RETURN_IF_ERROR(BindSearch(b.Child("search"), &c->search));
+  SOUK_RETURN_IF_ERROR(BindLogging(b.Child("logging"), &c->logging));
+  return b.Finish({"server", "index", "analyzer", "lexical", "search", "logging"});
+}
+
+// Sets root[a][b][c] = value for "a.b.c=value", creating mappings on the way.
+absl::Status ApplyOverride(YAML::Node root, const std::string& override_text) {
+  const size_t eq = override_text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return absl::InvalidArgumentError(StrCat("--set ", override_text, ": expected key.path=value"));
+  }
+  std::vector<std::string> keys =
+      absl::StrSplit(override_text.substr(0, eq), '.', absl::SkipEmpty());
+  YAML::Node value = YAML::Load(override_text.substr(eq + 1));
+  std::vector<YAML::Node> chain = {root};
+  for (size_t i = 0; i + 1 < keys.size(); ++i) {
+    YAML::Node next = chain.back()[keys[i]];
+    if (next && !next.IsNull() && !next.IsMap()) {
+      return absl::InvalidArgumentError(StrCat("--set ", override_text, ": ", keys[i],
+                                               " is not a mapping"));
+    }
+    chain.push_back(next);
+  }
+  chain.back()[keys.back()] = value;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status SoukConfig::Validate() const {
+  SOUK_RETURN_IF_ERROR(server.Validate());
+  SOUK_RETURN_IF_ERROR(snapshot.Validate());
+  return search.Validate();
+}
+
+absl::StatusOr<SoukConfig> ParseConfig(const std::string& yaml,
+                                       const std::vector<std::string>& overrides) {
+  SoukConfig config;
+  try {
+    YAML::Node root = YAML::Load(yaml);
+    if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+    for (const std::string& o : overrides) SOUK_RETURN_IF_ERROR(ApplyOverride(root, o));
+    SOUK_RETURN_IF_ERROR(BindRoot(root, &config));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(StrCat("YAML syntax error: ", e.what()));
+  }
+  SOUK_RETURN_IF_ERROR(config.Validate());
+  return config;
+}
+
+absl::StatusOr<SoukConfig> LoadConfigFile(const std::string& path,
+                                          const std::vector<std::string>& overrides) {
+  SOUK_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  absl::StatusOr<SoukConfig> config = ParseConfig(text, overrides);
+  if (!config.ok()) return Annotate(config.status(), path);
+  return config;
+}
+
+std::string ToYaml(const SoukConfig& c) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "server" << YAML::Value << YAML::BeginMap
+      << YAML::Key << "address" << YAML::Value << c.server.address
+      << YAML::Key << "max_message_bytes" << YAML::Value << c.server.max_message_bytes
+      << YAML::Key << "shutdown_grace_ms" << YAML::Value << c.server.shutdown_grace_ms
+      << YAML::Key << "reflection" << YAML::Value << c.server.reflection << YAML::EndMap;
+  out << YAML::Key << "index" << YAML::Value << YAML::BeginMap << YAML::Key << "dir"
+      << YAML::Value << c.snapshot.index_dir << YAML::EndMap;
+  const text::AnalyzerOptions& a = c.snapshot.analyzer;
+  out << YAML::Key << "analyzer" << YAML::Value << YAML::BeginMap
+      << YAML::Key << "stem_english" << YAML::Value << a.stem_english
+      << YAML::Key << "max_term_bytes" << YAML::Value << a.max_term_bytes
+      << YAML::Key << "max_input_bytes" << YAML::Value << a.max_input_bytes << YAML::EndMap;
+  const lexical::LexicalOptions& l = c.snapshot.lexical;
+  out << YAML::Key << "lexical" << YAML::Value << YAML::BeginMap << YAML::Key << "k1"
+      << YAML::Value << l.k1 << YAML::Key << "fields" << YAML::Value << YAML::BeginMap;
+  for (size_t i = 0; i < lexical::kNumFields; ++i) {
+    out << YAML::Key << std::string(lexical::FieldName(static_cast<lexical::Field>(i)))
+        << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "weight" << YAML::Value
+        << l.fields[i].weight << YAML::Key << "b" << YAML::Value << l.fields[i].b
+        << YAML::EndMap;
+  }
+  out << YAML::EndMap << YAML::EndMap;
+  out << YAML::Key << "search" << YAML::Value << YAML::BeginMap
+      << YAML::Key << "max_page_size" << YAML::Value << c.search.max_page_size
+      << YAML::Key << "max_query_bytes" << YAML::Value << c.search.max_query_bytes
+      << YAML::Key << "max_result_window" << YAML::Value << c.search.max_result_window
+      << YAML::EndMap;
+  out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap << YAML::Key << "level"
+      << YAML::Value << kLevelNames[static_cast<int>(c.logging.level)] << YAML::Key << "json"
+      << YAML::Value << c.logging.json << YAML::EndMap;
+  out << YAML::EndMap;
+  return StrCat(out.c_str(), "\n");
+}
+
+}  // namespace souk::config

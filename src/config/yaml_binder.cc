@@ -1,0 +1,80 @@
+#include "yaml_binder.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "souk/base/str_cat.h"
+
+namespace souk::config::internal {
+
+YamlBinder::YamlBinder(const YAML::Node& node, std::string path)
+    : node_(node), path_(std::move(path)) {
+  if (node_ && !node_.IsNull() && !node_.IsMap()) {
+    status_ = absl::InvalidArgumentError(StrCat(path_.empty() ? "config" : path_,
+                                                ": expected a mapping"));
+  }
+}
+
+std::string YamlBinder::PathOf(std::string_view key) const {
+  return path_.empty() ? std::string(key) : StrCat(path_, ".", key);
+}
+
+YAML::Node YamlBinder::Get(std::string_view key) {
+  if (!status_.ok() || !node_ || !node_.IsMap()) return YAML::Node();
+  return node_[std::string(key)];
+}
+
+template <typename T>
+void YamlBinder::BindScalar(std::string_view key, const char* type_name, T* out) {
+  YAML::Node value = Get(key);
+  if (!value || value.IsNull()) return;
+  T parsed{};
+  if (!value.IsScalar() || !YAML::convert<T>::decode(value, parsed)) {
+    status_ = absl::InvalidArgumentError(StrCat(PathOf(key), ": expected ", type_name));
+    return;
+  }
+  *out = parsed;
+}
+
+void YamlBinder::Bind(std::string_view key, bool* out) { BindScalar(key, "true or false", out); }
+void YamlBinder::Bind(std::string_view key, int* out) { BindScalar(key, "an integer", out); }
+void YamlBinder::Bind(std::string_view key, std::string* out) {
+  BindScalar(key, "a string", out);
+}
+void YamlBinder::Bind(std::string_view key, float* out) {
+  BindScalar(key, "a number", out);
+  if (status_.ok() && !std::isfinite(*out)) {
+    status_ = absl::InvalidArgumentError(StrCat(PathOf(key), ": expected a finite number"));
+  }
+}
+
+void YamlBinder::Bind(std::string_view key, size_t* out) {
+  // yaml-cpp decodes "-1" into a huge unsigned value: go through a signed type.
+  long long value = static_cast<long long>(*out);
+  BindScalar(key, "a non-negative integer", &value);
+  if (!status_.ok()) return;
+  if (value < 0) {
+    status_ = absl::InvalidArgumentError(StrCat(PathOf(key), ": expected a non-negative integer"));
+    return;
+  }
+  *out = static_cast<size_t>(value);
+}
+
+YamlBinder YamlBinder::Child(std::string_view key) {
+  YamlBinder child(Get(key), PathOf(key));
+  if (!child.status_.ok() && status_.ok()) status_ = child.status_;
+  return child;
+}
+
+absl::Status YamlBinder::Finish(std::initializer_list<std::string_view> known) {
+  if (!status_.ok() || !node_ || !node_.IsMap()) return status_;
+  for (const auto& entry : node_) {
+    const std::string key = entry.first.as<std::string>();
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return absl::InvalidArgumentError(StrCat(PathOf(key), ": unknown key"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace souk::config::internal

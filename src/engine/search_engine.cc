@@ -1,0 +1,137 @@
+#include "souk/engine/search_engine.h"
+
+#include <charconv>
+#include <random>
+
+#include "absl/strings/str_split.h"
+#include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
+#include "souk/catalog/product.h"
+#include "souk/text/utf8.h"
+
+namespace souk::engine {
+namespace {
+
+constexpr char kPageTokenPrefix[] = "o";
+
+std::string PageToken(size_t offset) { return StrCat(kPageTokenPrefix, offset); }
+
+absl::StatusOr<size_t> ParsePageToken(std::string_view token) {
+  if (token.empty()) return 0;
+  size_t offset = 0;
+  const std::string_view digits = token.substr(1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), offset);
+  if (token.front() != kPageTokenPrefix[0] || digits.empty() || ec != std::errc() ||
+      end != digits.data() + digits.size()) {
+    return absl::InvalidArgumentError("page_token: not a token this server issued");
+  }
+  return offset;
+}
+
+absl::Status CheckUtf8(std::string_view field, std::string_view value) {
+  if (text::IsValidUtf8(value)) return absl::OkStatus();
+  return absl::InvalidArgumentError(StrCat(field, ": not valid UTF-8"));
+}
+
+std::vector<std::string> SplitCategory(std::string_view category) {
+  std::vector<std::string> path;
+  if (category.empty()) return path;
+  for (absl::string_view part : absl::StrSplit(absl::string_view(category.data(), category.size()),
+                                               catalog::kCategorySeparator)) {
+    path.emplace_back(part);
+  }
+  return path;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SearchEngine>> SearchEngine::Create(
+    const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot) {
+  SOUK_RETURN_IF_ERROR(options.Validate());
+  if (snapshot == nullptr) return absl::InvalidArgumentError("search engine needs a snapshot");
+  return std::unique_ptr<SearchEngine>(new SearchEngine(options, std::move(snapshot)));
+}
+
+SearchEngine::SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot)
+    : options_(options), snapshot_(std::move(snapshot)) {
+  std::random_device rd;
+  request_id_prefix_ = (uint64_t{rd()} << 32) | rd();
+}
+
+void SearchEngine::Swap(std::shared_ptr<const Snapshot> snapshot) {
+  snapshot_.store(std::move(snapshot));
+}
+
+std::string SearchEngine::NextRequestId() const {
+  // Unique across restarts (random prefix) and within a process (counter); cheap.
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%016llx-%08llx",
+                static_cast<unsigned long long>(request_id_prefix_),
+                static_cast<unsigned long long>(request_counter_.fetch_add(1) + 1));
+  return buf;
+}
+
+absl::Status SearchEngine::Validate(const SearchQuery& q, size_t* offset) const {
+  if (q.query.size() > options_.max_query_bytes) {
+    return absl::InvalidArgumentError(StrCat("query: ", q.query.size(), " bytes, at most ",
+                                             options_.max_query_bytes, " allowed"));
+  }
+  SOUK_RETURN_IF_ERROR(CheckUtf8("query", q.query));
+  if (q.query.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return absl::InvalidArgumentError("query: must not be empty");
+  }
+  if (q.page_size < 1 || static_cast<uint64_t>(q.page_size) > options_.max_page_size) {
+    return absl::InvalidArgumentError(StrCat("page_size: ", q.page_size, " is outside 1..",
+                                             options_.max_page_size));
+  }
+  SOUK_RETURN_IF_ERROR(CheckUtf8("user_id", q.user_id));
+  SOUK_RETURN_IF_ERROR(CheckUtf8("filters.category", q.category));
+  for (const std::string& brand : q.brands) SOUK_RETURN_IF_ERROR(CheckUtf8("filters.brands", brand));
+  SOUK_ASSIGN_OR_RETURN(*offset, ParsePageToken(q.page_token));
+  if (*offset + static_cast<size_t>(q.page_size) > options_.max_result_window) {
+    return absl::InvalidArgumentError(StrCat("page_token: results past ",
+                                             options_.max_result_window, " are not served"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
+  size_t offset = 0;
+  SOUK_RETURN_IF_ERROR(Validate(q, &offset));
+  SearchPage page;
+  page.snapshot = snapshot_.load();
+  const Snapshot& snap = *page.snapshot;
+
+  lexical::Filter filter;
+  filter.category_path = SplitCategory(q.category);
+  filter.brands = q.brands;
+  filter.min_price = q.min_price;
+  filter.max_price = q.max_price;
+  filter.in_stock_only = q.in_stock_only;
+  std::optional<lexical::DocFilter> doc_filter;
+  if (!filter.empty()) {
+    SOUK_ASSIGN_OR_RETURN(doc_filter, snap.lexical().CompileFilter(filter));
+  }
+
+  lexical::SearchOptions search_options;
+  search_options.k = offset + static_cast<size_t>(q.page_size);
+  search_options.facets = q.facets;
+  const std::vector<std::string> terms = snap.analyzer().Analyze(q.query);
+  lexical::SearchResult result =
+      snap.lexical().Search(terms, doc_filter ? &*doc_filter : nullptr, search_options);
+
+  for (size_t i = offset; i < result.hits.size(); ++i) {
+    const lexical::Hit& hit = result.hits[i];
+    page.items.push_back({hit.doc, &snap.catalog().product(hit.doc), hit.score});
+  }
+  const size_t end = offset + static_cast<size_t>(q.page_size);
+  if (result.hits.size() == end && end < options_.max_result_window) {
+    page.next_page_token = PageToken(end);
+  }
+  page.total_matches = result.total_matches;
+  page.facets = std::move(result.facets);
+  page.request_id = NextRequestId();
+  return page;
+}
+
+}  // namespace souk::engine

@@ -1,0 +1,202 @@
+// The gRPC path end to end: a real server on 127.0.0.1:0, called through the generated stubs.
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/security/credentials.h>
+
+#include "../unit/engine/engine_fixture.h"
+#include "souk/api/server.h"
+#include "souk/engine/index_directory.h"
+#include "souk/engine/snapshot.h"
+#include "souk/v1/admin.grpc.pb.h"
+#include "souk/v1/catalog.grpc.pb.h"
+#include "souk/v1/feedback.grpc.pb.h"
+#include "souk/v1/recommend.grpc.pb.h"
+#include "souk/v1/search.grpc.pb.h"
+
+namespace souk {
+namespace {
+
+using ::souk::testing::TempDir;
+using ::testing::HasSubstr;
+
+class SearchRpcTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_ = engine::testing::OptionsFor(tmp_.File("index"));
+    ASSERT_OK(engine::WriteIndexDirectory(engine::testing::SmallCatalog(), options_));
+    auto snapshot = engine::Snapshot::Load(options_);
+    ASSERT_OK(snapshot);
+    auto engine = engine::SearchEngine::Create(engine::SearchOptions{}, *snapshot);
+    ASSERT_OK(engine);
+    engine_ = std::move(*engine);
+    api::ServerOptions server_options;
+    server_options.address = "127.0.0.1:0";
+    auto server = api::Server::Start(server_options, engine_.get(), options_);
+    ASSERT_OK(server);
+    server_ = std::move(*server);
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    search_ = v1::SearchService::NewStub(channel_);
+  }
+
+  grpc::Status Search(const v1::SearchRequest& request, v1::SearchResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return search_->Search(&context, request, response);
+  }
+
+  static v1::SearchRequest Request(const std::string& query, int page_size = 10) {
+    v1::SearchRequest r;
+    r.set_query(query);
+    r.set_page_size(page_size);
+    return r;
+  }
+
+  TempDir tmp_;
+  engine::SnapshotOptions options_;
+  std::unique_ptr<engine::SearchEngine> engine_;
+  std::unique_ptr<api::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::SearchService::Stub> search_;
+};
+
+TEST_F(SearchRpcTest, SearchReturnsRankedProducts) {
+  v1::SearchRequest request = Request("cordless drill");
+  request.set_include_products(true);
+  v1::SearchResponse response;
+  grpc::Status status = Search(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_GE(response.results_size(), 2);
+  std::set<std::string> top2 = {response.results(0).product_id(), response.results(1).product_id()};
+  EXPECT_EQ(top2, (std::set<std::string>{"p1", "p5"}));
+  EXPECT_GT(response.results(0).score(), 0);
+  EXPECT_GE(response.results(0).score(), response.results(1).score());
+  EXPECT_FALSE(response.request_id().empty());
+  EXPECT_THAT(response.results(0).product().title(), HasSubstr("Cordless Drill"));
+}
+
+TEST_F(SearchRpcTest, FiltersAndFacetsTravel) {
+  v1::SearchRequest request = Request("drill");
+  request.mutable_filters()->add_brands("Makita");
+  request.mutable_filters()->mutable_price()->set_max(50);
+  request.set_include_facets(true);
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search(request, &response).ok());
+  ASSERT_EQ(response.results_size(), 1);
+  EXPECT_EQ(response.results(0).product_id(), "p6");
+  EXPECT_EQ(response.total_matches(), 1u);
+}
+
+TEST_F(SearchRpcTest, BadInputIsInvalidArgumentNamingTheField) {
+  struct Case {
+    v1::SearchRequest request;
+    std::string field;
+  };
+  v1::SearchRequest unknown_brand = Request("drill");
+  unknown_brand.mutable_filters()->add_brands("Acme");
+  v1::SearchRequest unknown_category = Request("drill");
+  unknown_category.mutable_filters()->set_category("Nowhere");
+  const std::vector<Case> cases = {
+      {Request(""), "query"},
+      {Request("drill", 0), "page_size"},
+      {Request("drill", 1001), "page_size"},
+      {Request(std::string(1 << 20, 'x')), "query"},
+      {Request("dri\xc3\x28ll"), "query: not valid UTF-8"},
+      {unknown_brand, "brand"},
+      {unknown_category, "category"},
+  };
+  for (const Case& c : cases) {
+    v1::SearchResponse response;
+    grpc::Status status = Search(c.request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
+  }
+}
+
+TEST_F(SearchRpcTest, HealthIsServing) {
+  // grpc.health.v1.Health/Check with an empty HealthCheckRequest; SERVING is field 1 = 1.
+  grpc::GenericStub stub(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::ByteBuffer request, response;
+  grpc::Slice empty("");
+  request = grpc::ByteBuffer(&empty, 1);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
+                 &response, [&](grpc::Status s) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   status = s;
+                   done = true;
+                   cv.notify_one();
+                 });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  EXPECT_EQ(bytes, std::string("\x08\x01", 2));
+}
+
+TEST_F(SearchRpcTest, CatalogAndAdminAnswer) {
+  auto catalog = v1::CatalogService::NewStub(channel_);
+  grpc::ClientContext c1;
+  v1::GetProductRequest get;
+  get.set_product_id("p3");
+  v1::GetProductResponse product;
+  ASSERT_TRUE(catalog->GetProduct(&c1, get, &product).ok());
+  EXPECT_EQ(product.product().brand(), "小米");
+  grpc::ClientContext c2;
+  get.set_product_id("nope");
+  EXPECT_EQ(catalog->GetProduct(&c2, get, &product).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  auto admin = v1::AdminService::NewStub(channel_);
+  grpc::ClientContext c3;
+  v1::StatsResponse stats;
+  ASSERT_TRUE(admin->Stats(&c3, v1::StatsRequest(), &stats).ok());
+  EXPECT_EQ(stats.lexical().products(), 6u);
+  EXPECT_FALSE(stats.snapshot_version().empty());
+}
+
+TEST_F(SearchRpcTest, ReloadSwapsInANewIndex) {
+  auto products = engine::testing::SmallCatalog();
+  products.resize(2);
+  engine::SnapshotOptions second = engine::testing::OptionsFor(tmp_.File("index2"));
+  ASSERT_OK(engine::WriteIndexDirectory(products, second));
+  auto admin = v1::AdminService::NewStub(channel_);
+  grpc::ClientContext context;
+  v1::ReloadRequest request;
+  request.set_index_dir(second.index_dir);
+  v1::ReloadResponse response;
+  ASSERT_TRUE(admin->Reload(&context, request, &response).ok());
+  v1::SearchResponse search;
+  ASSERT_TRUE(Search(Request("drill"), &search).ok());
+  EXPECT_EQ(search.results_size(), 2);
+
+  grpc::ClientContext bad;
+  request.set_index_dir(tmp_.File("missing"));
+  EXPECT_EQ(admin->Reload(&bad, request, &response).error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(Search(Request("drill"), &search).ok());  // still serving
+}
+
+TEST_F(SearchRpcTest, UnbuiltRpcsSayUnimplemented) {
+  auto recommend = v1::RecommendService::NewStub(channel_);
+  grpc::ClientContext c1;
+  v1::RecommendResponse r;
+  grpc::Status s = recommend->Recommend(&c1, v1::RecommendRequest(), &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_FALSE(s.error_message().empty());
+  auto feedback = v1::FeedbackService::NewStub(channel_);
+  grpc::ClientContext c2;
+  v1::LogEventsResponse f;
+  EXPECT_EQ(feedback->LogEvents(&c2, v1::LogEventsRequest(), &f).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+}
+
+}  // namespace
+}  // namespace souk

@@ -1,0 +1,102 @@
+#include "souk/config/souk_config.h"
+
+#include "souk/base/file_util.h"
+#include "support/test_support.h"
+
+namespace souk::config {
+namespace {
+
+using ::souk::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kMinimal[] = "index: {dir: /tmp/idx}\n";
+
+TEST(SoukConfigTest, MinimalConfigGetsDefaults) {
+  auto c = ParseConfig(kMinimal);
+  ASSERT_OK(c);
+  EXPECT_EQ(c->snapshot.index_dir, "/tmp/idx");
+  EXPECT_EQ(c->server.address, "127.0.0.1:50051");
+  EXPECT_FLOAT_EQ(c->snapshot.lexical.k1, lexical::LexicalOptions{}.k1);
+}
+
+TEST(SoukConfigTest, ReadsNestedValues) {
+  auto c = ParseConfig(
+      "index: {dir: x}\nlexical:\n  k1: 0.9\n  fields:\n    title: {weight: 5, b: 0.3}\n"
+      "search: {max_page_size: 50}\nlogging: {level: debug, json: true}\n");
+  ASSERT_OK(c);
+  EXPECT_FLOAT_EQ(c->snapshot.lexical.k1, 0.9f);
+  EXPECT_FLOAT_EQ(c->snapshot.lexical.field(lexical::Field::kTitle).weight, 5.0f);
+  EXPECT_FLOAT_EQ(c->snapshot.lexical.field(lexical::Field::kTitle).b, 0.3f);
+  EXPECT_EQ(c->search.max_page_size, 50u);
+  EXPECT_EQ(c->logging.level, logging::Level::kDebug);
+  EXPECT_TRUE(c->logging.json);
+}
+
+TEST(SoukConfigTest, UnknownKeysAreErrorsWithTheirPath) {
+  EXPECT_THAT(ParseConfig("index: {dir: x}\nlexical: {k2: 1}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lexical.k2: unknown key"));
+  EXPECT_THAT(ParseConfig("index: {dir: x}\nlexical: {fields: {titel: {weight: 1}}}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lexical.fields.titel: unknown key"));
+  EXPECT_THAT(ParseConfig("index: {dir: x}\nserch: {}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "serch: unknown key"));
+}
+
+TEST(SoukConfigTest, WrongTypesAreErrorsWithTheirPath) {
+  EXPECT_THAT(ParseConfig("index: {dir: x}\nlexical: {k1: fast}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lexical.k1: expected a number"));
+  EXPECT_THAT(ParseConfig("index: {dir: x}\nsearch: {max_page_size: -3}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "search.max_page_size"));
+  EXPECT_THAT(ParseConfig("index: {dir: x}\nserver: [1, 2]\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "server: expected a mapping"));
+  EXPECT_THAT(ParseConfig("index: {dir: x}\nlogging: {level: loud}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "logging.level"));
+  EXPECT_THAT(ParseConfig("index: {dir: [x}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "YAML syntax error"));
+}
+
+TEST(SoukConfigTest, ValidationNamesTheKey) {
+  EXPECT_THAT(ParseConfig("server: {address: x}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "server.address"));
+  EXPECT_THAT(ParseConfig(""), StatusIs(absl::StatusCode::kInvalidArgument, "index.dir"));
+  EXPECT_THAT(ParseConfig("index: {dir: x}\nlexical: {k1: 0}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "k1"));
+}
+
+TEST(SoukConfigTest, OverridesBeatTheFile) {
+  auto c = ParseConfig(kMinimal, {"lexical.k1=2.5", "server.address=127.0.0.1:0",
+                                  "lexical.fields.brand.b=0"});
+  ASSERT_OK(c);
+  EXPECT_FLOAT_EQ(c->snapshot.lexical.k1, 2.5f);
+  EXPECT_EQ(c->server.address, "127.0.0.1:0");
+  EXPECT_FLOAT_EQ(c->snapshot.lexical.field(lexical::Field::kBrand).b, 0.0f);
+  EXPECT_THAT(ParseConfig(kMinimal, {"lexical.k3=1"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lexical.k3: unknown key"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"nonsense"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "expected key.path=value"));
+}
+
+TEST(SoukConfigTest, PrintedConfigParsesBackToTheSameValues) {
+  auto c = ParseConfig(kMinimal, {"lexical.k1=0.7", "search.max_query_bytes=100"});
+  ASSERT_OK(c);
+  const std::string yaml = ToYaml(*c);
+  auto again = ParseConfig(yaml);
+  ASSERT_OK(again);
+  EXPECT_EQ(ToYaml(*again), yaml);
+  EXPECT_THAT(yaml, HasSubstr("k1: 0.7"));
+}
+
+TEST(SoukConfigTest, ShippedConfigsAreValid) {
+  for (const char* name : {"configs/demo.yaml", "configs/production.example.yaml"}) {
+    auto c = LoadConfigFile(souk::testing::SourcePath(name));
+    EXPECT_OK(c) << name;
+  }
+}
+
+TEST(SoukConfigTest, FileErrorsNameTheFile) {
+  souk::testing::TempDir dir;
+  const std::string path = dir.WriteFile("bad.yaml", "index: {dir: x}\nbogus: 1\n");
+  EXPECT_THAT(LoadConfigFile(path), StatusIs(absl::StatusCode::kInvalidArgument, "bad.yaml: bogus"));
+}
+
+}  // namespace
+}  // namespace souk::config

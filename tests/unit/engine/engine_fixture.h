@@ -1,0 +1,42 @@
+// A tiny catalog written as an index directory in a temp dir, shared by the engine tests.
+#pragma once
+
+#include <vector>
+
+#include "souk/catalog/product.h"
+#include "souk/engine/engine_options.h"
+#include "support/test_support.h"
+
+namespace souk::engine::testing {
+
+inline catalog::Product MakeProduct(std::string id, std::string title, std::string brand,
+                                    std::vector<std::string> category, double price,
+                                    std::optional<int64_t> stock = std::nullopt) {
+  catalog::Product p;
+  p.id = std::move(id);
+  p.title = std::move(title);
+  p.brand = std::move(brand);
+  p.category_path = std::move(category);
+  p.price = price;
+  p.stock = stock;
+  return p;
+}
+
+inline std::vector<catalog::Product> SmallCatalog() {
+  return {
+      MakeProduct("p1", "Makita 18V Cordless Drill Driver", "Makita", {"Tools", "Power Tools"}, 99.0, 5),
+      MakeProduct("p2", "Bosch Hammer Drill Bit Set 10 pc", "Bosch", {"Tools", "Accessories"}, 25.0, 0),
+      MakeProduct("p3", "小米 无线蓝牙耳机 降噪", "小米", {"电子产品", "耳机"}, 199.0),
+      MakeProduct("p4", "Gilmour Garden Hose 50 ft", "Gilmour", {"Garden", "Watering"}, 30.0),
+      MakeProduct("p5", "DeWalt 20V Cordless Drill Kit", "DeWalt", {"Tools", "Power Tools"}, 149.0, 3),
+      MakeProduct("p6", "Makita Drill Bits Titanium", "Makita", {"Tools", "Accessories"}, 19.0, 10),
+  };
+}
+
+inline SnapshotOptions OptionsFor(const std::string& dir) {
+  SnapshotOptions options;
+  options.index_dir = dir;
+  return options;
+}
+
+}  // namespace souk::engine::testing

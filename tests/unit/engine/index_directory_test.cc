@@ -1,0 +1,76 @@
+#include "souk/engine/index_directory.h"
+
+#include <filesystem>
+
+#include "engine_fixture.h"
+#include "souk/engine/snapshot.h"
+
+namespace souk::engine {
+namespace {
+
+using ::souk::testing::StatusIs;
+using ::souk::testing::TempDir;
+using testing::OptionsFor;
+using testing::SmallCatalog;
+
+TEST(IndexDirectoryTest, WritesAManifestASnapshotCanLoad) {
+  TempDir tmp;
+  const std::string dir = tmp.File("index");
+  auto summary = WriteIndexDirectory(SmallCatalog(), OptionsFor(dir));
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->manifest.products, 6u);
+  EXPECT_GT(summary->terms, 10u);
+  auto manifest = ReadManifest(dir);
+  ASSERT_OK(manifest);
+  EXPECT_EQ(manifest->index_id, summary->manifest.index_id);
+
+  auto snapshot = Snapshot::Load(OptionsFor(dir));
+  ASSERT_OK(snapshot);
+  EXPECT_EQ((*snapshot)->version(), summary->manifest.index_id);
+  EXPECT_EQ((*snapshot)->catalog().size(), 6u);
+}
+
+TEST(IndexDirectoryTest, RewritingReplacesTheWholeDirectory) {
+  TempDir tmp;
+  const std::string dir = tmp.File("index");
+  ASSERT_OK(WriteIndexDirectory(SmallCatalog(), OptionsFor(dir)));
+  auto products = SmallCatalog();
+  products.resize(2);
+  ASSERT_OK(WriteIndexDirectory(products, OptionsFor(dir)));
+  auto snapshot = Snapshot::Load(OptionsFor(dir));
+  ASSERT_OK(snapshot);
+  EXPECT_EQ((*snapshot)->catalog().size(), 2u);
+  // No staging or old directories are left beside it.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(tmp.path()), {}), 1);
+}
+
+TEST(IndexDirectoryTest, AFailedBuildLeavesTheOldIndexInPlace) {
+  TempDir tmp;
+  const std::string dir = tmp.File("index");
+  ASSERT_OK(WriteIndexDirectory(SmallCatalog(), OptionsFor(dir)));
+  auto duplicate = SmallCatalog();
+  duplicate.push_back(duplicate.front());
+  EXPECT_THAT(WriteIndexDirectory(duplicate, OptionsFor(dir)),
+              StatusIs(absl::StatusCode::kInvalidArgument, "p1"));
+  auto snapshot = Snapshot::Load(OptionsFor(dir));
+  ASSERT_OK(snapshot);
+  EXPECT_EQ((*snapshot)->catalog().size(), 6u);
+}
+
+TEST(IndexDirectoryTest, LoadErrorsNameTheProblem) {
+  TempDir tmp;
+  EXPECT_THAT(Snapshot::Load(OptionsFor(tmp.File("missing"))),
+              StatusIs(absl::StatusCode::kNotFound, "manifest.json"));
+  const std::string dir = tmp.File("index");
+  ASSERT_OK(WriteIndexDirectory(SmallCatalog(), OptionsFor(dir)));
+  SnapshotOptions other = OptionsFor(dir);
+  other.analyzer.stem_english = false;
+  EXPECT_THAT(Snapshot::Load(other),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "rebuild it with souk index"));
+  tmp.WriteFile("index/manifest.json", "{\"format\": \"souk-index\", \"version\": 99}");
+  EXPECT_THAT(Snapshot::Load(OptionsFor(dir)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "version 99"));
+}
+
+}  // namespace
+}  // namespace souk::engine

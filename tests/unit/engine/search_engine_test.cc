@@ -1,0 +1,146 @@
+#include "souk/engine/search_engine.h"
+
+#include "engine_fixture.h"
+#include "souk/engine/index_directory.h"
+
+namespace souk::engine {
+namespace {
+
+using ::souk::testing::StatusIs;
+using ::souk::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+using testing::OptionsFor;
+using testing::SmallCatalog;
+
+class SearchEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK(WriteIndexDirectory(SmallCatalog(), OptionsFor(tmp_.File("index"))));
+    auto snapshot = Snapshot::Load(OptionsFor(tmp_.File("index")));
+    ASSERT_OK(snapshot);
+    auto engine = SearchEngine::Create(SearchOptions{}, *snapshot);
+    ASSERT_OK(engine);
+    engine_ = std::move(*engine);
+  }
+
+  std::vector<std::string> Ids(const SearchQuery& q) {
+    auto page = engine_->Search(q);
+    EXPECT_OK(page);
+    std::vector<std::string> ids;
+    if (page.ok()) {
+      for (const ResultItem& item : page->items) ids.push_back(item.product->id);
+    }
+    return ids;
+  }
+
+  static SearchQuery Query(std::string text, int64_t page_size = 10) {
+    SearchQuery q;
+    q.query = std::move(text);
+    q.page_size = page_size;
+    return q;
+  }
+
+  TempDir tmp_;
+  std::unique_ptr<SearchEngine> engine_;
+};
+
+TEST_F(SearchEngineTest, FindsAndRanksByBm25) {
+  EXPECT_THAT(Ids(Query("cordless drill")), ::testing::IsSupersetOf({"p1", "p5"}));
+  const auto ids = Ids(Query("cordless drill"));
+  ASSERT_GE(ids.size(), 2u);
+  EXPECT_THAT((std::vector<std::string>{ids[0], ids[1]}), UnorderedElementsAre("p1", "p5"));
+  EXPECT_THAT(Ids(Query("蓝牙耳机")), ElementsAre("p3"));
+  EXPECT_THAT(Ids(Query("garden hoses")), ElementsAre("p4"));  // stemming
+  EXPECT_TRUE(Ids(Query("submarine")).empty());
+}
+
+TEST_F(SearchEngineTest, ScoresAreDescendingAndRequestIdsUnique) {
+  auto a = engine_->Search(Query("drill"));
+  auto b = engine_->Search(Query("drill"));
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  for (size_t i = 1; i < a->items.size(); ++i) EXPECT_GE(a->items[i - 1].score, a->items[i].score);
+  EXPECT_FALSE(a->request_id.empty());
+  EXPECT_NE(a->request_id, b->request_id);
+}
+
+TEST_F(SearchEngineTest, PagesFollowEachOther) {
+  const auto all = Ids(Query("drill", 10));
+  ASSERT_EQ(all.size(), 4u);
+  auto first = engine_->Search(Query("drill", 3));
+  ASSERT_OK(first);
+  ASSERT_FALSE(first->next_page_token.empty());
+  SearchQuery next = Query("drill", 3);
+  next.page_token = first->next_page_token;
+  auto second = engine_->Search(next);
+  ASSERT_OK(second);
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(second->items[0].product->id, all[3]);
+  EXPECT_TRUE(second->next_page_token.empty());
+}
+
+TEST_F(SearchEngineTest, FiltersApply) {
+  SearchQuery q = Query("drill");
+  q.brands = {"Makita"};
+  EXPECT_THAT(Ids(q), UnorderedElementsAre("p1", "p6"));
+  q = Query("drill");
+  q.category = "Tools > Accessories";
+  EXPECT_THAT(Ids(q), UnorderedElementsAre("p2", "p6"));
+  q = Query("drill");
+  q.in_stock_only = true;
+  EXPECT_THAT(Ids(q), UnorderedElementsAre("p1", "p5", "p6"));
+  q = Query("drill");
+  q.min_price = 20;
+  q.max_price = 100;
+  EXPECT_THAT(Ids(q), UnorderedElementsAre("p1", "p2"));
+}
+
+TEST_F(SearchEngineTest, FacetsCountAllMatches) {
+  SearchQuery q = Query("drill", 1);
+  q.facets = true;
+  auto page = engine_->Search(q);
+  ASSERT_OK(page);
+  ASSERT_TRUE(page->total_matches.has_value());
+  EXPECT_EQ(*page->total_matches, 4u);
+  EXPECT_THAT(page->facets.brands,
+              ::testing::Contains(lexical::FacetValue{"Makita", 2}));
+}
+
+TEST_F(SearchEngineTest, BadRequestsNameTheField) {
+  const auto code = absl::StatusCode::kInvalidArgument;
+  EXPECT_THAT(engine_->Search(Query("")), StatusIs(code, "query: must not be empty"));
+  EXPECT_THAT(engine_->Search(Query("   ")), StatusIs(code, "query: must not be empty"));
+  EXPECT_THAT(engine_->Search(Query("drill", 0)), StatusIs(code, "page_size"));
+  EXPECT_THAT(engine_->Search(Query("drill", 1001)), StatusIs(code, "page_size"));
+  EXPECT_THAT(engine_->Search(Query("drill", -1)), StatusIs(code, "page_size"));
+  EXPECT_THAT(engine_->Search(Query(std::string(1 << 20, 'a'))), StatusIs(code, "query:"));
+  EXPECT_THAT(engine_->Search(Query("dri\xff\xfell")), StatusIs(code, "query: not valid UTF-8"));
+  SearchQuery q = Query("drill");
+  q.brands = {"Acme"};
+  EXPECT_THAT(engine_->Search(q), StatusIs(code, "filter.brand"));
+  q = Query("drill");
+  q.category = "Tools > Nope";
+  EXPECT_THAT(engine_->Search(q), StatusIs(code, "filter.category"));
+  q = Query("drill");
+  q.page_token = "garbage";
+  EXPECT_THAT(engine_->Search(q), StatusIs(code, "page_token"));
+}
+
+TEST_F(SearchEngineTest, SwapServesTheNewSnapshot) {
+  auto products = SmallCatalog();
+  products.resize(1);
+  ASSERT_OK(WriteIndexDirectory(products, OptionsFor(tmp_.File("index2"))));
+  auto old_page = engine_->Search(Query("drill"));
+  ASSERT_OK(old_page);
+  auto snapshot = Snapshot::Load(OptionsFor(tmp_.File("index2")));
+  ASSERT_OK(snapshot);
+  engine_->Swap(*snapshot);
+  EXPECT_THAT(Ids(Query("drill")), ElementsAre("p1"));
+  // A page taken before the swap still holds its own snapshot.
+  EXPECT_EQ(old_page->items.size(), 4u);
+  EXPECT_FALSE(old_page->items[0].product->id.empty());
+}
+
+}  // namespace
+}  // namespace souk::engine
