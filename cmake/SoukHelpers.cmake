@@ -21,10 +21,7 @@ function(souk_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} souk::test_support GTest::gmock GTest::gtest_main)
   souk_target_warnings(${name})
-  gtest_discover_tests(${name}
-    PROPERTIES LABELS "${ARG_LABELS}"
-               ENVIRONMENT "SOUK_SOURCE_DIR=${PROJECT_SOURCE_DIR};SOUK_SHARED_DATA=${SOUK_SHARED_DATA}"
-    DISCOVERY_TIMEOUT 60)
+  gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
 endfunction()
 
 function(souk_target_warnings target)

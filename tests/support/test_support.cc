@@ -25,15 +25,21 @@ std::string TempDir::WriteFile(const std::string& name, const std::string& conte
   return path;
 }
 
+namespace {
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+}  // namespace
+
 std::string SourcePath(const std::string& relative) {
-  const char* dir = std::getenv("SOUK_SOURCE_DIR");
-  return std::string(dir != nullptr ? dir : ".") + "/" + relative;
+  return EnvOr("SOUK_SOURCE_DIR", SOUK_DEFAULT_SOURCE_DIR) + "/" + relative;
 }
 
 std::optional<std::string> SharedDataPath(const std::string& relative) {
-  const char* dir = std::getenv("SOUK_SHARED_DATA");
-  if (dir == nullptr) return std::nullopt;
-  std::string path = std::string(dir) + "/" + relative;
+  const std::string dir = EnvOr("SOUK_SHARED_DATA", SOUK_DEFAULT_SHARED_DATA);
+  if (dir.empty()) return std::nullopt;
+  std::string path = dir + "/" + relative;
   if (!std::filesystem::exists(path)) return std::nullopt;
   return path;
 }
