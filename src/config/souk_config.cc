@@ -131,6 +131,9 @@ absl::StatusOr<SoukConfig> LoadConfigFile(const std::string& path,
 
 std::string ToYaml(const SoukConfig& c) {
   YAML::Emitter out;
+  // Floats with the digits a person typed (0.7, not 0.699999988); 7 keep every float distinct
+  // enough for configuration values.
+  out.SetFloatPrecision(7);
   out << YAML::BeginMap;
   out << YAML::Key << "server" << YAML::Value << YAML::BeginMap
       << YAML::Key << "address" << YAML::Value << c.server.address

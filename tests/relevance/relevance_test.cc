@@ -79,7 +79,9 @@ void CheckCase(const engine::SearchEngine& engine, const YAML::Node& c) {
     EXPECT_LT(pos(order[i - 1]), pos(order[i]))
         << order[i - 1] << " should rank above " << order[i] << " in " << Show(got);
   }
-  if (c["empty"] && c["empty"].as<bool>()) EXPECT_TRUE(got.empty()) << Show(got);
+  if (c["empty"] && c["empty"].as<bool>()) {
+    EXPECT_TRUE(got.empty()) << Show(got);
+  }
 }
 
 class RelevanceTest : public ::testing::TestWithParam<std::string> {};
