@@ -6,7 +6,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "souk/base/str_cat.h"
-#include "souk/text/utf8.h"
+#include "souk/base/utf8.h"
 
 namespace souk::api {
 namespace {
@@ -26,7 +26,7 @@ std::optional<std::string> FindInvalidUtf8(const std::string& bytes, const pb::D
     if (field == nullptr) continue;
     const std::string path = prefix.empty() ? field->name() : StrCat(prefix, ".", field->name());
     if (field->type() == pb::FieldDescriptor::TYPE_STRING &&
-        !text::IsValidUtf8(f.length_delimited())) {
+        !IsValidUtf8(f.length_delimited())) {
       return path;
     }
     if (field->type() == pb::FieldDescriptor::TYPE_MESSAGE) {

@@ -6,6 +6,7 @@
 
 #include "souk/base/check.h"
 #include "souk/base/str_cat.h"
+#include "souk/base/utf8.h"
 #include "utf8_internal.h"
 
 namespace souk::catalog {
@@ -23,7 +24,7 @@ absl::StatusOr<std::unique_ptr<Catalog>> Catalog::Create(std::vector<Product> pr
     if (id.empty()) {
       return absl::InvalidArgumentError(StrCat("product at position ", i, " has an empty id"));
     }
-    if (!internal::IsValidUtf8(id)) {
+    if (!IsValidUtf8(id)) {
       return absl::InvalidArgumentError(StrCat("product id ", internal::QuoteForError(id),
                                                " at position ", i, " is not valid UTF-8"));
     }

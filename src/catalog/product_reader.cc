@@ -9,6 +9,7 @@
 #include "souk/base/file_util.h"
 #include "souk/base/logging.h"
 #include "souk/base/str_cat.h"
+#include "souk/base/utf8.h"
 #include "utf8_internal.h"
 
 namespace souk::catalog {

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "product_reader_internal.h"
+#include "souk/base/utf8.h"
 #include "souk/base/file_util.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
@@ -64,7 +65,7 @@ void SplitTabs(std::string_view line, std::vector<std::string_view>* cells) {
 
 absl::StatusOr<Layout> ParseHeader(std::string_view line) {
   if (line.empty()) return absl::InvalidArgumentError("empty header line");
-  if (!internal::IsValidUtf8(line)) return absl::InvalidArgumentError("header is not valid UTF-8");
+  if (!IsValidUtf8(line)) return absl::InvalidArgumentError("header is not valid UTF-8");
   std::vector<std::string_view> cells;
   SplitTabs(line, &cells);
   Layout layout;
@@ -137,7 +138,7 @@ absl::StatusOr<Product> ParseRow(const Layout& layout, std::string_view line,
   Product product;
   for (size_t i = 0; i < cells->size(); ++i) {
     const std::string_view cell = (*cells)[i];
-    if (!internal::IsValidUtf8(cell)) {
+    if (!IsValidUtf8(cell)) {
       return absl::InvalidArgumentError(
           StrCat("column ", internal::QuoteForError(layout.names[i]),
                  " is not valid UTF-8: ", internal::QuoteForError(cell)));

@@ -7,7 +7,7 @@
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/catalog/product.h"
-#include "souk/text/utf8.h"
+#include "souk/base/utf8.h"
 
 namespace souk::engine {
 namespace {
@@ -29,7 +29,7 @@ absl::StatusOr<size_t> ParsePageToken(std::string_view token) {
 }
 
 absl::Status CheckUtf8(std::string_view field, std::string_view value) {
-  if (text::IsValidUtf8(value)) return absl::OkStatus();
+  if (IsValidUtf8(value)) return absl::OkStatus();
   return absl::InvalidArgumentError(StrCat(field, ": not valid UTF-8"));
 }
 

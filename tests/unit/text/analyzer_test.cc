@@ -7,7 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "souk/text/utf8.h"
+#include "souk/base/utf8.h"
 #include "support/test_support.h"
 
 namespace souk::text {
@@ -121,7 +121,7 @@ TEST_F(AnalyzerTest, SegmentsChineseIntoWords) {
   const Terms title = Analyze("无线蓝牙耳机");
   ASSERT_GE(title.size(), 2u);
   for (const std::string& term : title) {
-    EXPECT_GE(CodePointCount(term), 2u) << term;  // words, not single characters
+    EXPECT_GE(souk::CodePointCount(term), 2u) << term;  // words, not single characters
   }
   const Terms shared = Shared(title, Analyze("蓝牙耳机"));
   EXPECT_GE(shared.size(), 2u);
@@ -215,7 +215,7 @@ TEST_F(AnalyzerTest, ReplacesInvalidUtf8) {
   EXPECT_THAT(Analyze("bit \xE6\x97"), ElementsAre("bit"));  // truncated at the end
   EXPECT_THAT(Analyze("\x80\x80\x80"), IsEmpty());
   for (const std::string& term : Analyze("a\xF5\xC3(\xE6\x97\xA0\xE7\xBA\xBF\xFF")) {
-    EXPECT_TRUE(IsValidUtf8(term)) << term;
+    EXPECT_TRUE(souk::IsValidUtf8(term)) << term;
   }
 }
 

@@ -1,16 +1,18 @@
-#include "souk/text/utf8.h"
+#include "souk/base/utf8.h"
 
 #include <cstdint>
 
-namespace souk::text {
+namespace souk {
 namespace {
 
 bool IsContinuation(uint8_t byte) { return (byte & 0xC0) == 0x80; }
 
-// Length of the well-formed sequence starting at s[i], or 0 when it is ill-formed. The second
-// byte's allowed range depends on the lead byte (Unicode 15, Table 3-7): that is where
-// overlongs (E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and > U+10FFFF (F4 90..) are refused.
-size_t SequenceLength(std::string_view s, size_t i) {
+}  // namespace
+
+// The second byte's allowed range depends on the lead byte (Unicode 15, Table 3-7): that is
+// where overlongs (E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and > U+10FFFF (F4 90..) are
+// refused.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
   const uint8_t lead = static_cast<uint8_t>(s[i]);
   if (lead < 0x80) return 1;
   size_t length = 0;
@@ -38,12 +40,10 @@ size_t SequenceLength(std::string_view s, size_t i) {
   return length;
 }
 
-}  // namespace
-
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
-    const size_t length = SequenceLength(s, i);
+    const size_t length = Utf8SequenceLength(s, i);
     if (length == 0) return false;
     i += length;
   }
@@ -58,4 +58,4 @@ size_t CodePointCount(std::string_view s) {
   return count;
 }
 
-}  // namespace souk::text
+}  // namespace souk

@@ -1,10 +1,10 @@
-#include "souk/text/utf8.h"
+#include "souk/base/utf8.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace souk::text {
+namespace souk {
 namespace {
 
 using std::string_literals::operator""s;
@@ -61,4 +61,4 @@ TEST(CodePointCountTest, CountsCodePointsNotBytes) {
 }
 
 }  // namespace
-}  // namespace souk::text
+}  // namespace souk
