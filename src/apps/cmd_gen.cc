@@ -11,7 +11,8 @@ namespace souk::apps {
 namespace {
 constexpr char kUsage[] = R"(usage: souk gen --out DIR [--seed S] [--products N] [--users N] [--sessions N]
 
-Writes a deterministic synthetic shop into DIR: catalog.jsonl, users.jsonl, events.jsonl
+Writes a deterministic synthetic shop into DIR: catalog.jsonl, users.jsonl, events.jsonl,
+product_truth.jsonl, manifest.json
 (docs/demo-shop.md). The same flags always write the same bytes.
 )";
 }  // namespace
