@@ -118,10 +118,10 @@ TEST_F(SearchEngineTest, BadRequestsNameTheField) {
   EXPECT_THAT(engine_->Search(Query("dri\xff\xfell")), StatusIs(code, "query: not valid UTF-8"));
   SearchQuery q = Query("drill");
   q.brands = {"Acme"};
-  EXPECT_THAT(engine_->Search(q), StatusIs(code, "filter.brand"));
+  EXPECT_THAT(engine_->Search(q), StatusIs(code, "filters.brands"));
   q = Query("drill");
   q.category = "Tools > Nope";
-  EXPECT_THAT(engine_->Search(q), StatusIs(code, "filter.category"));
+  EXPECT_THAT(engine_->Search(q), StatusIs(code, "filters.category"));
   q = Query("drill");
   q.page_token = "garbage";
   EXPECT_THAT(engine_->Search(q), StatusIs(code, "page_token"));

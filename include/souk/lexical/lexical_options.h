@@ -1,0 +1,53 @@
+// Options of the BM25F lexical index.
+//
+// Scoring is BM25F (Robertson, Zaragoza & Taylor, "Simple BM25 extension to multiple weighted
+// fields", CIKM 2004): per field f, the term frequency is length-normalized with b_f and weighted
+// with w_f, the weighted frequencies are summed into one pseudo-frequency, and that sum is
+// saturated once with k1:
+//   tf~(t,d) = sum_f w_f * tf_f(t,d) / (1 - b_f + b_f * len_f(d) / avglen_f)
+//   score(q,d) = sum_{t in q} idf(t) * tf~ * (k1 + 1) / (k1 + tf~)
+//   idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))
+// Saturating the sum, rather than each field, is the point of BM25F: a term repeated in title and
+// description is not counted as two independent pieces of evidence.
+// The parameters are applied when an index is built or loaded, so changing them needs no reindex.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace souk::lexical {
+
+enum class Field : uint8_t { kTitle = 0, kBrand, kCategory, kAttributes, kDescription };
+inline constexpr size_t kNumFields = 5;
+/// "title", "brand", "category", "attributes", "description".
+std::string_view FieldName(Field field);
+
+struct FieldOptions {
+  float weight = 1.0f;  ///< w_f: how much one occurrence in this field counts.
+  float b = 0.75f;      ///< b_f: length normalization, 0 (none) .. 1 (full).
+};
+
+struct LexicalOptions {
+  /// Saturation of the summed pseudo-frequency (Robertson & Zaragoza 2009, section 3.3: 1.2 is
+  /// the usual default; short product titles favour lower values).
+  float k1 = 1.2f;
+  /// Indexed by Field. Defaults: title > brand > category > attributes > description.
+  std::array<FieldOptions, kNumFields> fields = {{
+      {3.0f, 0.75f},  // title
+      {2.0f, 0.5f},   // brand
+      {1.5f, 0.5f},   // category
+      {1.0f, 0.75f},  // attributes
+      {1.0f, 0.75f},  // description
+  }};
+
+  const FieldOptions& field(Field f) const { return fields[static_cast<size_t>(f)]; }
+  FieldOptions& field(Field f) { return fields[static_cast<size_t>(f)]; }
+  /// k1 > 0; each weight >= 0 and at least one > 0; each b in [0, 1].
+  absl::Status Validate() const;
+};
+
+}  // namespace souk::lexical

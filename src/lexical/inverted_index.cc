@@ -1,0 +1,108 @@
+// InvertedIndex queries: term lookup, top-k (MaxScore or exhaustive), facets, single-document
+// scores. Building is in index_build.cc, saving and loading in index_io.cc.
+
+#include "souk/lexical/inverted_index.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "index_data_internal.h"
+#include "query_internal.h"
+#include "souk/base/check.h"
+
+namespace souk::lexical {
+namespace internal {
+
+size_t PostingStore::MemoryBytes() const {
+  return offsets.capacity() * sizeof(uint64_t) + docs.capacity() * sizeof(uint32_t) +
+         (impacts.capacity() + idf.capacity() + max_impact.capacity()) * sizeof(float);
+}
+
+CursorList OpenCursors(const IndexData& data, const std::vector<std::string>& terms) {
+  absl::InlinedVector<TermId, 16> ids;
+  for (const std::string& term : terms) {
+    if (auto it = data.dictionary.find(term); it != data.dictionary.end())
+      ids.push_back(it->second);
+  }
+  std::sort(ids.begin(), ids.end());
+  const PostingStore& p = data.postings;
+  CursorList cursors;
+  for (size_t i = 0; i < ids.size();) {
+    const TermId t = ids[i];
+    size_t qtf = 0;
+    for (; i < ids.size() && ids[i] == t; ++i) ++qtf;
+    const float weight = p.idf[t] * static_cast<float>(qtf);
+    const uint64_t begin = p.offsets[t];
+    const uint64_t end = p.offsets[t + 1] - 1;  // the sentinel
+    cursors.emplace_back(p.docs.data() + begin, p.docs.data() + end, p.impacts.data() + begin,
+                         weight, weight * p.max_impact[t]);
+  }
+  return cursors;
+}
+
+namespace {
+
+SearchResult RunSearch(const IndexData& data, const std::vector<std::string>& terms,
+                       const DocFilter* filter, const SearchOptions& options, bool exhaustive) {
+  // A filter compiled by another index is a bug of the caller, not bad input.
+  SOUK_CHECK(filter == nullptr || filter->num_docs() == data.num_docs);
+  CursorList cursors = OpenCursors(data, terms);
+  SearchResult result;
+  const size_t k = std::min(options.k, data.num_docs);
+  if (options.facets) {
+    const std::vector<uint64_t> matches = MatchingDocs(cursors, filter, data.num_docs);
+    size_t total = 0;
+    for (uint64_t word : matches) total += static_cast<size_t>(std::popcount(word));
+    result.total_matches = total;
+    static const std::vector<std::string> kNoCategory;
+    result.facets =
+        data.columns.Count(matches, filter != nullptr ? filter->category_path() : kNoCategory,
+                           options.max_facet_values);
+  }
+  result.hits = exhaustive ? ExhaustiveTopK(cursors, filter, k, data.num_docs)
+                           : MaxScoreTopK(std::span(cursors), filter, k);
+  return result;
+}
+
+}  // namespace
+}  // namespace internal
+
+InvertedIndex::InvertedIndex(std::unique_ptr<Data> data) : data_(std::move(data)) {}
+InvertedIndex::~InvertedIndex() = default;
+
+absl::StatusOr<DocFilter> InvertedIndex::CompileFilter(const Filter& filter) const {
+  return data_->columns.Compile(filter);
+}
+
+SearchResult InvertedIndex::Search(const std::vector<std::string>& terms, const DocFilter* filter,
+                                   const SearchOptions& options) const {
+  return internal::RunSearch(*data_, terms, filter, options, /*exhaustive=*/false);
+}
+
+SearchResult InvertedIndex::SearchExhaustive(const std::vector<std::string>& terms,
+                                             const DocFilter* filter,
+                                             const SearchOptions& options) const {
+  return internal::RunSearch(*data_, terms, filter, options, /*exhaustive=*/true);
+}
+
+float InvertedIndex::Score(const std::vector<std::string>& terms, catalog::DocId doc) const {
+  SOUK_CHECK(doc.value() < data_->num_docs);
+  double score = 0;
+  for (internal::PostingCursor& c : internal::OpenCursors(*data_, terms)) {
+    c.NextGeq(doc.value());
+    if (c.Doc() == doc.value()) score += c.Score();
+  }
+  return static_cast<float>(score);
+}
+
+size_t InvertedIndex::num_docs() const { return data_->num_docs; }
+size_t InvertedIndex::num_terms() const { return data_->postings.num_terms(); }
+
+size_t InvertedIndex::MemoryBytes() const {
+  size_t dictionary = data_->dictionary.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1);
+  for (const auto& [term, id] : data_->dictionary) dictionary += term.capacity();
+  return sizeof(Data) + data_->postings.MemoryBytes() + data_->columns.MemoryBytes() +
+         data_->encoded.capacity() + dictionary;
+}
+
+}  // namespace souk::lexical

@@ -1,0 +1,50 @@
+#include "souk/lexical/lexical_options.h"
+
+#include <cmath>
+
+#include "souk/base/str_cat.h"
+
+namespace souk::lexical {
+
+std::string_view FieldName(Field field) {
+  switch (field) {
+    case Field::kTitle:
+      return "title";
+    case Field::kBrand:
+      return "brand";
+    case Field::kCategory:
+      return "category";
+    case Field::kAttributes:
+      return "attributes";
+    case Field::kDescription:
+      return "description";
+  }
+  return "unknown";
+}
+
+absl::Status LexicalOptions::Validate() const {
+  // Written as !(x > 0) so that NaN fails too.
+  if (!(k1 > 0) || !std::isfinite(k1)) {
+    return absl::InvalidArgumentError(StrCat("k1: must be a finite number > 0, got ", k1));
+  }
+  bool any_weight = false;
+  for (size_t f = 0; f < kNumFields; ++f) {
+    const std::string_view name = FieldName(static_cast<Field>(f));
+    const FieldOptions& o = fields[f];
+    if (!(o.weight >= 0) || !std::isfinite(o.weight)) {
+      return absl::InvalidArgumentError(
+          StrCat("fields.", name, ".weight: must be a finite number >= 0, got ", o.weight));
+    }
+    if (!(o.b >= 0 && o.b <= 1)) {
+      return absl::InvalidArgumentError(
+          StrCat("fields.", name, ".b: must be in [0, 1], got ", o.b));
+    }
+    any_weight = any_weight || o.weight > 0;
+  }
+  if (!any_weight) {
+    return absl::InvalidArgumentError("fields: at least one field weight must be > 0");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace souk::lexical

@@ -1,0 +1,150 @@
+#include "souk/lexical/inverted_index.h"
+
+#include <algorithm>
+#include <random>
+
+#include "lexical_test_util.h"
+#include "support/test_support.h"
+
+namespace souk::lexical {
+namespace {
+
+using ::souk::testing::StatusIs;
+using testing::MakeCatalog;
+using testing::RandomFilter;
+using testing::RandomProducts;
+using testing::RandomQuery;
+using testing::ReferenceScorer;
+using testing::Terms;
+using testing::TestAnalyzer;
+
+// Search (MaxScore) must equal SearchExhaustive exactly, and both must agree with the BM25F
+// formula computed independently in double.
+void CheckQueries(const catalog::Catalog& catalog, const InvertedIndex& index,
+                  const LexicalOptions& options, uint64_t seed, bool with_filters) {
+  const ReferenceScorer reference(catalog, options);
+  std::mt19937_64 rng(seed);
+  constexpr size_t kKs[] = {1, 2, 3, 10, 50, 1000};
+  for (int q = 0; q < 150; ++q) {
+    const std::vector<std::string> terms = RandomQuery(rng);
+    std::optional<DocFilter> filter;
+    if (with_filters) {
+      auto compiled = index.CompileFilter(RandomFilter(catalog, rng));
+      ASSERT_OK(compiled);
+      filter = *std::move(compiled);
+    }
+    const DocFilter* f = filter ? &*filter : nullptr;
+    SearchOptions so;
+    so.k = kKs[std::uniform_int_distribution<size_t>(0, std::size(kKs) - 1)(rng)];
+    const SearchResult fast = index.Search(terms, f, so);
+    const SearchResult slow = index.SearchExhaustive(terms, f, so);
+    ASSERT_EQ(fast.hits, slow.hits) << "query " << q << " k=" << so.k;
+
+    // Independent check: scores follow the formula and nothing better was left out.
+    double kth = -1;
+    for (const Hit& hit : fast.hits) {
+      const double expected = reference.Score(terms, hit.doc.value());
+      EXPECT_NEAR(hit.score, expected, 1e-4 * std::max(1.0, expected));
+      EXPECT_NEAR(index.Score(terms, hit.doc), hit.score, 1e-6 * std::max(1.0f, hit.score));
+      EXPECT_TRUE(f == nullptr || f->Contains(hit.doc));
+      kth = expected;
+    }
+    if (fast.hits.size() == so.k) {
+      std::vector<bool> returned(catalog.size(), false);
+      for (const Hit& hit : fast.hits) returned[hit.doc.value()] = true;
+      for (uint32_t d = 0; d < catalog.size(); ++d) {
+        if (returned[d] || (f != nullptr && !f->Contains(catalog::DocId(d)))) continue;
+        EXPECT_LE(reference.Score(terms, d), kth + 1e-4 * std::max(1.0, kth)) << "doc " << d;
+      }
+    }
+  }
+}
+
+TEST(InvertedIndexTest, MaxScoreEqualsExhaustiveOnRandomCorpora) {
+  for (uint64_t seed : {1, 2, 3}) {
+    auto catalog = MakeCatalog(RandomProducts(seed, 400));
+    LexicalOptions options;
+    LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), options));
+    CheckQueries(*catalog, *index, options, seed * 100, /*with_filters=*/false);
+  }
+}
+
+TEST(InvertedIndexTest, MaxScoreEqualsExhaustiveWithFilters) {
+  for (uint64_t seed : {4, 5}) {
+    auto catalog = MakeCatalog(RandomProducts(seed, 400));
+    LexicalOptions options;
+    LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), options));
+    CheckQueries(*catalog, *index, options, seed * 100, /*with_filters=*/true);
+  }
+}
+
+TEST(InvertedIndexTest, MaxScoreEqualsExhaustiveWithOtherParameters) {
+  auto catalog = MakeCatalog(RandomProducts(6, 300));
+  LexicalOptions options;
+  options.k1 = 0.5f;
+  options.field(Field::kTitle) = {1.0f, 0.0f};
+  options.field(Field::kBrand) = {0.0f, 0.5f};  // matches that score 0
+  options.field(Field::kDescription) = {5.0f, 1.0f};
+  LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), options));
+  CheckQueries(*catalog, *index, options, 600, /*with_filters=*/true);
+}
+
+TEST(InvertedIndexTest, UnknownTermsAndEmptyQueries) {
+  auto catalog = MakeCatalog(RandomProducts(7, 50));
+  LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), {}));
+  EXPECT_TRUE(index->Search({}, nullptr, {}).hits.empty());
+  EXPECT_TRUE(index->Search({"zzzunknown"}, nullptr, {}).hits.empty());
+  const SearchResult known = index->Search(Terms("drill"), nullptr, {});
+  ASSERT_FALSE(known.hits.empty());
+  // An unknown term changes nothing.
+  std::vector<std::string> with_unknown = Terms("drill");
+  with_unknown.push_back("zzzunknown");
+  EXPECT_EQ(index->Search(with_unknown, nullptr, {}).hits, known.hits);
+  SearchOptions none;
+  none.k = 0;
+  EXPECT_TRUE(index->Search(Terms("drill"), nullptr, none).hits.empty());
+  EXPECT_FALSE(known.total_matches.has_value());
+}
+
+TEST(InvertedIndexTest, LargeKReturnsEveryMatch) {
+  auto catalog = MakeCatalog(RandomProducts(8, 100));
+  LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), {}));
+  SearchOptions all;
+  all.k = 1'000'000'000;
+  all.facets = true;
+  const SearchResult r = index->Search(Terms("drill saw"), nullptr, all);
+  ASSERT_TRUE(r.total_matches.has_value());
+  EXPECT_EQ(r.hits.size(), *r.total_matches);
+  EXPECT_TRUE(std::is_sorted(r.hits.begin(), r.hits.end(), RanksBefore));
+}
+
+TEST(InvertedIndexTest, EmptyCatalog) {
+  auto catalog = MakeCatalog({});
+  LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), {}));
+  EXPECT_EQ(index->num_docs(), 0u);
+  EXPECT_EQ(index->num_terms(), 0u);
+  EXPECT_TRUE(index->Search({"drill"}, nullptr, {}).hits.empty());
+  LEX_ASSERT_OK_AND_ASSIGN(filter, index->CompileFilter({}));
+  EXPECT_EQ(filter.Count(), 0u);
+}
+
+TEST(InvertedIndexTest, BuildRejectsInvalidOptions) {
+  auto catalog = MakeCatalog(RandomProducts(9, 5));
+  LexicalOptions bad;
+  bad.k1 = -1;
+  EXPECT_THAT(InvertedIndex::Build(*catalog, TestAnalyzer(), bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, "k1"));
+}
+
+TEST(InvertedIndexTest, SizesAndMemory) {
+  auto catalog = MakeCatalog(RandomProducts(10, 200));
+  LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), {}));
+  EXPECT_EQ(index->num_docs(), 200u);
+  // The random vocabulary has about 80 words, plus brand and category words.
+  EXPECT_GT(index->num_terms(), 50u);
+  EXPECT_LT(index->num_terms(), 150u);
+  EXPECT_GT(index->MemoryBytes(), 200u * 8);
+}
+
+}  // namespace
+}  // namespace souk::lexical
