@@ -5,6 +5,7 @@
 
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "souk/base/logging.h"
 #include "souk/base/str_cat.h"
 #include "souk/base/utf8.h"
 
@@ -54,6 +55,11 @@ absl::Status ParseRequest(const grpc::ByteBuffer& buffer, pb::Message* request) 
   }
   return absl::InvalidArgumentError(
       StrCat("malformed request: not a ", request->GetDescriptor()->full_name()));
+}
+
+absl::Status InternalErrorFromException(const std::exception& e) {
+  SOUK_LOG_ERROR("api", "request failed with an exception: ", e.what());
+  return absl::InternalError(StrCat("internal error: ", e.what()));
 }
 
 absl::Status SerializeResponse(const pb::Message& response, grpc::ByteBuffer* buffer) {

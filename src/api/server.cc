@@ -55,9 +55,12 @@ Server::~Server() {
 }
 
 void Server::Shutdown() {
-  server_->GetHealthCheckService()->SetServingStatus(false);
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(options_.shutdown_grace_ms));
+  std::call_once(shutdown_once_, [this] {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::milliseconds(options_.shutdown_grace_ms));
+    admin_->WaitForReload();
+  });
 }
 
 void Server::Wait() { server_->Wait(); }

@@ -61,25 +61,61 @@ grpc::Status CatalogServiceImpl::DeleteProducts(grpc::ServerContext*,
 grpc::ServerUnaryReactor* AdminServiceImpl::Reload(grpc::CallbackServerContext* context,
                                                    const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
-  return RunUnary<v1::ReloadRequest, v1::ReloadResponse>(
-      context, request, response,
-      [this](const v1::ReloadRequest& in, v1::ReloadResponse* out) -> absl::Status {
-        std::lock_guard<std::mutex> lock(reload_mutex_);
-        engine::SnapshotOptions options = snapshot_options_;
-        if (!in.index_dir().empty()) options.index_dir = in.index_dir();
-        // Loading runs on this handler's thread while searches go on with the old snapshot.
-        absl::StatusOr<std::shared_ptr<const engine::Snapshot>> snapshot =
-            engine::Snapshot::Load(options);
-        if (!snapshot.ok()) {
-          SOUK_LOG_WARN("api", "reload failed, still serving the old snapshot: ",
-                        snapshot.status().ToString());
-          return Annotate(snapshot.status(), "reload");
-        }
-        engine_->Swap(*snapshot);
-        SOUK_LOG_INFO("api", "now serving snapshot ", (*snapshot)->version());
-        out->set_snapshot_version((*snapshot)->version());
-        return absl::OkStatus();
-      });
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  v1::ReloadRequest parsed;
+  if (absl::Status s = ParseRequest(*request, &parsed); !s.ok()) {
+    reactor->Finish(ToGrpcStatus(s));
+    return reactor;
+  }
+  std::lock_guard<std::mutex> lock(reload_mutex_);
+  if (reloading_) {
+    reactor->Finish(ToGrpcStatus(absl::AbortedError("a reload is already running; retry later")));
+    return reactor;
+  }
+  if (reload_thread_.joinable()) reload_thread_.join();  // the previous one, already done
+  reloading_ = true;
+  reload_thread_ = std::thread([this, reactor, response, parsed] {
+    absl::Status status;
+    try {
+      v1::ReloadResponse out;
+      status = LoadAndSwap(parsed, &out);
+      if (status.ok()) status = SerializeResponse(out, response);
+    } catch (const std::exception& e) {
+      status = InternalErrorFromException(e);
+    }
+    {
+      std::lock_guard<std::mutex> done(reload_mutex_);
+      reloading_ = false;
+    }
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  return reactor;
+}
+
+void AdminServiceImpl::WaitForReload() {
+  std::thread running;
+  {
+    std::lock_guard<std::mutex> lock(reload_mutex_);
+    running = std::move(reload_thread_);
+  }
+  if (running.joinable()) running.join();
+}
+
+absl::Status AdminServiceImpl::LoadAndSwap(const v1::ReloadRequest& request,
+                                           v1::ReloadResponse* response) {
+  engine::SnapshotOptions options = snapshot_options_;
+  if (!request.index_dir().empty()) options.index_dir = request.index_dir();
+  absl::StatusOr<std::shared_ptr<const engine::Snapshot>> snapshot =
+      engine::Snapshot::Load(options);
+  if (!snapshot.ok()) {
+    SOUK_LOG_WARN("api", "reload failed, still serving the old snapshot: ",
+                  snapshot.status().ToString());
+    return Annotate(snapshot.status(), "reload");
+  }
+  engine_->Swap(*snapshot);
+  SOUK_LOG_INFO("api", "now serving snapshot ", (*snapshot)->version());
+  response->set_snapshot_version((*snapshot)->version());
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::Stats(grpc::CallbackServerContext* context,

@@ -86,7 +86,7 @@ int RunEval(int argc, char** argv) {
                             {.with_value = {"qrels", "run", "k", "recall-k", "gain-offset",
                                             "relevant-grade", "random-catalog", "seed"},
                              .boolean = {"help"}});
-  if (!flags.ok()) return Fail("eval", flags.status());
+  if (!flags.ok()) return Fail("souk eval", flags.status());
   if (flags->Has("help") || !flags->Require({"qrels", "run"}).ok()) {
     return Usage(kUsage, flags->Has("help"));
   }
@@ -94,26 +94,29 @@ int RunEval(int argc, char** argv) {
   auto recall_k = flags->GetInt("recall-k", 100);
   auto seed = flags->GetInt("seed", 1);
   for (const auto* v : {&k, &recall_k, &seed}) {
-    if (!v->ok()) return Fail("eval", v->status());
+    if (!v->ok()) return Fail("souk eval", v->status());
   }
+  if (*k < 1 || *recall_k < 1) {
+    return Fail("souk eval", absl::InvalidArgumentError("--k and --recall-k must be >= 1"));
+  }
+  auto gain_offset = flags->GetDouble("gain-offset", 0);
+  auto relevant_grade = flags->GetDouble("relevant-grade", 1);
+  if (!gain_offset.ok()) return Fail("souk eval", gain_offset.status());
+  if (!relevant_grade.ok()) return Fail("souk eval", relevant_grade.status());
   eval::MetricOptions options;
-  try {
-    options.gain_offset = std::stod(flags->Get("gain-offset", "0"));
-    options.relevant_min_grade = std::stod(flags->Get("relevant-grade", "1"));
-  } catch (const std::exception&) {
-    return Fail("eval", absl::InvalidArgumentError("--gain-offset and --relevant-grade take numbers"));
-  }
+  options.gain_offset = *gain_offset;
+  options.relevant_min_grade = *relevant_grade;
   auto queries = eval::ReadQrelsTsv(flags->Get("qrels"));
-  if (!queries.ok()) return Fail("eval", queries.status());
+  if (!queries.ok()) return Fail("souk eval", queries.status());
   auto run_entries = eval::ReadTrecRun(flags->Get("run"));
-  if (!run_entries.ok()) return Fail("eval", run_entries.status());
+  if (!run_entries.ok()) return Fail("souk eval", run_entries.status());
   Rankings run(run_entries->begin(), run_entries->end());
 
   Print("run", Score(*queries, run, *k, *recall_k, options), *k, *recall_k);
   if (flags->Has("random-catalog")) {
     auto random = RandomRun(flags->Get("random-catalog"), *queries,
                             std::max<size_t>(*k, *recall_k), static_cast<uint64_t>(*seed));
-    if (!random.ok()) return Fail("eval", random.status());
+    if (!random.ok()) return Fail("souk eval", random.status());
     Print("random", Score(*queries, *random, *k, *recall_k, options), *k, *recall_k);
   }
   return 0;

@@ -21,7 +21,7 @@ int RunGen(int argc, char** argv) {
   auto flags = Flags::Parse(argc, argv, 2,
                             {.with_value = {"out", "seed", "products", "users", "sessions"},
                              .boolean = {"help"}});
-  if (!flags.ok()) return Fail("gen", flags.status());
+  if (!flags.ok()) return Fail("souk gen", flags.status());
   if (flags->Has("help") || !flags->Has("out")) return Usage(kUsage, flags->Has("help"));
   eval::DemoShopOptions options;
   auto seed = flags->GetInt("seed", static_cast<int64_t>(options.seed));
@@ -29,15 +29,15 @@ int RunGen(int argc, char** argv) {
   auto users = flags->GetInt("users", static_cast<int64_t>(options.num_users));
   auto sessions = flags->GetInt("sessions", static_cast<int64_t>(options.num_sessions));
   for (const auto* v : {&seed, &products, &users, &sessions}) {
-    if (!v->ok()) return Fail("gen", v->status());
-    if (**v < 0) return Fail("gen", absl::InvalidArgumentError("flag values must be >= 0"));
+    if (!v->ok()) return Fail("souk gen", v->status());
+    if (**v < 0) return Fail("souk gen", absl::InvalidArgumentError("flag values must be >= 0"));
   }
   options.seed = static_cast<uint64_t>(*seed);
   options.num_products = static_cast<size_t>(*products);
   options.num_users = static_cast<size_t>(*users);
   options.num_sessions = static_cast<size_t>(*sessions);
   auto summary = eval::GenerateDemoShop(options, flags->Get("out"));
-  if (!summary.ok()) return Fail("gen", summary.status());
+  if (!summary.ok()) return Fail("souk gen", summary.status());
   std::cout << "wrote " << flags->Get("out") << ": " << summary->products << " products, "
             << summary->users << " users, " << summary->sessions << " sessions, "
             << summary->events << " events (" << summary->purchases << " purchases, "

@@ -25,23 +25,23 @@ int RunIndex(int argc, char** argv) {
   auto flags = Flags::Parse(argc, argv, 2,
                             {.with_value = {"catalog", "out", "config", "set"},
                              .boolean = {"skip-malformed", "help"}});
-  if (!flags.ok()) return Fail("index", flags.status());
+  if (!flags.ok()) return Fail("souk index", flags.status());
   if (flags->Has("help") || !flags->Require({"catalog", "out"}).ok()) {
     return Usage(kUsage, flags->Has("help"));
   }
   auto cfg = ConfigFromFlags(*flags, flags->Get("out"));
-  if (!cfg.ok()) return Fail("index", cfg.status());
+  if (!cfg.ok()) return Fail("souk index", cfg.status());
 
   const auto start = std::chrono::steady_clock::now();
   catalog::ReadOptions read_options;
   read_options.skip_malformed = flags->Has("skip-malformed");
   catalog::ReadReport report;
   auto products = catalog::ReadProducts(flags->Get("catalog"), read_options, &report);
-  if (!products.ok()) return Fail("index", products.status());
+  if (!products.ok()) return Fail("souk index", products.status());
   for (const std::string& e : report.errors) std::cerr << "skipped " << e << "\n";
 
   auto summary = engine::WriteIndexDirectory(std::move(*products), cfg->snapshot);
-  if (!summary.ok()) return Fail("index", summary.status());
+  if (!summary.ok()) return Fail("souk index", summary.status());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "indexed " << summary->manifest.products << " products (" << report.skipped

@@ -83,32 +83,35 @@ int RunSearch(int argc, char** argv) {
   auto flags = Flags::Parse(argc, argv, 2,
                             {.with_value = {"index", "k", "config", "set", "queries", "output", "tag"},
                              .boolean = {"help"}});
-  if (!flags.ok()) return Fail("search", flags.status());
+  if (!flags.ok()) return Fail("souk search", flags.status());
   const bool run_mode = flags->Has("queries");
   if (flags->Has("help") || !flags->Has("index") ||
       (run_mode ? !flags->Has("output") : flags->positional().size() != 1)) {
     return Usage(kUsage, flags->Has("help"));
   }
   auto k = flags->GetInt("k", 10);
-  if (!k.ok()) return Fail("search", k.status());
+  if (!k.ok()) return Fail("souk search", k.status());
+  if (*k < 1 || *k > 100000) {
+    return Fail("souk search", absl::InvalidArgumentError("--k must be in 1..100000"));
+  }
   auto cfg = ConfigFromFlags(*flags, flags->Get("index"));
-  if (!cfg.ok()) return Fail("search", cfg.status());
+  if (!cfg.ok()) return Fail("souk search", cfg.status());
   cfg->search.max_page_size = std::max<size_t>(cfg->search.max_page_size, *k);
   cfg->search.max_result_window = std::max(cfg->search.max_result_window, cfg->search.max_page_size);
   auto snapshot = engine::Snapshot::Load(cfg->snapshot);
-  if (!snapshot.ok()) return Fail("search", snapshot.status());
+  if (!snapshot.ok()) return Fail("souk search", snapshot.status());
   auto engine = engine::SearchEngine::Create(cfg->search, *snapshot);
-  if (!engine.ok()) return Fail("search", engine.status());
+  if (!engine.ok()) return Fail("souk search", engine.status());
 
   if (run_mode) {
     absl::Status s = WriteRun(**engine, *flags, *k);
-    return s.ok() ? 0 : Fail("search", s);
+    return s.ok() ? 0 : Fail("souk search", s);
   }
   engine::SearchQuery query;
   query.query = flags->positional()[0];
   query.page_size = *k;
   auto page = (*engine)->Search(query);
-  if (!page.ok()) return Fail("search", page.status());
+  if (!page.ok()) return Fail("souk search", page.status());
   PrintTable(*page);
   return 0;
 }

@@ -11,9 +11,9 @@
 
 namespace souk::apps {
 
-/// Prints "souk <command>: <status>" and returns 1.
-inline int Fail(const std::string& command, const absl::Status& status) {
-  std::cerr << "souk " << command << ": " << status << "\n";
+/// Prints "<who>: <status>" (who: "soukd", "souk index", ...) and returns 1.
+inline int Fail(const std::string& who, const absl::Status& status) {
+  std::cerr << who << ": " << status << "\n";
   return 1;
 }
 

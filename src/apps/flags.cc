@@ -1,6 +1,7 @@
 #include "flags.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "souk/base/str_cat.h"
 
@@ -8,9 +9,14 @@ namespace souk::apps {
 
 absl::StatusOr<Flags> Flags::Parse(int argc, char** argv, int first, const FlagSpec& spec) {
   Flags flags;
+  bool options_ended = false;
   for (int i = first; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.rfind("--", 0) != 0 || arg == "--") {
+    if (!options_ended && arg == "--") {  // everything after is positional ("--" queries)
+      options_ended = true;
+      continue;
+    }
+    if (options_ended || arg.rfind("--", 0) != 0) {
       flags.positional_.push_back(arg);
       continue;
     }
@@ -53,6 +59,17 @@ absl::StatusOr<int64_t> Flags::GetInt(const std::string& name, int64_t fallback)
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
     return absl::InvalidArgumentError(StrCat("--", name, ": '", text, "' is not an integer"));
+  }
+  return value;
+}
+
+absl::StatusOr<double> Flags::GetDouble(const std::string& name, double fallback) const {
+  if (!Has(name)) return fallback;
+  const std::string text = Get(name);
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    return absl::InvalidArgumentError(StrCat("--", name, ": '", text, "' is not a number"));
   }
   return value;
 }

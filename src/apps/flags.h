@@ -1,5 +1,5 @@
 // Command-line flags for Souk's executables: `--name value`, `--name=value`, boolean `--name`,
-// repeated flags, and positional arguments. Unknown flags are errors, so typos never pass
+// repeated flags, positional arguments, and `--` ending the flags. Unknown flags are errors, so typos never pass
 // silently.
 #pragma once
 
@@ -30,6 +30,8 @@ class Flags {
   std::vector<std::string> GetAll(const std::string& name) const;
   /// The value as an integer, or `fallback` when absent; an error naming the flag if malformed.
   absl::StatusOr<int64_t> GetInt(const std::string& name, int64_t fallback) const;
+  /// The value as a finite number, or `fallback` when absent.
+  absl::StatusOr<double> GetDouble(const std::string& name, double fallback) const;
   /// An error naming every flag of `names` that is absent.
   absl::Status Require(const std::vector<std::string>& names) const;
   const std::vector<std::string>& positional() const { return positional_; }

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cmd_util.h"
 #include "flags.h"
 #include "souk/api/server.h"
 #include "souk/base/logging.h"
@@ -23,16 +24,11 @@ namespace {
 constexpr char kUsage[] =
     "usage: soukd --config FILE [--set key.path=value ...] [--print-config]\n";
 
-int Fail(const absl::Status& status) {
-  std::cerr << "soukd: " << status << "\n";
-  return 1;
-}
-
 int Run(int argc, char** argv) {
   absl::StatusOr<Flags> flags =
       Flags::Parse(argc, argv, 1, {.with_value = {"config", "set"}, .boolean = {"print-config", "help"}});
   if (!flags.ok()) {
-    Fail(flags.status());
+    Fail("soukd", flags.status());
     std::cerr << kUsage;
     return 2;
   }
@@ -42,7 +38,7 @@ int Run(int argc, char** argv) {
   }
   absl::StatusOr<config::SoukConfig> cfg =
       config::LoadConfigFile(flags->Get("config"), flags->GetAll("set"));
-  if (!cfg.ok()) return Fail(cfg.status());
+  if (!cfg.ok()) return Fail("soukd", cfg.status());
   if (flags->Has("print-config")) {
     std::cout << config::ToYaml(*cfg);
     return 0;
@@ -57,11 +53,11 @@ int Run(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto snapshot = engine::Snapshot::Load(cfg->snapshot);
-  if (!snapshot.ok()) return Fail(snapshot.status());
+  if (!snapshot.ok()) return Fail("soukd", snapshot.status());
   auto engine = engine::SearchEngine::Create(cfg->search, *snapshot);
-  if (!engine.ok()) return Fail(engine.status());
+  if (!engine.ok()) return Fail("soukd", engine.status());
   auto server = api::Server::Start(cfg->server, engine->get(), cfg->snapshot);
-  if (!server.ok()) return Fail(server.status());
+  if (!server.ok()) return Fail("soukd", server.status());
   std::printf("soukd serving on port %d\n", (*server)->port());
   std::fflush(stdout);
 

@@ -119,23 +119,6 @@ absl::StatusOr<int64_t> ParseCreated(std::string_view text) {
   return *created;
 }
 
-absl::StatusOr<std::vector<std::string>> SplitCategoryPath(std::string_view text) {
-  std::vector<std::string> path;
-  if (TrimBlanks(text).empty()) return path;
-  std::string_view rest = text;
-  while (true) {
-    const size_t sep = rest.find('>');
-    const std::string_view level = TrimBlanks(rest.substr(0, sep));
-    if (level.empty()) {
-      return absl::InvalidArgumentError(
-          StrCat("category ", QuoteForError(text), " has an empty level"));
-    }
-    path.emplace_back(level);
-    if (sep == std::string_view::npos) return path;
-    rest.remove_prefix(sep + 1);
-  }
-}
-
 }  // namespace internal
 
 namespace {
@@ -172,5 +155,23 @@ absl::StatusOr<std::vector<Product>> ReadProducts(const std::string& path,
   }
   return products;
 }
+
+absl::StatusOr<std::vector<std::string>> ParseCategoryPath(std::string_view text) {
+  std::vector<std::string> path;
+  if (internal::TrimBlanks(text).empty()) return path;
+  std::string_view rest = text;
+  while (true) {
+    const size_t sep = rest.find('>');
+    const std::string_view level = internal::TrimBlanks(rest.substr(0, sep));
+    if (level.empty()) {
+      return absl::InvalidArgumentError(
+          StrCat("category ", internal::QuoteForError(text), " has an empty level"));
+    }
+    path.emplace_back(level);
+    if (sep == std::string_view::npos) return path;
+    rest.remove_prefix(sep + 1);
+  }
+}
+
 
 }  // namespace souk::catalog

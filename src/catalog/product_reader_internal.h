@@ -66,8 +66,5 @@ absl::StatusOr<double> ParsePrice(std::string_view text);
 absl::StatusOr<int64_t> ParseStock(std::string_view text);
 /// A created field: unix seconds, an integer >= 0.
 absl::StatusOr<int64_t> ParseCreated(std::string_view text);
-/// "A > B > C" -> {"A", "B", "C"}: split at '>', blanks around each level trimmed; "" -> {}.
-/// An empty level ("A > > C") is an error.
-absl::StatusOr<std::vector<std::string>> SplitCategoryPath(std::string_view text);
 
 }  // namespace souk::catalog::internal

@@ -48,7 +48,7 @@ absl::StatusOr<std::string> TextField(std::string_view key, const Json& value) {
 }
 
 absl::StatusOr<std::vector<std::string>> CategoryField(const Json& value) {
-  if (value.is_string()) return internal::SplitCategoryPath(value.get_ref<const std::string&>());
+  if (value.is_string()) return ParseCategoryPath(value.get_ref<const std::string&>());
   if (!value.is_array())
     return TypeError("category", "an array of strings or one \"A > B\" string");
   std::vector<std::string> path;

@@ -103,7 +103,7 @@ absl::Status FillField(Column column, const std::string& name, std::string_view 
       product->brand = cell;
       break;
     case Column::kCategory: {
-      SOUK_ASSIGN_OR_RETURN(product->category_path, internal::SplitCategoryPath(cell));
+      SOUK_ASSIGN_OR_RETURN(product->category_path, ParseCategoryPath(cell));
       break;
     }
     case Column::kPrice: {

@@ -84,6 +84,9 @@ absl::Status ApplyOverride(YAML::Node root, const std::string& override_text) {
   }
   std::vector<std::string> keys =
       absl::StrSplit(override_text.substr(0, eq), '.', absl::SkipEmpty());
+  if (keys.empty()) {
+    return absl::InvalidArgumentError(StrCat("--set ", override_text, ": empty key path"));
+  }
   YAML::Node value = YAML::Load(override_text.substr(eq + 1));
   std::vector<YAML::Node> chain = {root};
   for (size_t i = 0; i + 1 < keys.size(); ++i) {

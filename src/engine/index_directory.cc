@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <random>
+#include <optional>
+#include <type_traits>
 
 #include "nlohmann/json.hpp"
+#include "souk/base/clock.h"
 #include "souk/base/file_util.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
@@ -21,9 +23,12 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string NewIndexId(int64_t created) {
-  std::random_device rd;
+  // Not std::random_device: it may throw, and the id needs uniqueness, not secrecy.
+  const uint64_t mix = static_cast<uint64_t>(
+      std::chrono::steady_clock::now().time_since_epoch().count()) ^
+      (static_cast<uint64_t>(::getpid()) << 32);
   char suffix[9];
-  std::snprintf(suffix, sizeof(suffix), "%08x", rd());
+  std::snprintf(suffix, sizeof(suffix), "%08x", static_cast<uint32_t>(mix ^ (mix >> 32)));
   return StrCat(created, "-", suffix);
 }
 
@@ -38,43 +43,82 @@ std::string ManifestJson(const Manifest& m) {
   return j.dump(2) + "\n";
 }
 
-// Replaces `dir` by `staging` so that a reader sees the old directory or the new one.
-absl::Status ReplaceDirectory(const std::string& staging, const std::string& dir) {
+// "out/idx/" and "out/idx" name the same directory; the staging and old copies go beside it.
+absl::StatusOr<fs::path> TargetPath(const std::string& index_dir) {
+  fs::path dir = fs::path(index_dir).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();
+  if (dir.empty() || dir == "." || dir == ".." || dir == dir.root_path()) {
+    return absl::InvalidArgumentError(StrCat("index.dir: '", index_dir, "' cannot be replaced"));
+  }
+  return dir;
+}
+
+// Only an absent or empty directory, or a previous index, may be replaced: `--out` pointing at
+// the wrong directory must never delete someone's data.
+absl::Status CheckReplaceable(const fs::path& dir) {
   std::error_code ec;
-  const std::string old = dir + ".old";
+  if (!fs::exists(dir, ec)) return absl::OkStatus();
+  if (fs::is_directory(dir, ec) && fs::is_empty(dir, ec)) return absl::OkStatus();
+  if (fs::is_directory(dir, ec) && ReadManifest(dir.string()).ok()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      StrCat(dir.string(), " exists and is not a Souk index directory; refusing to replace it"));
+}
+
+// Replaces `dir` by `staging`. On failure the old directory is put back.
+absl::Status ReplaceDirectory(const fs::path& staging, const fs::path& dir) {
+  std::error_code ec;
+  const fs::path old = dir.string() + ".old-" + std::to_string(::getpid());
   fs::remove_all(old, ec);
-  if (fs::exists(dir)) {
+  const bool had_old = fs::exists(dir, ec);
+  if (had_old) {
     fs::rename(dir, old, ec);
-    if (ec) return absl::InternalError(StrCat("moving aside ", dir, ": ", ec.message()));
+    if (ec) return absl::InternalError(StrCat("moving aside ", dir.string(), ": ", ec.message()));
   }
   fs::rename(staging, dir, ec);
-  if (ec) return absl::InternalError(StrCat("installing ", dir, ": ", ec.message()));
+  if (ec) {
+    const std::string message = ec.message();
+    if (had_old) fs::rename(old, dir, ec);
+    return absl::InternalError(StrCat("installing ", dir.string(), ": ", message));
+  }
   fs::remove_all(old, ec);
   return absl::OkStatus();
 }
 
-absl::StatusOr<IndexSummary> WriteInto(const std::string& staging, const catalog::Catalog& cat,
+absl::StatusOr<IndexSummary> WriteInto(const fs::path& staging, const catalog::Catalog& cat,
                                        const SnapshotOptions& options) {
   SOUK_ASSIGN_OR_RETURN(auto analyzer, text::Analyzer::Create(options.analyzer));
   SOUK_ASSIGN_OR_RETURN(auto index, lexical::InvertedIndex::Build(cat, *analyzer, options.lexical));
-  SOUK_RETURN_IF_ERROR(catalog::WriteProductsJsonl(StrCat(staging, "/", kCatalogFile), cat.products()));
-  const std::string lexical_path = StrCat(staging, "/", kLexicalFile);
-  SOUK_RETURN_IF_ERROR(index->Save(lexical_path));
+  SOUK_RETURN_IF_ERROR(
+      catalog::WriteProductsJsonl((staging / kCatalogFile).string(), cat.products()));
+  const fs::path lexical_path = staging / kLexicalFile;
+  SOUK_RETURN_IF_ERROR(index->Save(lexical_path.string()));
 
   IndexSummary summary;
-  summary.manifest.created_unix_s =
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  summary.manifest.created_unix_s = NowUnixSeconds();
   summary.manifest.index_id = NewIndexId(summary.manifest.created_unix_s);
   summary.manifest.products = cat.size();
   summary.manifest.analyzer_fingerprint = analyzer->Fingerprint();
   summary.terms = index->num_terms();
-  summary.lexical_bytes = fs::file_size(lexical_path);
+  std::error_code ec;
+  summary.lexical_bytes = fs::file_size(lexical_path, ec);
   // The manifest goes last: a directory without one is never mistaken for an index.
-  SOUK_RETURN_IF_ERROR(WriteFileAtomically(StrCat(staging, "/", kManifestFile),
-                                           ManifestJson(summary.manifest)));
+  SOUK_RETURN_IF_ERROR(
+      WriteFileAtomically((staging / kManifestFile).string(), ManifestJson(summary.manifest)));
   return summary;
+}
+
+// The value at `key` when it has the expected JSON type; nlohmann's value() throws otherwise.
+template <typename T>
+std::optional<T> Field(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return std::nullopt;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!it->is_string()) return std::nullopt;
+  } else {
+    if (!it->is_number_integer()) return std::nullopt;
+    if (std::is_unsigned_v<T> && !it->is_number_unsigned()) return std::nullopt;
+  }
+  return it->get<T>();
 }
 
 }  // namespace
@@ -86,43 +130,47 @@ absl::StatusOr<Manifest> ReadManifest(const std::string& dir) {
   if (j.is_discarded() || !j.is_object()) {
     return absl::DataLossError(StrCat(path, ": not a JSON object"));
   }
-  if (j.value("format", "") != kIndexFormat) {
+  if (Field<std::string>(j, "format") != kIndexFormat) {
     return absl::FailedPreconditionError(StrCat(path, ": not a Souk index manifest"));
   }
-  const auto version = j.value("version", 0);
+  const std::optional<int64_t> version = Field<int64_t>(j, "version");
   if (version != kIndexFormatVersion) {
-    return absl::FailedPreconditionError(StrCat(path, ": index format version ", version,
+    return absl::FailedPreconditionError(StrCat(path, ": index format version ",
+                                                version ? StrCat(*version) : "missing",
                                                 ", this build reads ", kIndexFormatVersion));
   }
-  Manifest m;
-  const auto& id = j["index_id"];
-  const auto& products = j["products"];
-  const auto& analyzer = j["analyzer"];
-  if (!id.is_string() || !products.is_number_unsigned() || !analyzer.is_string()) {
-    return absl::DataLossError(StrCat(path, ": index_id, products or analyzer missing"));
+  const auto id = Field<std::string>(j, "index_id");
+  const auto products = Field<uint64_t>(j, "products");
+  const auto analyzer = Field<std::string>(j, "analyzer");
+  if (!id || !products || !analyzer) {
+    return absl::DataLossError(StrCat(path, ": index_id, products or analyzer missing or mistyped"));
   }
-  m.index_id = id.get<std::string>();
-  m.products = products.get<uint64_t>();
-  m.analyzer_fingerprint = analyzer.get<std::string>();
-  m.created_unix_s = j.value("created_unix_s", int64_t{0});
+  Manifest m;
+  m.index_id = *id;
+  m.products = *products;
+  m.analyzer_fingerprint = *analyzer;
+  m.created_unix_s = Field<int64_t>(j, "created_unix_s").value_or(0);
   return m;
 }
 
 absl::StatusOr<IndexSummary> WriteIndexDirectory(std::vector<catalog::Product> products,
                                                  const SnapshotOptions& options) {
   SOUK_RETURN_IF_ERROR(options.Validate());
+  SOUK_ASSIGN_OR_RETURN(const fs::path dir, TargetPath(options.index_dir));
+  SOUK_RETURN_IF_ERROR(CheckReplaceable(dir));
   SOUK_ASSIGN_OR_RETURN(auto cat, catalog::Catalog::Create(std::move(products)));
-  const std::string dir = fs::path(options.index_dir).lexically_normal().string();
-  const std::string staging = StrCat(dir, ".staging-", ::getpid());
+  const fs::path staging = dir.string() + ".staging-" + std::to_string(::getpid());
   std::error_code ec;
   fs::remove_all(staging, ec);
-  SOUK_RETURN_IF_ERROR(MakeDirectories(staging));
+  SOUK_RETURN_IF_ERROR(MakeDirectories(staging.string()));
   absl::StatusOr<IndexSummary> summary = WriteInto(staging, *cat, options);
+  if (summary.ok()) {
+    if (absl::Status s = ReplaceDirectory(staging, dir); !s.ok()) summary = s;
+  }
   if (!summary.ok()) {
     fs::remove_all(staging, ec);
-    return Annotate(summary.status(), StrCat("writing index ", dir));
+    return Annotate(summary.status(), StrCat("writing index ", dir.string()));
   }
-  SOUK_RETURN_IF_ERROR(ReplaceDirectory(staging, dir));
   return summary;
 }
 

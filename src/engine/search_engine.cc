@@ -3,10 +3,9 @@
 #include <charconv>
 #include <random>
 
-#include "absl/strings/str_split.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
-#include "souk/catalog/product.h"
+#include "souk/catalog/product_reader.h"
 #include "souk/base/utf8.h"
 
 namespace souk::engine {
@@ -33,13 +32,9 @@ absl::Status CheckUtf8(std::string_view field, std::string_view value) {
   return absl::InvalidArgumentError(StrCat(field, ": not valid UTF-8"));
 }
 
-std::vector<std::string> SplitCategory(std::string_view category) {
-  std::vector<std::string> path;
-  if (category.empty()) return path;
-  for (absl::string_view part : absl::StrSplit(absl::string_view(category.data(), category.size()),
-                                               catalog::kCategorySeparator)) {
-    path.emplace_back(part);
-  }
+absl::StatusOr<std::vector<std::string>> ParseCategory(std::string_view category) {
+  absl::StatusOr<std::vector<std::string>> path = catalog::ParseCategoryPath(category);
+  if (!path.ok()) return Annotate(path.status(), "filters.category");
   return path;
 }
 
@@ -88,7 +83,7 @@ absl::Status SearchEngine::Validate(const SearchQuery& q, size_t* offset) const 
   SOUK_RETURN_IF_ERROR(CheckUtf8("filters.category", q.category));
   for (const std::string& brand : q.brands) SOUK_RETURN_IF_ERROR(CheckUtf8("filters.brands", brand));
   SOUK_ASSIGN_OR_RETURN(*offset, ParsePageToken(q.page_token));
-  if (*offset + static_cast<size_t>(q.page_size) > options_.max_result_window) {
+  if (*offset >= options_.max_result_window) {
     return absl::InvalidArgumentError(StrCat("page_token: results past ",
                                              options_.max_result_window, " are not served"));
   }
@@ -103,7 +98,7 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   const Snapshot& snap = *page.snapshot;
 
   lexical::Filter filter;
-  filter.category_path = SplitCategory(q.category);
+  SOUK_ASSIGN_OR_RETURN(filter.category_path, ParseCategory(q.category));
   filter.brands = q.brands;
   filter.min_price = q.min_price;
   filter.max_price = q.max_price;
@@ -113,21 +108,22 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
     SOUK_ASSIGN_OR_RETURN(doc_filter, snap.lexical().CompileFilter(filter));
   }
 
+  // The last page of the window is cut short rather than refused; one hit past the page tells
+  // whether another page exists, so the last page never carries a token.
+  const size_t end = std::min(offset + static_cast<size_t>(q.page_size),
+                              options_.max_result_window);
   lexical::SearchOptions search_options;
-  search_options.k = offset + static_cast<size_t>(q.page_size);
+  search_options.k = std::min(end + 1, options_.max_result_window);
   search_options.facets = q.facets;
   const std::vector<std::string> terms = snap.analyzer().Analyze(q.query);
   lexical::SearchResult result =
       snap.lexical().Search(terms, doc_filter ? &*doc_filter : nullptr, search_options);
 
-  for (size_t i = offset; i < result.hits.size(); ++i) {
+  for (size_t i = offset; i < std::min(end, result.hits.size()); ++i) {
     const lexical::Hit& hit = result.hits[i];
     page.items.push_back({hit.doc, &snap.catalog().product(hit.doc), hit.score});
   }
-  const size_t end = offset + static_cast<size_t>(q.page_size);
-  if (result.hits.size() == end && end < options_.max_result_window) {
-    page.next_page_token = PageToken(end);
-  }
+  if (result.hits.size() > end) page.next_page_token = PageToken(end);
   page.total_matches = result.total_matches;
   page.facets = std::move(result.facets);
   page.request_id = NextRequestId();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "souk/base/clock.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
@@ -9,16 +10,6 @@
 #include "souk/engine/index_directory.h"
 
 namespace souk::engine {
-namespace {
-
-int64_t NowUnixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOptions& options) {
   SOUK_RETURN_IF_ERROR(options.Validate());
   const auto start = std::chrono::steady_clock::now();
@@ -46,9 +37,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
                                                      options.lexical));
   snap->version_ = manifest.index_id;
   snap->loaded_unix_s_ = NowUnixSeconds();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
+  const int64_t ms = MillisSince(start);
   SOUK_LOG_INFO("engine", "loaded snapshot ", snap->version_, " from ", dir, ": ",
                 snap->catalog_->size(), " products, ", snap->lexical_->num_terms(), " terms, ",
                 snap->lexical_->MemoryBytes() >> 20, " MiB lexical, ", ms, " ms");

@@ -6,6 +6,7 @@
 // UTF-8"), anything else unparsable gets INVALID_ARGUMENT "malformed request".
 #pragma once
 
+#include <exception>
 #include <string>
 
 #include "absl/status/status.h"
@@ -17,6 +18,8 @@ namespace souk::api {
 absl::Status ParseRequest(const grpc::ByteBuffer& buffer, google::protobuf::Message* request);
 absl::Status SerializeResponse(const google::protobuf::Message& response,
                                grpc::ByteBuffer* buffer);
+/// INTERNAL with the exception's message, logged once.
+absl::Status InternalErrorFromException(const std::exception& e);
 
 }  // namespace souk::api
 
@@ -32,11 +35,18 @@ template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
                                    Handler&& handle) {
-  Request request;
-  Response response;
-  absl::Status status = ParseRequest(*in, &request);
-  if (status.ok()) status = handle(request, &response);
-  if (status.ok()) status = SerializeResponse(response, out);
+  absl::Status status;
+  try {
+    Request request;
+    Response response;
+    status = ParseRequest(*in, &request);
+    if (status.ok()) status = handle(request, &response);
+    if (status.ok()) status = SerializeResponse(response, out);
+  } catch (const std::exception& e) {
+    // Our code does not throw; this catches the standard library's and third parties' last
+    // resorts (bad_alloc, filesystem errors) so that one request cannot take the server down.
+    status = InternalErrorFromException(e);
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;

@@ -2,11 +2,13 @@
 // reflection.
 //
 // Health reports SERVING as soon as Start() returns (the engine already holds a loaded
-// snapshot) and NOT_SERVING once Shutdown() begins, so load balancers drain the instance
-// before it stops. Thread-safety: Shutdown() may be called from any thread, once.
+// snapshot). Shutdown() reports NOT_SERVING, stops accepting calls and gives in-flight calls
+// shutdown_grace_ms to finish. Thread-safety: Shutdown() may be called from any thread, more
+// than once; only the first call acts.
 #pragma once
 
 #include <memory>
+#include <mutex>
 
 #include "absl/status/statusor.h"
 #include "souk/api/server_options.h"
@@ -46,6 +48,7 @@ class Server {
 
   ServerOptions options_;
   int port_ = 0;
+  std::once_flag shutdown_once_;
   std::unique_ptr<SearchServiceImpl> search_;
   std::unique_ptr<CatalogServiceImpl> catalog_;
   std::unique_ptr<AdminServiceImpl> admin_;

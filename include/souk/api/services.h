@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "souk/engine/engine_options.h"
 #include "souk/engine/search_engine.h"
@@ -47,12 +48,17 @@ class CatalogServiceImpl final
   engine::SearchEngine* engine_;
 };
 
+/// Reload loads the new snapshot on a thread of its own (gRPC's callback threads must not block)
+/// while searches go on with the old one; a second Reload while one runs is ABORTED.
 class AdminServiceImpl final
     : public v1::AdminService::WithRawCallbackMethod_Reload<
           v1::AdminService::WithRawCallbackMethod_Stats<v1::AdminService::Service>> {
  public:
   AdminServiceImpl(engine::SearchEngine* engine, engine::SnapshotOptions snapshot_options)
       : engine_(engine), snapshot_options_(std::move(snapshot_options)) {}
+  ~AdminServiceImpl() override { WaitForReload(); }
+  /// Blocks until a running reload has finished.
+  void WaitForReload();
   grpc::ServerUnaryReactor* Reload(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
                                    grpc::ByteBuffer* response) override;
@@ -61,9 +67,13 @@ class AdminServiceImpl final
                                   grpc::ByteBuffer* response) override;
 
  private:
+  absl::Status LoadAndSwap(const v1::ReloadRequest& request, v1::ReloadResponse* response);
+
   engine::SearchEngine* engine_;
   engine::SnapshotOptions snapshot_options_;
-  std::mutex reload_mutex_;  ///< One reload at a time; searches never wait on it.
+  std::mutex reload_mutex_;  ///< Guards the two fields below; searches never take it.
+  bool reloading_ = false;
+  std::thread reload_thread_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

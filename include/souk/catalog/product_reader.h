@@ -18,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -46,6 +47,11 @@ absl::StatusOr<std::vector<Product>> ReadProductsJsonl(const std::string& path,
 absl::StatusOr<std::vector<Product>> ReadProductsTsv(const std::string& path,
                                                      const ReadOptions& options,
                                                      ReadReport* report = nullptr);
+
+/// Parses a category path written as one string, "Home > Kitchen > Knives" (levels split at '>',
+/// blanks around them trimmed). Blank text is the empty path; an empty level is
+/// INVALID_ARGUMENT. Catalog files and search filters both use this.
+absl::StatusOr<std::vector<std::string>> ParseCategoryPath(std::string_view text);
 
 /// Writes products as JSONL (the format above), atomically.
 absl::Status WriteProductsJsonl(const std::string& path, const std::vector<Product>& products);

@@ -71,6 +71,8 @@ TEST(SoukConfigTest, OverridesBeatTheFile) {
   EXPECT_FLOAT_EQ(c->snapshot.lexical.field(lexical::Field::kBrand).b, 0.0f);
   EXPECT_THAT(ParseConfig(kMinimal, {"lexical.k3=1"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "lexical.k3: unknown key"));
+  EXPECT_THAT(ParseConfig(kMinimal, {".=1"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "empty key path"));
   EXPECT_THAT(ParseConfig(kMinimal, {"nonsense"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "expected key.path=value"));
 }

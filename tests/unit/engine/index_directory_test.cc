@@ -57,6 +57,44 @@ TEST(IndexDirectoryTest, AFailedBuildLeavesTheOldIndexInPlace) {
   EXPECT_EQ((*snapshot)->catalog().size(), 6u);
 }
 
+TEST(IndexDirectoryTest, RefusesToReplaceADirectoryThatIsNotAnIndex) {
+  TempDir tmp;
+  tmp.WriteFile("shop/users.jsonl", "{}\n");
+  EXPECT_THAT(WriteIndexDirectory(SmallCatalog(), OptionsFor(tmp.File("shop"))),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "not a Souk index directory"));
+  EXPECT_TRUE(std::filesystem::exists(tmp.File("shop/users.jsonl")));
+  EXPECT_THAT(WriteIndexDirectory(SmallCatalog(), OptionsFor(".")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "index.dir"));
+}
+
+TEST(IndexDirectoryTest, ATrailingSlashNamesTheSameDirectory) {
+  TempDir tmp;
+  ASSERT_OK(WriteIndexDirectory(SmallCatalog(), OptionsFor(tmp.File("index/"))));
+  ASSERT_OK(WriteIndexDirectory(SmallCatalog(), OptionsFor(tmp.File("index/"))));
+  EXPECT_OK(Snapshot::Load(OptionsFor(tmp.File("index"))));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(tmp.path()), {}), 1);
+}
+
+TEST(IndexDirectoryTest, MistypedManifestFieldsAreErrorsNotCrashes) {
+  TempDir tmp;
+  for (const char* manifest :
+       {R"({"format": 1, "version": 1})", R"({"format": "souk-index", "version": "1"})",
+        R"({"format": "souk-index", "version": 1, "index_id": 5, "products": 1, "analyzer": "a"})",
+        R"({"format": "souk-index", "version": 1, "index_id": "x", "products": -1, "analyzer": "a"})",
+        R"({"format": "souk-index", "version": 1, "index_id": "x", "products": 1, "analyzer": "a",
+            "created_unix_s": "yesterday"})",
+        "[1, 2]", "not json"}) {
+    tmp.WriteFile("index/manifest.json", manifest);
+    auto read = ReadManifest(tmp.File("index"));
+    if (std::string(manifest).find("yesterday") != std::string::npos) {
+      ASSERT_OK(read);  // optional field: ignored when mistyped
+      EXPECT_EQ(read->created_unix_s, 0);
+    } else {
+      EXPECT_FALSE(read.ok()) << manifest;
+    }
+  }
+}
+
 TEST(IndexDirectoryTest, LoadErrorsNameTheProblem) {
   TempDir tmp;
   EXPECT_THAT(Snapshot::Load(OptionsFor(tmp.File("missing"))),

@@ -80,12 +80,44 @@ TEST_F(SearchEngineTest, PagesFollowEachOther) {
   EXPECT_TRUE(second->next_page_token.empty());
 }
 
+TEST_F(SearchEngineTest, TheLastPageHasNoTokenEvenWhenItIsFull) {
+  auto first = engine_->Search(Query("drill", 2));
+  ASSERT_OK(first);
+  ASSERT_EQ(first->next_page_token, "o2");
+  SearchQuery next = Query("drill", 2);
+  next.page_token = first->next_page_token;
+  auto second = engine_->Search(next);
+  ASSERT_OK(second);
+  EXPECT_EQ(second->items.size(), 2u);
+  EXPECT_TRUE(second->next_page_token.empty());
+}
+
+TEST_F(SearchEngineTest, TheResultWindowCutsTheLastPageShort) {
+  SearchOptions options;
+  options.max_page_size = 2;
+  options.max_result_window = 3;
+  auto engine = SearchEngine::Create(options, engine_->snapshot());
+  ASSERT_OK(engine);
+  SearchQuery q = Query("drill", 2);
+  q.page_token = "o2";
+  auto page = (*engine)->Search(q);
+  ASSERT_OK(page);
+  EXPECT_EQ(page->items.size(), 1u);
+  EXPECT_TRUE(page->next_page_token.empty());
+  q.page_token = "o3";
+  EXPECT_THAT((*engine)->Search(q), StatusIs(absl::StatusCode::kInvalidArgument, "page_token"));
+  q.page_token = "o18446744073709551615";
+  EXPECT_THAT((*engine)->Search(q), StatusIs(absl::StatusCode::kInvalidArgument, "page_token"));
+}
+
 TEST_F(SearchEngineTest, FiltersApply) {
   SearchQuery q = Query("drill");
   q.brands = {"Makita"};
   EXPECT_THAT(Ids(q), UnorderedElementsAre("p1", "p6"));
   q = Query("drill");
   q.category = "Tools > Accessories";
+  EXPECT_THAT(Ids(q), UnorderedElementsAre("p2", "p6"));
+  q.category = "Tools>Accessories";  // written as catalog files may write it
   EXPECT_THAT(Ids(q), UnorderedElementsAre("p2", "p6"));
   q = Query("drill");
   q.in_stock_only = true;
@@ -122,6 +154,9 @@ TEST_F(SearchEngineTest, BadRequestsNameTheField) {
   q = Query("drill");
   q.category = "Tools > Nope";
   EXPECT_THAT(engine_->Search(q), StatusIs(code, "filters.category"));
+  q = Query("drill");
+  q.category = "Tools >  > Drills";
+  EXPECT_THAT(engine_->Search(q), StatusIs(code, "filters.category: category"));
   q = Query("drill");
   q.page_token = "garbage";
   EXPECT_THAT(engine_->Search(q), StatusIs(code, "page_token"));
