@@ -11,13 +11,14 @@ DEMO_SEED ?= 42
 SOUK := $(BUILD_DIR)/src/apps/souk
 SOUKD := $(BUILD_DIR)/src/apps/soukd
 
-.PHONY: all deps configure build run test check-deps bench quality clean help
+.PHONY: all deps configure build apps run test test-asan check-deps bench quality clean help
 
 all: build
 
 help:
 	@echo "make run     build, generate and index the demo shop, serve it on 127.0.0.1:50051"
 	@echo "make test    build and run unit, integration and relevance tests (ctest) and the layering check"
+	@echo "make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it too)"
 	@echo "make bench   build in Release and run the micro-benchmarks (bench/run.sh)"
 	@echo "make quality BM25 quality on the Home Depot data in ../shared/data (bench/quality/)"
 
@@ -32,17 +33,28 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-$(DEMO_DIR)/shop/catalog.jsonl: | build
+# Only the two executables: `make run` need not wait for the tests to compile.
+apps: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target souk soukd
+
+$(DEMO_DIR)/shop/catalog.jsonl: | apps
 	$(SOUK) gen --out $(DEMO_DIR)/shop --seed $(DEMO_SEED)
 
 # The index is rebuilt on every run (a few seconds) so it always matches the binary and config.
-run: build $(DEMO_DIR)/shop/catalog.jsonl
+run: apps $(DEMO_DIR)/shop/catalog.jsonl
 	$(SOUK) index --catalog $(DEMO_DIR)/shop/catalog.jsonl --out $(DEMO_DIR)/index --config configs/demo.yaml
 	$(SOUKD) --config configs/demo.yaml
 
 test: build
 	scripts/check-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# Sanitizer builds are Debug builds of their own (build/asan), see CMakePresets.json.
+test-asan: deps
+	cmake --preset asan > /dev/null
+	cmake --build build/asan -j $(JOBS)
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
 check-deps:
 	scripts/check-deps

@@ -42,7 +42,7 @@ Scores Score(const std::vector<eval::JudgedQuery>& queries, const Rankings& run,
     s.mrr += eval::ReciprocalRankAtK(ranking, q.judgments, k, options);
     ++s.queries;
     bool has_relevant = false;
-    for (const auto& [doc, grade] : q.judgments) has_relevant |= grade >= options.relevant_min_grade;
+    for (const auto& [doc, grade] : q.judgments) has_relevant |= eval::IsRelevant(grade, options);
     if (has_relevant) {
       s.recall += eval::RecallAtK(ranking, q.judgments, recall_k, options);
       ++s.recall_queries;

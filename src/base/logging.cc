@@ -15,10 +15,11 @@ std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
 std::atomic<bool> g_json{false};
 
 spdlog::logger& Logger() {
-  // stderr keeps stdout free for command output (souk search prints results there).
-  static std::shared_ptr<spdlog::logger> logger = [] {
-    auto l = std::make_shared<spdlog::logger>("souk",
-                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  // Leaked on purpose: a function-local static object is destroyed at exit while threads the
+  // process does not join (gRPC's, a detached worker) may still log. stderr keeps stdout free for
+  // command output (souk search prints results there).
+  static spdlog::logger* const logger = [] {
+    auto* l = new spdlog::logger("souk", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     l->set_level(spdlog::level::trace);  // filtering happens in Enabled()
     return l;
   }();
@@ -27,12 +28,18 @@ spdlog::logger& Logger() {
 
 spdlog::level::level_enum ToSpd(Level level) {
   switch (level) {
-    case Level::kTrace: return spdlog::level::trace;
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
-    case Level::kOff: return spdlog::level::off;
+    case Level::kTrace:
+      return spdlog::level::trace;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+    case Level::kOff:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -74,7 +81,8 @@ void Write(Level level, std::string_view component, std::string_view message) {
                            {"level", spdlog::level::to_string_view(ToSpd(level)).data()},
                            {"component", std::string(component)},
                            {"msg", std::string(message)}};
-    Logger().log(ToSpd(level), "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    Logger().log(ToSpd(level), "{}",
+                 line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     Logger().log(ToSpd(level), "[{}] {}", component, message);
   }

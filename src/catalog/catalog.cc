@@ -5,9 +5,8 @@
 #include <utility>
 
 #include "souk/base/check.h"
+#include "souk/base/quote.h"
 #include "souk/base/str_cat.h"
-#include "souk/base/utf8.h"
-#include "utf8_internal.h"
 
 namespace souk::catalog {
 
@@ -21,16 +20,12 @@ absl::StatusOr<std::unique_ptr<Catalog>> Catalog::Create(std::vector<Product> pr
   by_id.reserve(products.size());
   for (size_t i = 0; i < products.size(); ++i) {
     const std::string& id = products[i].id;
-    if (id.empty()) {
-      return absl::InvalidArgumentError(StrCat("product at position ", i, " has an empty id"));
-    }
-    if (!IsValidUtf8(id)) {
-      return absl::InvalidArgumentError(StrCat("product id ", internal::QuoteForError(id),
-                                               " at position ", i, " is not valid UTF-8"));
+    if (absl::Status valid = ValidateProduct(products[i]); !valid.ok()) {
+      return absl::InvalidArgumentError(StrCat(valid.message(), " (at position ", i, ")"));
     }
     const auto [it, inserted] = by_id.try_emplace(id, DocId(static_cast<uint32_t>(i)));
     if (!inserted) {
-      return absl::InvalidArgumentError(StrCat("duplicate product id ", internal::QuoteForError(id),
+      return absl::InvalidArgumentError(StrCat("duplicate product id ", QuoteForError(id),
                                                " at positions ", it->second.value(), " and ", i));
     }
   }

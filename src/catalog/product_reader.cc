@@ -1,54 +1,18 @@
 #include "souk/catalog/product_reader.h"
 
-#include <cctype>
-#include <charconv>
 #include <chrono>
-#include <cmath>
 
 #include "product_reader_internal.h"
-#include "souk/base/file_util.h"
+#include "souk/base/ascii.h"
+#include "souk/base/clock.h"
 #include "souk/base/logging.h"
+#include "souk/base/numbers.h"
+#include "souk/base/quote.h"
 #include "souk/base/str_cat.h"
-#include "souk/base/utf8.h"
-#include "utf8_internal.h"
+#include "souk/base/text_lines.h"
 
 namespace souk::catalog {
 namespace internal {
-namespace {
-
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-std::string_view TrimBlanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-template <typename T>
-std::optional<T> ParseWhole(std::string_view text) {
-  text = TrimBlanks(text);
-  T value{};
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
-  return value;
-}
-
-}  // namespace
-
-LineCursor::LineCursor(std::string_view contents) : rest_(contents) {
-  if (rest_.substr(0, kUtf8Bom.size()) == kUtf8Bom) rest_.remove_prefix(kUtf8Bom.size());
-}
-
-bool LineCursor::Next(std::string_view* line) {
-  if (rest_.empty()) return false;
-  const size_t end = rest_.find('\n');
-  *line = rest_.substr(0, end);
-  rest_.remove_prefix(end == std::string_view::npos ? rest_.size() : end + 1);
-  if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
-  ++line_number_;
-  return true;
-}
 
 ProductCollector::ProductCollector(const std::string& path, const ReadOptions& options,
                                    ReadReport* report)
@@ -57,9 +21,8 @@ ProductCollector::ProductCollector(const std::string& path, const ReadOptions& o
 }
 
 absl::Status ProductCollector::Add(Product product, size_t line) {
-  if (product.id.empty()) return Reject(line, "empty product id");
-  if (!IsValidUtf8(product.id)) {
-    return Reject(line, StrCat("product id ", QuoteForError(product.id), " is not valid UTF-8"));
+  if (absl::Status valid = ValidateProduct(product); !valid.ok()) {
+    return Reject(line, ToStd(valid.message()));
   }
   const auto [it, inserted] = id_lines_.try_emplace(product.id, line);
   if (!inserted) {
@@ -85,16 +48,22 @@ absl::Status ProductCollector::Fatal(size_t line, std::string_view what) const {
 
 std::vector<Product> ProductCollector::Finish() { return std::move(products_); }
 
-std::optional<double> ParseDouble(std::string_view text) {
-  std::optional<double> value = ParseWhole<double>(text);
-  if (value.has_value() && !std::isfinite(*value)) return std::nullopt;
-  return value;
+absl::StatusOr<std::vector<std::string>> CategoryFromLevels(
+    const std::vector<std::string_view>& levels, std::string_view described) {
+  std::vector<std::string> path;
+  path.reserve(levels.size());
+  for (const std::string_view level : levels) {
+    const std::string_view trimmed = TrimBlanks(level);
+    if (trimmed.empty()) {
+      return absl::InvalidArgumentError(StrCat("category ", described, " has an empty level"));
+    }
+    path.emplace_back(trimmed);
+  }
+  return path;
 }
 
-std::optional<int64_t> ParseInt64(std::string_view text) { return ParseWhole<int64_t>(text); }
-
 absl::StatusOr<double> ParsePrice(std::string_view text) {
-  const std::optional<double> price = ParseDouble(text);
+  const std::optional<double> price = ParseWhole<double>(text);
   if (!price.has_value() || *price < 0) {
     return absl::InvalidArgumentError(
         StrCat("price ", QuoteForError(text), " is not a number >= 0"));
@@ -103,7 +72,7 @@ absl::StatusOr<double> ParsePrice(std::string_view text) {
 }
 
 absl::StatusOr<int64_t> ParseStock(std::string_view text) {
-  const std::optional<int64_t> stock = ParseInt64(text);
+  const std::optional<int64_t> stock = ParseWhole<int64_t>(text);
   if (!stock.has_value()) {
     return absl::InvalidArgumentError(StrCat("stock ", QuoteForError(text), " is not an integer"));
   }
@@ -111,7 +80,7 @@ absl::StatusOr<int64_t> ParseStock(std::string_view text) {
 }
 
 absl::StatusOr<int64_t> ParseCreated(std::string_view text) {
-  const std::optional<int64_t> created = ParseInt64(text);
+  const std::optional<int64_t> created = ParseWhole<int64_t>(text);
   if (!created.has_value() || *created < 0) {
     return absl::InvalidArgumentError(
         StrCat("created ", QuoteForError(text), " is not unix seconds (an integer >= 0)"));
@@ -127,9 +96,7 @@ std::string LowerExtension(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   const size_t dot = path.find_last_of('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
-  std::string ext = path.substr(dot);
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
+  return AsciiLower(std::string_view(path).substr(dot));
 }
 
 }  // namespace
@@ -148,30 +115,22 @@ absl::StatusOr<std::vector<Product>> ReadProducts(const std::string& path,
                                              ": expected .jsonl, .json, .ndjson or .tsv"));
   }
   if (products.ok()) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-    SOUK_LOG_INFO("catalog", "read ", products->size(), " products from ", path, " in ", ms, " ms");
+    SOUK_LOG_INFO("catalog", "read ", products->size(), " products from ", path, " in ",
+                  MillisSince(start), " ms");
   }
   return products;
 }
 
 absl::StatusOr<std::vector<std::string>> ParseCategoryPath(std::string_view text) {
-  std::vector<std::string> path;
-  if (internal::TrimBlanks(text).empty()) return path;
+  if (TrimBlanks(text).empty()) return std::vector<std::string>();
+  std::vector<std::string_view> levels;
   std::string_view rest = text;
-  while (true) {
-    const size_t sep = rest.find('>');
-    const std::string_view level = internal::TrimBlanks(rest.substr(0, sep));
-    if (level.empty()) {
-      return absl::InvalidArgumentError(
-          StrCat("category ", internal::QuoteForError(text), " has an empty level"));
-    }
-    path.emplace_back(level);
-    if (sep == std::string_view::npos) return path;
+  for (size_t sep = rest.find('>'); sep != std::string_view::npos; sep = rest.find('>')) {
+    levels.push_back(rest.substr(0, sep));
     rest.remove_prefix(sep + 1);
   }
+  levels.push_back(rest);
+  return internal::CategoryFromLevels(levels, QuoteForError(text));
 }
-
 
 }  // namespace souk::catalog

@@ -1,5 +1,6 @@
-// Pieces shared by the JSONL and TSV catalog readers: line splitting, the collection of products
-// and of per-line errors, and the parsing of field values common to both formats.
+// Pieces shared by the JSONL and TSV catalog readers: the collection of products and of per-line
+// errors, and the parsing of field values common to both formats. (Line splitting, number
+// parsing and quoting are base's: souk/base/text_lines.h, numbers.h, quote.h.)
 // Not thread-safe; one instance per read.
 #pragma once
 
@@ -17,27 +18,13 @@
 
 namespace souk::catalog::internal {
 
-/// Iterates over the lines of a whole file: '\n' ends a line, a '\r' before it is dropped, and a
-/// UTF-8 byte order mark at the start of the file is skipped.
-class LineCursor {
- public:
-  explicit LineCursor(std::string_view contents);
-  /// Sets `*line` to the next line without its terminator; false at the end of the file.
-  bool Next(std::string_view* line);
-  /// 1-based number of the line last returned by Next.
-  size_t line_number() const { return line_number_; }
-
- private:
-  std::string_view rest_;
-  size_t line_number_ = 0;
-};
-
 /// Receives the products of one file and its malformed lines, and applies ReadOptions.
 class ProductCollector {
  public:
   ProductCollector(const std::string& path, const ReadOptions& options, ReadReport* report);
 
-  /// Keeps `product` if its id is non-empty, valid UTF-8 and not seen before; else Reject()s it.
+  /// Keeps `product` if it passes ValidateProduct and its id was not seen before; else
+  /// Reject()s it.
   absl::Status Add(Product product, size_t line);
   /// Records "<path>:<line>: <what>". Returns that error, or OK when malformed lines are skipped.
   absl::Status Reject(size_t line, std::string_view what);
@@ -55,10 +42,11 @@ class ProductCollector {
   absl::flat_hash_map<std::string, size_t> id_lines_;  // id -> line it was first read on
 };
 
-/// Strict decimal parsing of a whole field (ASCII blanks around it allowed): nullopt on anything
-/// else, including an empty field, "inf" and "nan".
-std::optional<double> ParseDouble(std::string_view text);
-std::optional<int64_t> ParseInt64(std::string_view text);
+/// The one rule for category levels, whether split from "A > B" or given as a JSON array: blanks
+/// around each level are trimmed, and an empty level is the error "category <described> has an
+/// empty level" (`described`: the value as written, already quoted).
+absl::StatusOr<std::vector<std::string>> CategoryFromLevels(
+    const std::vector<std::string_view>& levels, std::string_view described);
 
 /// A price field: a finite number >= 0. The error says what is wrong with `text`.
 absl::StatusOr<double> ParsePrice(std::string_view text);

@@ -1,14 +1,17 @@
 // JSONL catalogs: reading (one product object per line) and writing.
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "nlohmann/json.hpp"
 #include "product_reader_internal.h"
 #include "souk/base/file_util.h"
+#include "souk/base/quote.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/base/text_lines.h"
 #include "souk/catalog/product_reader.h"
-#include "utf8_internal.h"
 
 namespace souk::catalog {
 namespace {
@@ -49,16 +52,19 @@ absl::StatusOr<std::string> TextField(std::string_view key, const Json& value) {
 
 absl::StatusOr<std::vector<std::string>> CategoryField(const Json& value) {
   if (value.is_string()) return ParseCategoryPath(value.get_ref<const std::string&>());
-  if (!value.is_array())
+  if (!value.is_array()) {
     return TypeError("category", "an array of strings or one \"A > B\" string");
-  std::vector<std::string> path;
-  for (const Json& level : value) {
-    if (!level.is_string() || level.get_ref<const std::string&>().empty()) {
-      return TypeError("category", "an array of non-empty strings");
-    }
-    path.push_back(level.get<std::string>());
   }
-  return path;
+  std::vector<std::string_view> levels;
+  for (const Json& level : value) {
+    if (!level.is_string()) return TypeError("category", "an array of non-empty strings");
+    levels.push_back(level.get_ref<const std::string&>());
+  }
+  // The string form's rule: levels trimmed, none empty. JSON text quotes the array well enough
+  // for the message; a long one is only counted.
+  std::string described = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (described.size() > 80) described = StrCat("array of ", levels.size(), " levels");
+  return internal::CategoryFromLevels(levels, described);
 }
 
 absl::StatusOr<std::vector<Attribute>> AttributesField(const Json& value) {
@@ -72,7 +78,7 @@ absl::StatusOr<std::vector<Attribute>> AttributesField(const Json& value) {
     } else if (v.is_number() || v.is_boolean()) {
       attributes.push_back({item.key(), v.dump()});
     } else {
-      return absl::InvalidArgumentError(StrCat("attribute ", internal::QuoteForError(item.key()),
+      return absl::InvalidArgumentError(StrCat("attribute ", QuoteForError(item.key()),
                                                " must be a string, a number or a boolean"));
     }
   }
@@ -94,7 +100,28 @@ absl::Status SetField(const std::string& key, const Json& value, Product* produc
     if (key == "stock") return Assign(internal::ParseStock(text), &product->stock);
     return Assign(internal::ParseCreated(text), &product->created_unix_s);
   }
-  return absl::InvalidArgumentError(StrCat("unknown key ", internal::QuoteForError(key)));
+  return absl::InvalidArgumentError(StrCat("unknown key ", QuoteForError(key)));
+}
+
+// nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 1, column 11:
+// syntax error ...; last read: '<bytes>'". The line and the file are ours to name (each line is
+// parsed alone, so nlohmann's line is always 1), and the bytes it quotes are raw input: they are
+// re-quoted with QuoteForError so that a control byte or broken UTF-8 cannot garble the message.
+std::string ParseErrorMessage(const Json::parse_error& e) {
+  std::string_view what = e.what();
+  const size_t colon = what.find(": ", what.find("parse error"));
+  what.remove_prefix(colon == std::string_view::npos ? 0 : colon + 2);
+  std::string message = StrCat("invalid JSON at column ", e.byte, ": ");
+  constexpr std::string_view kLastRead = "last read: '";
+  const size_t start = what.find(kLastRead);
+  if (start == std::string_view::npos) return StrCat(message, what);
+  const size_t begin = start + kLastRead.size();
+  size_t end = what.find("'; expected", begin);
+  if (end == std::string_view::npos) end = what.rfind('\'');
+  if (end == std::string_view::npos || end < begin) end = what.size();
+  return StrCat(message, what.substr(0, start),
+                "last read: ", QuoteForError(what.substr(begin, end - begin)),
+                what.substr(std::min(end + 1, what.size())));
 }
 
 absl::StatusOr<Product> ProductFromJsonLine(std::string_view line) {
@@ -107,12 +134,10 @@ absl::StatusOr<Product> ProductFromJsonLine(std::string_view line) {
       SOUK_RETURN_IF_ERROR(SetField(item.key(), item.value(), &product));
     }
     return product;
+  } catch (const Json::parse_error& e) {
+    return absl::InvalidArgumentError(ParseErrorMessage(e));
   } catch (const Json::exception& e) {
-    // what() reads "[json.exception.parse_error.101] parse error at ...": keep the readable part.
-    std::string_view what = e.what();
-    const size_t bracket = what.find("] ");
-    if (bracket != std::string_view::npos) what.remove_prefix(bracket + 2);
-    return absl::InvalidArgumentError(StrCat("invalid JSON: ", what));
+    return absl::InvalidArgumentError(StrCat("invalid JSON: ", QuoteForError(e.what())));
   }
 }
 
@@ -147,7 +172,7 @@ absl::StatusOr<std::vector<Product>> ReadProductsJsonl(const std::string& path,
                                                        ReadReport* report) {
   SOUK_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(path));
   internal::ProductCollector collector(path, options, report);
-  internal::LineCursor lines(contents);
+  LineCursor lines(contents);
   std::string_view line;
   while (lines.Next(&line)) {
     if (IsBlank(line)) continue;
@@ -165,8 +190,22 @@ std::string ProductToJson(const Product& product) {
 }
 
 absl::Status WriteProductsJsonl(const std::string& path, const std::vector<Product>& products) {
+  // Write only what ReadProductsJsonl reads back equal: no NaN price (JSON has none), no empty
+  // or duplicate id or attribute name, no level the reader would trim or refuse.
+  absl::flat_hash_map<std::string_view, size_t> positions;
+  positions.reserve(products.size());
   std::string contents;
-  for (const Product& product : products) {
+  for (size_t i = 0; i < products.size(); ++i) {
+    const Product& product = products[i];
+    if (absl::Status valid = ValidateProduct(product); !valid.ok()) {
+      return Annotate(valid, StrCat("writing ", path, ": product at position ", i));
+    }
+    const auto [it, inserted] = positions.try_emplace(product.id, i);
+    if (!inserted) {
+      return absl::InvalidArgumentError(StrCat("writing ", path, ": duplicate product id ",
+                                               QuoteForError(product.id), " at positions ",
+                                               it->second, " and ", i));
+    }
     contents += ProductToJson(product);
     contents += '\n';
   }

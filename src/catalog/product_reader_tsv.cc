@@ -4,12 +4,14 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "product_reader_internal.h"
-#include "souk/base/utf8.h"
+#include "souk/base/ascii.h"
 #include "souk/base/file_util.h"
+#include "souk/base/quote.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/base/text_lines.h"
+#include "souk/base/utf8.h"
 #include "souk/catalog/product_reader.h"
-#include "utf8_internal.h"
 
 namespace souk::catalog {
 namespace {
@@ -31,36 +33,29 @@ struct Layout {
   std::vector<std::string> names;  // as written in the header (attribute names keep their case)
 };
 
-std::string AsciiLower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
+constexpr std::pair<std::string_view, Column> kFields[] = {
+    {"title", Column::kTitle},    {"description", Column::kDescription},
+    {"brand", Column::kBrand},    {"category", Column::kCategory},
+    {"price", Column::kPrice},    {"stock", Column::kStock},
+    {"created", Column::kCreated}};
 
 Column ColumnNamed(std::string_view lower_name) {
-  static constexpr std::pair<std::string_view, Column> kFields[] = {
-      {"title", Column::kTitle},    {"description", Column::kDescription},
-      {"brand", Column::kBrand},    {"category", Column::kCategory},
-      {"price", Column::kPrice},    {"stock", Column::kStock},
-      {"created", Column::kCreated}};
   for (const auto& [name, column] : kFields) {
     if (name == lower_name) return column;
   }
   return Column::kAttribute;
 }
 
-// No quoting and no escapes: a tab always separates cells (the IANA text/tab-separated-values
-// rule), which is how the Home Depot export and spreadsheet "TSV" exports write them.
-void SplitTabs(std::string_view line, std::vector<std::string_view>* cells) {
-  cells->clear();
-  while (true) {
-    const size_t tab = line.find('\t');
-    cells->push_back(line.substr(0, tab));
-    if (tab == std::string_view::npos) return;
-    line.remove_prefix(tab + 1);
+// A file without its header would take its first product for the header and every later
+// line's cells for attributes named after that product: refuse a header naming none of our fields.
+absl::Status CheckNamesAKnownField(const Layout& layout) {
+  for (const Column column : layout.columns) {
+    if (column != Column::kId && column != Column::kAttribute) return absl::OkStatus();
   }
+  std::string known;
+  for (const auto& [name, column] : kFields) known += StrCat(known.empty() ? "" : ", ", name);
+  return absl::InvalidArgumentError(
+      StrCat("header names no known column (", known, "); is the header line missing?"));
 }
 
 absl::StatusOr<Layout> ParseHeader(std::string_view line) {
@@ -79,9 +74,10 @@ absl::StatusOr<Layout> ParseHeader(std::string_view line) {
     layout.names.emplace_back(cells[i]);
     if (!seen.insert(std::move(lower)).second) {
       return absl::InvalidArgumentError(
-          StrCat("column name ", internal::QuoteForError(cells[i]), " appears twice"));
+          StrCat("column name ", QuoteForError(cells[i]), " appears twice"));
     }
   }
+  SOUK_RETURN_IF_ERROR(CheckNamesAKnownField(layout));
   return layout;
 }
 
@@ -139,9 +135,8 @@ absl::StatusOr<Product> ParseRow(const Layout& layout, std::string_view line,
   for (size_t i = 0; i < cells->size(); ++i) {
     const std::string_view cell = (*cells)[i];
     if (!IsValidUtf8(cell)) {
-      return absl::InvalidArgumentError(
-          StrCat("column ", internal::QuoteForError(layout.names[i]),
-                 " is not valid UTF-8: ", internal::QuoteForError(cell)));
+      return absl::InvalidArgumentError(StrCat("column ", QuoteForError(layout.names[i]),
+                                               " is not valid UTF-8: ", QuoteForError(cell)));
     }
     SOUK_RETURN_IF_ERROR(FillField(layout.columns[i], layout.names[i], cell, &product));
   }
@@ -155,7 +150,7 @@ absl::StatusOr<std::vector<Product>> ReadProductsTsv(const std::string& path,
                                                      ReadReport* report) {
   SOUK_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(path));
   internal::ProductCollector collector(path, options, report);
-  internal::LineCursor lines(contents);
+  LineCursor lines(contents);
   std::string_view line;
   if (!lines.Next(&line)) {
     return absl::InvalidArgumentError(StrCat(path, ": empty file, expected a header line"));

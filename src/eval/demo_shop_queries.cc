@@ -5,10 +5,10 @@
 // few percent of misspellings (Cucerzan & Brill, EMNLP 2004, estimate 10-15% of web queries
 // misspelled; shop queries are shorter, and we use 6% for English and 3% for Chinese, where
 // input methods produce whole wrong characters rather than letter slips).
-#include <cctype>
 #include <iterator>
 
 #include "demo_shop_internal.h"
+#include "souk/base/ascii.h"
 #include "souk/base/str_cat.h"
 
 namespace souk::eval::demo_shop_internal {
@@ -23,11 +23,6 @@ struct QueryPart {
   int value = -1;      // value index (kValue) or feature index (kFeature)
   bool intact = true;
 };
-
-std::string AsciiLower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 QueryPart ValuePart(const Vocabulary& vocab, const ShopProduct& item, size_t slot) {
   const LeafDef& leaf = vocab.leaves[item.leaf];
@@ -72,13 +67,17 @@ std::vector<QueryPart> DrawParts(const Vocabulary& vocab, const std::vector<Bran
   return {noun};
 }
 
+// Not std::isalpha: under a Latin-1 locale it calls UTF-8 bytes letters, and the output would
+// depend on the environment.
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 // One keyboard slip in a word of >= 4 ASCII letters: swapped, dropped or doubled letter.
 bool EnglishTypo(std::string& text, Rng& rng) {
   std::vector<std::pair<size_t, size_t>> words;  // [begin, end)
   size_t i = 0;
   while (i < text.size()) {
     size_t j = i;
-    while (j < text.size() && std::isalpha(static_cast<unsigned char>(text[j]))) ++j;
+    while (j < text.size() && IsAsciiLetter(text[j])) ++j;
     if (j - i >= 4) words.emplace_back(i, j);
     i = j + 1;
   }

@@ -252,6 +252,7 @@ class Simulator {
       if (!rng_.Bernoulli(std::pow(1.0 / position, kPositionBiasEta))) continue;
       if (!rng_.Bernoulli(Sigmoid(u - kClickOffset))) continue;
       now += 5 + static_cast<int64_t>(rng_.Below(25));
+      if (now >= end_) break;  // the log ends with the window, mid-session or not
       Event& click = Emit(EventType::kClick, now, user_index, session);
       click.request = request;
       click.product = page[k];
@@ -259,6 +260,7 @@ class Simulator {
       now += 20 + static_cast<int64_t>(rng_.Below(160));  // reading the product page
       const ShopProduct& item = world_.products[page[k]];
       if (!item.product.InStock() || !rng_.Bernoulli(Sigmoid(u - kCartOffset))) continue;
+      if (now >= end_) break;
       const CartLine line{page[k], u, request, position, DrawQuantity(item)};
       Event& cart = Emit(EventType::kAddToCart, now, user_index, session);
       cart.request = request;
@@ -322,7 +324,7 @@ class Simulator {
     Intent intent = TakeRebuy(plan.user, now, lang);
     bool refine = false;
     std::vector<CartLine> to_buy;
-    for (int s = 0; s < kMaxSearchesPerSession; ++s) {
+    for (int s = 0; s < kMaxSearchesPerSession && now < end_; ++s) {
       if (intent.product < 0) intent.product = DrawIntent(user, lang);
       // Who buys again knows what to ask for: "voltix cat litter 5kg".
       const QueryForm form = DrawQueryForm(rng_, refine || intent.rebuy);
@@ -355,7 +357,11 @@ class Simulator {
       refine = false;
     }
     now += 30 + static_cast<int64_t>(rng_.Below(270));  // checkout
-    for (const CartLine& line : to_buy) Purchase(plan.user, session, line, now++);
+    // A checkout after the window closes is not in the log (nor are its purchases' reviews).
+    for (const CartLine& line : to_buy) {
+      if (now >= end_) break;
+      Purchase(plan.user, session, line, now++);
+    }
   }
 
   const DemoShopOptions& options_;

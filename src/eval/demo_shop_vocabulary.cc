@@ -4,7 +4,6 @@
 // shops, Chinese listings show a foreign-sounding brand either in Latin letters or in a Chinese
 // transliteration; home-grown brands have a Chinese name and a pinyin name in English listings.
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -13,6 +12,7 @@
 
 #include "demo_shop_internal.h"
 #include "demo_shop_tables.h"
+#include "souk/base/ascii.h"
 #include "souk/base/check.h"
 #include "souk/base/str_cat.h"
 
@@ -20,6 +20,10 @@ namespace souk::eval::demo_shop_internal {
 namespace {
 
 constexpr int kBrandsPerTop = 12;
+// A brand name is redrawn while it is taken; with 120 brands from about 900 names a handful of
+// redraws happen. The bound turns a vocabulary that runs out of names into a failed check
+// instead of an endless loop.
+constexpr int kMaxBrandNameDraws = 1000;
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
@@ -67,6 +71,7 @@ void ParseAttributes(Vocabulary& vocab) {
     SOUK_CHECK(label != labels.end());
     def.label = label->second;
     def.values = ParseTexts(row.values);
+    SOUK_CHECK(!def.values.empty());  // a product draws one value per attribute
     def.price_step = row.price_step;
     vocab.attributes.push_back(std::move(def));
   }
@@ -81,7 +86,11 @@ void ParseLeaf(const LeafRow& row, Vocabulary& vocab) {
   const std::vector<std::string_view> nouns = Split(row.nouns, '|');
   SOUK_CHECK(nouns.size() == 2);
   for (int lang = 0; lang < kNumLangs; ++lang) {
-    for (std::string_view noun : Split(nouns[lang], ',')) leaf.nouns[lang].emplace_back(noun);
+    for (std::string_view noun : Split(nouns[lang], ',')) {
+      SOUK_CHECK(!noun.empty());
+      leaf.nouns[lang].emplace_back(noun);
+    }
+    SOUK_CHECK(!leaf.nouns[lang].empty());  // titles, queries and reviews name the noun
   }
   std::set<std::string> keys;
   for (std::string_view id : Split(row.attributes, ',')) {
@@ -93,6 +102,11 @@ void ParseLeaf(const LeafRow& row, Vocabulary& vocab) {
   }
   leaf.features = ParseTexts(row.features);
   leaf.uses = ParseTexts(row.uses);
+  // Queries draw an attribute slot, a feature of the product and a use of the leaf: the tables
+  // must give every leaf at least one of each.
+  SOUK_CHECK(!leaf.attributes.empty());
+  SOUK_CHECK(!leaf.features.empty());
+  SOUK_CHECK(!leaf.uses.empty());
   leaf.median_price = row.median_price;
   leaf.price_sigma = row.price_sigma;
   leaf.repurchase_days = row.repurchase_days;
@@ -157,7 +171,7 @@ Text DrawBrandName(Rng& rng) {
     const Syllable& b = PickSyllable(kHan, rng);
     std::string pinyin = StrCat(a.latin, b.latin);
     for (size_t i = 1; i < pinyin.size(); ++i) {
-      pinyin[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(pinyin[i])));
+      pinyin[i] = AsciiToLower(pinyin[i]);
     }
     return {pinyin, StrCat(a.han, b.han)};
   }
@@ -177,6 +191,10 @@ const Vocabulary& GetVocabulary() {
 }
 
 std::vector<Brand> GenerateBrands(const Vocabulary& vocab, Rng& rng) {
+  // The two name families give at least this many distinct names; ask for a quarter at most so
+  // that redraws stay rare.
+  constexpr size_t kNameCapacity = std::size(kHan) * std::size(kHan);
+  SOUK_CHECK(vocab.tops.size() * kBrandsPerTop <= kNameCapacity / 4);
   std::vector<Brand> brands;
   std::set<std::string> taken;
   for (size_t top = 0; top < vocab.tops.size(); ++top) {
@@ -187,7 +205,10 @@ std::vector<Brand> GenerateBrands(const Vocabulary& vocab, Rng& rng) {
     }
     for (int i = 0; i < kBrandsPerTop; ++i) {
       Text name = DrawBrandName(rng);
-      while (!taken.insert(name.en).second) name = DrawBrandName(rng);
+      for (int draws = 1; !taken.insert(name.en).second; ++draws) {
+        SOUK_CHECK(draws < kMaxBrandNameDraws);
+        name = DrawBrandName(rng);
+      }
       Brand brand;
       char id[16];
       std::snprintf(id, sizeof(id), "b%03zu", brands.size() + 1);

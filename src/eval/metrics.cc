@@ -53,15 +53,18 @@ double NdcgAtK(const std::vector<std::string>& ranking, const Judgments& judged,
   return dcg / ideal_dcg;
 }
 
+bool IsRelevant(double grade, const MetricOptions& options) {
+  return grade >= options.relevant_min_grade;
+}
+
 double RecallAtK(const std::vector<std::string>& ranking, const Judgments& judged, size_t k,
                  const MetricOptions& options) {
-  const auto relevant = [&](double grade) { return grade >= options.relevant_min_grade; };
   size_t total = 0;
-  for (const auto& [doc, grade] : judged) total += relevant(grade) ? 1 : 0;
+  for (const auto& [doc, grade] : judged) total += IsRelevant(grade, options) ? 1 : 0;
   if (total == 0) return 0;
   size_t found = 0;
   ForEachJudgedInTopK(ranking, judged, k,
-                      [&](size_t, double grade) { found += relevant(grade) ? 1 : 0; });
+                      [&](size_t, double grade) { found += IsRelevant(grade, options) ? 1 : 0; });
   return static_cast<double>(found) / static_cast<double>(total);
 }
 
@@ -70,7 +73,7 @@ double ReciprocalRankAtK(const std::vector<std::string>& ranking, const Judgment
   const size_t n = std::min(k, ranking.size());
   for (size_t i = 0; i < n; ++i) {
     const auto it = judged.find(ranking[i]);
-    if (it != judged.end() && it->second >= options.relevant_min_grade) {
+    if (it != judged.end() && IsRelevant(it->second, options)) {
       return 1.0 / static_cast<double>(i + 1);
     }
   }

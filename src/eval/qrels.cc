@@ -3,53 +3,23 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
+#include <limits>
 #include <optional>
 #include <string_view>
+#include <system_error>
 
 #include "absl/container/flat_hash_map.h"
 #include "souk/base/file_util.h"
+#include "souk/base/numbers.h"
+#include "souk/base/quote.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/base/text_lines.h"
 
 namespace souk::eval {
 namespace {
 
-// ---- line and field helpers shared by the three readers ----
-
-// Lines of a whole file: '\n' ends a line, a '\r' before it is dropped and a UTF-8 byte order
-// mark at the start is skipped (spreadsheet exports write both).
-class LineCursor {
- public:
-  explicit LineCursor(std::string_view contents) : rest_(contents) {
-    constexpr std::string_view kBom = "\xEF\xBB\xBF";
-    if (rest_.substr(0, kBom.size()) == kBom) rest_.remove_prefix(kBom.size());
-  }
-  bool Next(std::string_view* line) {
-    if (rest_.empty()) return false;
-    const size_t end = rest_.find('\n');
-    *line = rest_.substr(0, end);
-    rest_.remove_prefix(end == std::string_view::npos ? rest_.size() : end + 1);
-    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
-    ++number_;
-    return true;
-  }
-  size_t number() const { return number_; }
-
- private:
-  std::string_view rest_;
-  size_t number_ = 0;
-};
-
-std::vector<std::string_view> SplitTabs(std::string_view line) {
-  std::vector<std::string_view> cells;
-  while (true) {
-    const size_t tab = line.find('\t');
-    cells.push_back(line.substr(0, tab));
-    if (tab == std::string_view::npos) return cells;
-    line.remove_prefix(tab + 1);
-  }
-}
+// ---- field helpers ----
 
 // TREC files separate fields by any run of spaces or tabs (trec_eval reads them with scanf).
 std::vector<std::string_view> SplitBlanks(std::string_view line) {
@@ -64,25 +34,9 @@ std::vector<std::string_view> SplitBlanks(std::string_view line) {
   }
 }
 
-template <typename T>
-std::optional<T> ParseNumber(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  T value{};
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
-  if constexpr (std::is_floating_point_v<T>) {
-    if (!std::isfinite(value)) return std::nullopt;
-  }
-  return value;
-}
-
 absl::Status LineError(const std::string& path, size_t line, std::string_view what) {
   return absl::InvalidArgumentError(StrCat(path, ":", line, ": ", what));
 }
-
-std::string Quoted(std::string_view text) { return StrCat("\"", text, "\""); }
 
 // ---- qrels ----
 
@@ -97,7 +51,7 @@ absl::Status CheckQrelsHeader(const std::string& path, std::string_view line) {
                             cells.size(), " columns"));
   }
   // A file without its header would otherwise silently lose its first judgment.
-  if (ParseNumber<double>(cells[3]).has_value()) {
+  if (ParseWhole<double>(cells[3]).has_value()) {
     return LineError(path, 1, "expected a header line, got a judgment");
   }
   return absl::OkStatus();
@@ -113,8 +67,9 @@ struct QrelsBuilder {
     const std::string_view id = cells[0], text = cells[1], doc = cells[2];
     if (id.empty()) return "empty query id";
     if (doc.empty()) return "empty product id";
-    const std::optional<double> grade = ParseNumber<double>(cells[3]);
-    if (!grade.has_value()) return StrCat("relevance ", Quoted(cells[3]), " is not a number");
+    const std::optional<double> grade = ParseWhole<double>(cells[3]);
+    if (!grade.has_value())
+      return StrCat("relevance ", QuoteForError(cells[3]), " is not a number");
     const auto [it, inserted] = index.try_emplace(std::string(id), queries.size());
     if (inserted) {
       queries.push_back({std::string(id), std::string(text), {}});
@@ -122,11 +77,12 @@ struct QrelsBuilder {
     }
     JudgedQuery& query = queries[it->second];
     if (query.text != text) {
-      return StrCat("query ", Quoted(id), " reads ", Quoted(text), " here but ", Quoted(query.text),
-                    " on line ", first_lines[it->second]);
+      return StrCat("query ", QuoteForError(id), " reads ", QuoteForError(text), " here but ",
+                    QuoteForError(query.text), " on line ", first_lines[it->second]);
     }
     if (!query.judgments.try_emplace(std::string(doc), *grade).second) {
-      return StrCat("product ", Quoted(doc), " is judged twice for query ", Quoted(id));
+      return StrCat("product ", QuoteForError(doc), " is judged twice for query ",
+                    QuoteForError(id));
     }
     return "";
   }
@@ -144,10 +100,23 @@ std::string RunField(std::string_view text) {
   return field;
 }
 
+// Six decimals, trailing zeros dropped: "12.345679", "2.5", "100". std::to_chars, so that no
+// locale changes the decimal point and no fixed buffer cuts a large score short. A non-finite
+// score (a bug upstream) still has to sort: NaN and -inf are written as the lowest double, +inf
+// as the highest, in shortest round-trip form ("1.7976931348623157e+308").
 std::string FormatScore(double score) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.6f", score);
-  std::string text = buffer;
+  constexpr double kMax = std::numeric_limits<double>::max();
+  // Room for the 309 integer digits of the largest double, the sign, the point and 6 decimals.
+  char buffer[std::numeric_limits<double>::max_exponent10 + 16];
+  if (!std::isfinite(score)) {
+    const double clamped = score > 0 ? kMax : -kMax;
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), clamped);
+    return ec == std::errc() ? std::string(buffer, end) : std::string("0");
+  }
+  const auto [end, ec] =
+      std::to_chars(buffer, buffer + sizeof(buffer), score, std::chars_format::fixed, 6);
+  if (ec != std::errc()) return "0";  // cannot happen: the buffer holds any double
+  std::string text(buffer, end);
   if (text.find('.') != std::string::npos) {
     while (text.back() == '0') text.pop_back();
     if (text.back() == '.') text.pop_back();
@@ -179,11 +148,11 @@ absl::StatusOr<std::vector<JudgedQuery>> ReadQrelsTsv(const std::string& path) {
     if (line.empty()) continue;
     const std::vector<std::string_view> cells = SplitTabs(line);
     if (cells.size() != kQrelsColumns) {
-      return LineError(path, lines.number(),
+      return LineError(path, lines.line_number(),
                        StrCat("expected 4 tab-separated columns, got ", cells.size()));
     }
-    const std::string error = builder.Add(cells, lines.number());
-    if (!error.empty()) return LineError(path, lines.number(), error);
+    const std::string error = builder.Add(cells, lines.line_number());
+    if (!error.empty()) return LineError(path, lines.line_number(), error);
   }
   return std::move(builder.queries);
 }
@@ -198,15 +167,15 @@ absl::StatusOr<std::vector<QueryLine>> ReadQueriesTsv(const std::string& path) {
     if (line.empty()) continue;
     const std::vector<std::string_view> cells = SplitTabs(line);
     if (cells.size() != 2) {
-      return LineError(path, lines.number(),
+      return LineError(path, lines.line_number(),
                        StrCat("expected query_id<TAB>query, got ", cells.size(), " columns"));
     }
-    if (cells[0].empty()) return LineError(path, lines.number(), "empty query id");
-    const auto [it, inserted] = first_lines.try_emplace(std::string(cells[0]), lines.number());
+    if (cells[0].empty()) return LineError(path, lines.line_number(), "empty query id");
+    const auto [it, inserted] = first_lines.try_emplace(std::string(cells[0]), lines.line_number());
     if (!inserted) {
-      return LineError(
-          path, lines.number(),
-          StrCat("duplicate query id ", Quoted(cells[0]), " (first on line ", it->second, ")"));
+      return LineError(path, lines.line_number(),
+                       StrCat("duplicate query id ", QuoteForError(cells[0]), " (first on line ",
+                              it->second, ")"));
     }
     queries.push_back({std::string(cells[0]), std::string(cells[1])});
   }
@@ -233,24 +202,25 @@ absl::StatusOr<std::vector<std::pair<std::string, std::vector<std::string>>>> Re
   while (lines.Next(&line)) {
     const std::vector<std::string_view> fields = SplitBlanks(line);
     if (fields.empty()) continue;
-    const size_t n = lines.number();
+    const size_t n = lines.line_number();
     if (fields.size() != 6) {
       return LineError(
           path, n,
           StrCat("expected \"qid Q0 docid rank score tag\", got ", fields.size(), " fields"));
     }
-    const std::optional<uint64_t> rank = ParseNumber<uint64_t>(fields[3]);
-    if (!rank.has_value()) return LineError(path, n, StrCat("bad rank ", Quoted(fields[3])));
-    const std::optional<double> score = ParseNumber<double>(fields[4]);
-    if (!score.has_value()) return LineError(path, n, StrCat("bad score ", Quoted(fields[4])));
+    const std::optional<uint64_t> rank = ParseWhole<uint64_t>(fields[3]);
+    if (!rank.has_value()) return LineError(path, n, StrCat("bad rank ", QuoteForError(fields[3])));
+    const std::optional<double> score = ParseWhole<double>(fields[4]);
+    if (!score.has_value())
+      return LineError(path, n, StrCat("bad score ", QuoteForError(fields[4])));
     const auto [it, inserted] = index.try_emplace(std::string(fields[0]), queries.size());
     if (inserted) queries.push_back({std::string(fields[0]), {}, {}});
     RunQuery& query = queries[it->second];
     const auto [doc, new_doc] = query.doc_lines.try_emplace(std::string(fields[2]), n);
     if (!new_doc) {
       return LineError(path, n,
-                       StrCat("document ", Quoted(fields[2]), " listed twice for query ",
-                              Quoted(fields[0]), " (first on line ", doc->second, ")"));
+                       StrCat("document ", QuoteForError(fields[2]), " listed twice for query ",
+                              QuoteForError(fields[0]), " (first on line ", doc->second, ")"));
     }
     query.entries.push_back({*rank, *score, std::string(fields[2])});
   }
@@ -258,7 +228,9 @@ absl::StatusOr<std::vector<std::pair<std::string, std::vector<std::string>>>> Re
   std::vector<std::pair<std::string, std::vector<std::string>>> run;
   run.reserve(queries.size());
   for (RunQuery& query : queries) {
-    // Equal ranks (some tools write 0 or 1 everywhere) fall back to the score, as trec_eval does.
+    // By rank, the order our writer emits and the one a ranking means. trec_eval differs: it
+    // ignores the rank column and sorts by score (descending, ties by docno descending). Equal
+    // ranks (some tools write 0 or 1 everywhere) fall back to the score, highest first.
     std::stable_sort(query.entries.begin(), query.entries.end(),
                      [](const RunQuery::Entry& a, const RunQuery::Entry& b) {
                        return a.rank != b.rank ? a.rank < b.rank : a.score > b.score;

@@ -24,7 +24,15 @@ namespace {
 
 // Bump whenever a rule in analyzer.h changes the terms produced: indexes built with another
 // version are then refused through Fingerprint().
-constexpr int kAnalyzerVersion = 1;
+// 2: numbers split at separators other than thousands groupings ("6,8,10", "5'6"); a vulgar
+//    fraction after a digit is a number of its own ("1½" -> "1" "1/2", not "11/2").
+constexpr int kAnalyzerVersion = 2;
+
+// Upper bound of AnalyzerOptions::max_input_bytes. ICU indexes UnicodeStrings with int32_t:
+// decoding gives at most one UTF-16 unit per UTF-8 byte, SeparateVulgarFractions adds at most
+// one per three bytes (a digit and a two-byte fraction), and NFKC_Casefold expands a unit into
+// at most 18 (U+FDFA), so 64 MiB x 4/3 x 18 = 1.6 G units stays below INT32_MAX.
+constexpr size_t kMaxInputBytesLimit = size_t{64} << 20;
 
 // Words whose Snowball stems identify the stemmer's behaviour: libstemmer has no version API, so
 // the fingerprint hashes these stems instead (a new Snowball release that changes them changes
@@ -79,6 +87,26 @@ void ReplaceLookalikes(icu::UnicodeString& text) {
     const UChar c = text.charAt(i);
     const UChar32 replacement = ReplacementOf(c);
     if (replacement != c) text.setCharAt(i, static_cast<UChar>(replacement));
+  }
+}
+
+// U+00BC..U+00BE, U+2150..U+215E and U+2189: NFKC writes them as digits, FRACTION SLASH,
+// digits ("½" -> "1⁄2"), so "1½" would become "11⁄2", eleven halves.
+bool IsVulgarFraction(UChar32 c) {
+  return (c >= 0x00BC && c <= 0x00BE) || (c >= 0x2150 && c <= 0x215E) || c == 0x2189;
+}
+
+// Step 2: a space before a vulgar fraction that follows a digit, so that "1½" reads like
+// "1 1/2" and "1-1/2".
+void SeparateVulgarFractions(icu::UnicodeString& text) {
+  UChar32 previous = U_SENTINEL;
+  for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
+    const UChar32 c = text.char32At(i);
+    if (IsVulgarFraction(c) && previous != U_SENTINEL && u_isdigit(previous)) {
+      text.insert(i, static_cast<UChar>(' '));
+      i = text.moveIndex32(i, 1);  // now at the fraction again
+    }
+    previous = c;
   }
 }
 
@@ -176,8 +204,9 @@ void Analyzer::Impl::Release(std::unique_ptr<Worker> worker) {
 
 icu::UnicodeString Analyzer::Impl::Normalize(std::string_view text) const {
   // fromUTF8 turns every ill-formed sequence into U+FFFD (no word, no term).
-  const icu::UnicodeString decoded = icu::UnicodeString::fromUTF8(
+  icu::UnicodeString decoded = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  SeparateVulgarFractions(decoded);
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString normalized = normalizer->normalize(decoded, status);
   if (U_FAILURE(status)) return icu::UnicodeString();  // Only on out of memory.
@@ -202,8 +231,10 @@ std::vector<Span> Analyzer::Impl::WordSpans(icu::BreakIterator& breaker,
 absl::Status AnalyzerOptions::Validate() const {
   if (max_term_bytes == 0) return absl::InvalidArgumentError("max_term_bytes must be positive");
   if (max_input_bytes == 0) return absl::InvalidArgumentError("max_input_bytes must be positive");
-  if (max_input_bytes > static_cast<size_t>(INT32_MAX) / 2) {
-    return absl::InvalidArgumentError("max_input_bytes must be below 1 GiB (ICU string bound)");
+  if (max_input_bytes > kMaxInputBytesLimit) {
+    return absl::InvalidArgumentError(
+        StrCat("max_input_bytes must be at most ", kMaxInputBytesLimit,
+               " (64 MiB: normalization can grow text past ICU's 2^31 string bound)"));
   }
   return absl::OkStatus();
 }

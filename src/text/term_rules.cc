@@ -92,6 +92,39 @@ icu::UnicodeString FoldDiacritics(const icu::UnicodeString& word) {
 
 void EraseChar(std::string& s, char c) { std::erase(s, c); }
 
+std::string ToUtf8(const icu::UnicodeString& text) {
+  std::string utf8;
+  text.toUTF8String(utf8);
+  return utf8;
+}
+
+// Digits starting at `*i`, which moves past them.
+int32_t SkipDigits(const icu::UnicodeString& text, int32_t* i) {
+  int32_t count = 0;
+  while (*i < text.length() && u_isdigit(text.char32At(*i))) {
+    *i = text.moveIndex32(*i, 1);
+    ++count;
+  }
+  return count;
+}
+
+// \d{1,3}(,\d{3})+(\.\d+)?: commas that group thousands, as in "1,000" and "12,345.5".
+bool IsThousandsGrouping(const icu::UnicodeString& number) {
+  int32_t i = 0;
+  const int32_t lead = SkipDigits(number, &i);
+  if (lead < 1 || lead > 3) return false;
+  int32_t groups = 0;
+  for (; i < number.length() && number.charAt(i) == ','; ++groups) {
+    ++i;
+    if (SkipDigits(number, &i) != 3) return false;
+  }
+  if (groups == 0) return false;
+  if (i == number.length()) return true;
+  if (number.charAt(i) != '.') return false;
+  ++i;
+  return SkipDigits(number, &i) > 0 && i == number.length();
+}
+
 }  // namespace
 
 std::string_view CanonicalUnit(std::string_view word) {
@@ -132,17 +165,41 @@ void TermEmitter::EmitSegment(const icu::UnicodeString& segment) {
   }
 }
 
+// Step 4: UAX #29 keeps "5'6", "6,8,10" and "1,5" as one numeric word because only a separator
+// stands between the digits. Gluing their digits ("56", "6810", "15") would invent numbers, so
+// the segment is cut into numbers: an apostrophe between digits is the feet mark, as a quote after
+// a number is a unit (step 6: 5'6" is 5 ft 6 in); commas are dropped only where they group
+// thousands ("1,000", "12,345.5"); every other separator splits.
 void TermEmitter::EmitNumber(const icu::UnicodeString& number) {
-  // Keep digits, the decimal point and the fraction slash; thousands separators (and the other
-  // separators UAX #29 allows between digits) carry no meaning for matching.
-  icu::UnicodeString kept;
+  icu::UnicodeString piece;  // one number: digits, '.', '/' and ','
   for (int32_t i = 0; i < number.length(); i = number.moveIndex32(i, 1)) {
     const UChar32 c = number.char32At(i);
-    if (u_isdigit(c) || c == '.' || c == '/') kept.append(c);
+    if (u_isdigit(c) || c == '.' || c == '/' || c == ',') {
+      piece.append(c);
+      continue;
+    }
+    const bool after_number = !piece.isEmpty();
+    EmitNumberPiece(piece);
+    piece.remove();
+    if (c == '\'' && after_number) EmitTerm("ft");
   }
-  std::string term;
-  kept.toUTF8String(term);
-  EmitTerm(std::move(term));
+  EmitNumberPiece(piece);
+}
+
+void TermEmitter::EmitNumberPiece(const icu::UnicodeString& piece) {
+  if (piece.isEmpty()) return;
+  const bool grouped = IsThousandsGrouping(piece);
+  icu::UnicodeString kept;
+  for (int32_t i = 0; i < piece.length(); i = piece.moveIndex32(i, 1)) {
+    const UChar32 c = piece.char32At(i);
+    if (c != ',') {
+      kept.append(c);
+    } else if (!grouped) {  // "6,8,10" and "1,5" are several numbers
+      EmitTerm(ToUtf8(kept));
+      kept.remove();
+    }
+  }
+  EmitTerm(ToUtf8(kept));
 }
 
 // Splits where digits meet letters and at underscores. A separator inside the segment ("6.5",

@@ -33,8 +33,11 @@ class TermEmitter {
   void EmitTerm(std::string term);
 
  private:
-  // A number or a fraction ("1,000" -> "1000"; "1/2" and "6.5" unchanged).
+  // A run of digits and separators: one or more numbers ("1,000" -> "1000"; "1/2" and "6.5"
+  // unchanged; "5'6" -> "5" "ft" "6"; "6,8,10" -> "6" "8" "10").
   void EmitNumber(const icu::UnicodeString& number);
+  // One number of digits, '.', '/' and ','; commas other than thousands groupings split it.
+  void EmitNumberPiece(const icu::UnicodeString& piece);
   void EmitMixed(const icu::UnicodeString& segment);
   void EmitWord(const icu::UnicodeString& word, bool after_digits);
   std::string Stem(const std::string& word) const;

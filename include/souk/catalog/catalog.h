@@ -18,7 +18,8 @@ namespace souk::catalog {
 
 class Catalog {
  public:
-  /// Fails with INVALID_ARGUMENT on an empty, non-UTF-8 or duplicate product id (naming it).
+  /// Fails with INVALID_ARGUMENT on a product that fails ValidateProduct (product.h) or a
+  /// duplicate product id, naming the id and its position.
   static absl::StatusOr<std::unique_ptr<Catalog>> Create(std::vector<Product> products);
 
   size_t size() const { return products_.size(); }

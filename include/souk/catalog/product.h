@@ -1,7 +1,11 @@
 // Product: one sellable item of a shop's catalog, as Souk indexes and returns it.
 //
-// A plain value type. Invariants a Catalog enforces: `id` is non-empty, valid UTF-8 and unique.
-// Text fields are UTF-8. Absent numbers are std::nullopt, never a sentinel.
+// A plain value type. Invariants (ValidateProduct checks them; the catalog readers, Catalog::Create
+// and WriteProductsJsonl enforce them, so that what one accepts the others accept too): `id` is
+// non-empty and valid UTF-8 (and unique within a catalog); all text is valid UTF-8; a price is
+// finite and >= 0; created_unix_s >= 0; category levels are non-empty with no blanks around them;
+// attribute names are non-empty and unique within the product. Absent numbers are
+// std::nullopt, never a sentinel.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "souk/base/strong_id.h"
 
 namespace souk::catalog {
@@ -39,6 +44,12 @@ struct Product {
   bool InStock() const { return !stock.has_value() || *stock > 0; }
   bool operator==(const Product&) const = default;
 };
+
+/// OK when `product` keeps the invariants above (uniqueness of ids is the caller's to check);
+/// else INVALID_ARGUMENT naming the product id and the field: `product "k1": price nan is not a
+/// finite number >= 0`. An empty or ill-formed id gives `empty product id` / `product id
+/// "a\xff" is not valid UTF-8`.
+absl::Status ValidateProduct(const Product& product);
 
 /// Separator used when a category path is written as one string: "Home > Kitchen > Knives".
 inline constexpr char kCategorySeparator[] = " > ";

@@ -24,16 +24,19 @@ namespace souk::eval {
 
 struct DemoShopOptions {
   uint64_t seed = 42;           ///< Everything random derives from this.
-  size_t num_products = 20000;  ///< Catalog size.
-  size_t num_users = 5000;      ///< Users, each with hidden tastes.
-  size_t num_sessions = 30000;  ///< Shopping sessions over all users.
+  size_t num_products = 20000;  ///< Catalog size, 1..1,000,000.
+  size_t num_users = 5000;      ///< Users, each with hidden tastes, 1..1,000,000.
+  size_t num_sessions = 30000;  ///< Shopping sessions over all users, 0..1,000,000.
   double chinese_share = 0.5;   ///< Share of products (and of users) whose language is Chinese.
   int days = 90;                ///< Length of the event window, in days.
-  /// First second of the event window (default 2024-01-01T00:00:00Z). Products are listed
-  /// before it; sessions fall inside [start, start + days).
+  /// First second of the event window (default 2024-01-01T00:00:00Z), at most
+  /// 253402300799 (9999-12-31T23:59:59Z). Products are listed before it; every event falls
+  /// inside [start, start + days).
   int64_t start_unix_s = 1704067200;
   size_t page_size = 10;  ///< Results the logging policy shows per search (positions 1..N).
 
+  /// InvalidArgument naming the first option out of its range. The size bounds keep a run's
+  /// memory near 5 GB at most (docs/demo-shop.md, "Sizes and cost").
   absl::Status Validate() const;
 };
 
@@ -54,7 +57,8 @@ struct DemoShopSummary {
 };
 
 /// Writes catalog.jsonl, users.jsonl, product_truth.jsonl, events.jsonl and, last,
-/// manifest.json (format version, options, totals) into `out_dir` (created if needed).
+/// manifest.json (format version, options, totals) into `out_dir` (created if needed). An old
+/// manifest.json there is removed before anything is written, so a failed run leaves none.
 /// users.jsonl and product_truth.jsonl hold the hidden ground truth (tastes, qualities) for
 /// simulation only: never feed them to a ranker.
 absl::StatusOr<DemoShopSummary> GenerateDemoShop(const DemoShopOptions& options,

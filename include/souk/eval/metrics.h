@@ -19,10 +19,14 @@ namespace souk::eval {
 using Judgments = absl::flat_hash_map<std::string, double>;
 
 struct MetricOptions {
-  double gain_offset = 0.0;          ///< gain = max(0, grade - gain_offset).
-  bool exponential_gain = false;     ///< 2^gain - 1 instead of gain.
-  double relevant_min_grade = 1.0;   ///< Grade at which a document counts for Recall.
+  double gain_offset = 0.0;         ///< gain = max(0, grade - gain_offset).
+  bool exponential_gain = false;    ///< 2^gain - 1 instead of gain.
+  double relevant_min_grade = 1.0;  ///< Grade at which a document counts for Recall.
 };
+
+/// Whether a judged document of grade `grade` counts as relevant for Recall and reciprocal rank
+/// (grade >= relevant_min_grade). Reports that count relevant documents use it too.
+bool IsRelevant(double grade, const MetricOptions& options);
 
 /// `ranking` is the returned doc ids, best first.
 double NdcgAtK(const std::vector<std::string>& ranking, const Judgments& judged, size_t k,
@@ -31,7 +35,7 @@ double NdcgAtK(const std::vector<std::string>& ranking, const Judgments& judged,
 double RecallAtK(const std::vector<std::string>& ranking, const Judgments& judged, size_t k,
                  const MetricOptions& options);
 /// Reciprocal rank of the first relevant document within the top k, 0 if none.
-double ReciprocalRankAtK(const std::vector<std::string>& ranking, const Judgments& judged,
-                         size_t k, const MetricOptions& options);
+double ReciprocalRankAtK(const std::vector<std::string>& ranking, const Judgments& judged, size_t k,
+                         const MetricOptions& options);
 
 }  // namespace souk::eval

@@ -4,6 +4,8 @@
 //   query_id <TAB> query <TAB> product_id <TAB> relevance
 // one judged pair per line. Queries TSV: `query_id <TAB> query`, no header.
 // TREC run: `qid Q0 docid rank score tag`, space separated, rank from 1.
+// Lines: '\n' or CRLF, a leading UTF-8 BOM skipped, empty lines skipped (souk/base/text_lines.h).
+// The functions keep no state: safe to call from several threads at once.
 #pragma once
 
 #include <string>
@@ -40,11 +42,14 @@ struct RunEntry {
 };
 /// "qid Q0 docid rank score tag" lines; scores with up to 6 decimals, trailing zeros dropped.
 /// Fields are blank-separated, so a blank inside an id or the tag is written as '_' and an empty
-/// one as "_".
+/// one as "_". A non-finite score is written as the nearest finite double (NaN as the lowest),
+/// so that every line reads back; callers should not produce one.
 std::string FormatTrecRun(const std::vector<RunEntry>& entries, const std::string& tag);
 /// Rankings per query id (in order of first appearance), ordered by rank, equal ranks by score
-/// (highest first). Fields may be separated by any blanks; the second field is ignored. A
-/// document listed twice for one query is an error. Errors name the file and line.
+/// (highest first). This is the order FormatTrecRun writes; trec_eval instead ignores the rank
+/// column and sorts by score, so the two agree only when ranks follow scores. Fields may be
+/// separated by any blanks; the second field is ignored. A document listed twice for one query is
+/// an error. Errors name the file and line.
 absl::StatusOr<std::vector<std::pair<std::string, std::vector<std::string>>>> ReadTrecRun(
     const std::string& path);
 

@@ -10,8 +10,10 @@
 // The exact rules, in order (queries and titles go through the same ones):
 //  1. Input longer than max_input_bytes is cut at the last code point boundary before the bound.
 //     Ill-formed UTF-8 becomes U+FFFD, which yields no term.
-//  2. NFKC_Casefold (Unicode NFKC + full case folding + removal of default ignorables such as
-//     the soft hyphen): "ＵＳＢ" -> "usb", "ﬁ" -> "fi", "½" -> "1⁄2". Then U+2044 FRACTION SLASH
+//  2. A vulgar fraction (U+00BC..U+00BE, U+2150..U+215E, U+2189) right after a digit gets a
+//     space before it, so "1½" reads as "1 ½" (not "11/2"). NFKC_Casefold (Unicode NFKC + full
+//     case folding + removal of default ignorables such as the soft hyphen): "ＵＳＢ" -> "usb",
+//     "ﬁ" -> "fi", "½" -> "1⁄2". Then U+2044 FRACTION SLASH
 //     and U+2215 become "/", U+00D7 "×" becomes "x", U+2019, U+02BC and U+2032 (prime) become
 //     "'", U+201C and U+201D become '"'.
 //  3. UAX #29 word segmentation (ICU, root locale; dictionary segmentation for Han, kana, Thai).
@@ -19,7 +21,10 @@
 //     symbols and emoji produce nothing. No stopwords are removed ("in" is the inch unit).
 //  4. Fractions: digits "/" digits with nothing in between is one term: "1/2", "3/4-in" ->
 //     "3/4" "in", "1-1/2" -> "1" "1/2", "1/2hp" -> "1/2" "hp" (step 5). Numbers keep their decimal
-//     point ("6.5"); thousands separators are dropped ("1,000" -> "1000").
+//     point ("6.5"). Commas are dropped only in thousands groupings \d{1,3}(,\d{3})+ ("1,000"
+//     -> "1000", "12,345.5" -> "12345.5"); other separators that UAX #29 keeps between digits
+//     split the numbers ("6,8,10" -> "6" "8" "10", "1,5" -> "1" "5"), and an apostrophe between
+//     digits is the feet mark ("5'6" -> "5" "ft" "6"; with step 6, 5'6" -> "5" "ft" "6" "in").
 //  5. A segment mixing digits and letters is split where digits meet letters: "120v" -> "120"
 //     "v", "2x4" -> "2" "x" "4", "10ft" -> "10" "ft", "m12" -> "m" "12". A letter run "a" right
 //     after digits is the ampere unit ("15a" -> "15" "amp"). Underscores split too: "abc_123"
@@ -60,7 +65,8 @@ struct AnalyzerOptions {
   size_t max_term_bytes = 64;        ///< Longer terms are dropped (base64 blobs, SKU soup).
   size_t max_input_bytes = 1 << 20;  ///< Text beyond this is ignored (a bound, not an error).
 
-  /// InvalidArgument when a bound is zero.
+  /// InvalidArgument when a bound is zero or max_input_bytes exceeds 64 MiB (normalization can
+  /// grow text up to 18-fold, and ICU strings hold fewer than 2^31 UTF-16 units).
   absl::Status Validate() const;
 };
 

@@ -1,5 +1,7 @@
 #include "souk/catalog/catalog.h"
 
+#include <cmath>
+
 #include "support/test_support.h"
 
 namespace souk::catalog {
@@ -42,7 +44,7 @@ TEST(CatalogTest, DuplicateIdIsRejectedNamingItAndBothPositions) {
 
 TEST(CatalogTest, EmptyIdIsRejected) {
   EXPECT_THAT(Catalog::Create({Make("a"), Make("")}),
-              StatusIs(absl::StatusCode::kInvalidArgument, "position 1 has an empty id"));
+              StatusIs(absl::StatusCode::kInvalidArgument, "empty product id (at position 1)"));
 }
 
 TEST(CatalogTest, IllFormedUtf8IdsAreRejectedWithTheBytesEscaped) {
@@ -61,7 +63,8 @@ TEST(CatalogTest, IllFormedUtf8IdsAreRejectedWithTheBytesEscaped) {
     EXPECT_THAT(std::string(catalog.status().message()), HasSubstr("\\x")) << id;
   }
   EXPECT_THAT(Catalog::Create({Make("ab\xff")}),
-              StatusIs(absl::StatusCode::kInvalidArgument, "\"ab\\xff\" at position 0"));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "product id \"ab\\xff\" is not valid UTF-8 (at position 0)"));
 }
 
 TEST(CatalogTest, WellFormedUtf8IdsAreAccepted) {
@@ -70,6 +73,52 @@ TEST(CatalogTest, WellFormedUtf8IdsAreAccepted) {
                                   Make("\xf4\x8f\xbf\xbf"), Make("\xed\x9f\xbf")});
   ASSERT_OK(catalog);
   EXPECT_EQ((*catalog)->Find("\xf0\x9f\x98\x80"), DocId(2));
+}
+
+TEST(CatalogTest, ProductsBreakingTheInvariantsAreRejectedNamingIdAndField) {
+  struct Case {
+    void (*change)(Product&);
+    std::string message;
+  };
+  const Case cases[] = {
+      {[](Product& p) { p.price = std::nan(""); }, "product \"x\": price nan is not a finite"},
+      {[](Product& p) { p.price = -1; }, "product \"x\": price -1 is not a finite number >= 0"},
+      {[](Product& p) { p.price = HUGE_VAL; }, "product \"x\": price inf"},
+      {[](Product& p) { p.created_unix_s = -5; }, "product \"x\": created -5 is not unix"},
+      {[](Product& p) {
+         p.attributes = {{"", "v"}};
+       },
+       "attribute 1 has an empty name"},
+      {[](Product& p) {
+         p.attributes = {{"a", "1"}, {"a", "2"}};
+       },
+       "product \"x\": attribute name \"a\" appears twice"},
+      {[](Product& p) {
+         p.category_path = {"A", ""};
+       },
+       "category level 2 is empty"},
+      {[](Product& p) { p.category_path = {" A"}; }, "category level \" A\" has blanks around it"},
+      {[](Product& p) { p.title = "bad \xff"; }, "product \"x\": title is not valid UTF-8"},
+      {[](Product& p) {
+         p.attributes = {{"k", "\xc3"}};
+       },
+       "attribute value is not valid UTF-8"},
+  };
+  for (const Case& c : cases) {
+    Product product = Make("x", "Title");
+    c.change(product);
+    EXPECT_THAT(ValidateProduct(product), StatusIs(absl::StatusCode::kInvalidArgument, c.message))
+        << c.message;
+    EXPECT_THAT(Catalog::Create({Make("ok"), product}),
+                StatusIs(absl::StatusCode::kInvalidArgument, c.message));
+    EXPECT_THAT(Catalog::Create({Make("ok"), product}),
+                StatusIs(absl::StatusCode::kInvalidArgument, "(at position 1)"));
+  }
+  Product fine = Make("x", "Title");
+  fine.price = 0.0;
+  fine.category_path = {"Tools", "Saws > Blades"};
+  fine.attributes = {{"a", ""}, {"b", "1"}};
+  EXPECT_OK(ValidateProduct(fine));
 }
 
 TEST(CatalogTest, InStockTreatsUnknownStockAsInStock) {

@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "souk/base/file_util.h"
 #include "souk/catalog/product_reader.h"
 #include "support/test_support.h"
 
@@ -90,6 +91,75 @@ TEST(ProductReaderJsonlTest, WriteThenReadGivesBackTheSameProducts) {
   EXPECT_TRUE(empty->empty());
 }
 
+TEST(ProductReaderJsonlTest, WriterRefusesWhatTheReaderWouldRefuseOrChange) {
+  // Before the fix these were written, and the file then failed to load or loaded different
+  // products (NaN became null, a repeated attribute name lost a value, " A" became "A").
+  TempDir dir;
+  const std::string path = dir.File("w.jsonl");
+  struct Case {
+    void (*change)(Product&);
+    std::string message;
+  };
+  const Case cases[] = {
+      {[](Product& p) { p.price = std::nan(""); }, "product \"k\": price nan"},
+      {[](Product& p) { p.price = -HUGE_VAL; }, "product \"k\": price -inf"},
+      {[](Product& p) { p.price = -0.5; }, "product \"k\": price -0.5 is not a finite number"},
+      {[](Product& p) { p.created_unix_s = -1; }, "product \"k\": created -1"},
+      {[](Product& p) {
+         p.attributes = {{"a", "1"}, {"a", "2"}};
+       },
+       "attribute name \"a\" appears twice"},
+      {[](Product& p) {
+         p.attributes = {{"", "1"}};
+       },
+       "attribute 1 has an empty name"},
+      {[](Product& p) {
+         p.category_path = {"A", ""};
+       },
+       "category level 2 is empty"},
+      {[](Product& p) { p.category_path = {"A "}; }, "has blanks around it"},
+      {[](Product& p) { p.id = ""; }, "product at position 1: empty product id"},
+  };
+  for (const Case& c : cases) {
+    Product product;
+    product.id = "k";
+    c.change(product);
+    Product ok;
+    ok.id = "ok";
+    EXPECT_THAT(WriteProductsJsonl(path, {ok, product}),
+                StatusIs(kInvalid, "writing " + path + ": "))
+        << c.message;
+    EXPECT_THAT(WriteProductsJsonl(path, {ok, product}), StatusIs(kInvalid, c.message));
+    EXPECT_FALSE(ReadFileToString(path).ok()) << "nothing is written";
+  }
+  Product a;
+  a.id = "a";
+  EXPECT_THAT(WriteProductsJsonl(path, {a, a}),
+              StatusIs(kInvalid, "duplicate product id \"a\" at positions 0 and 1"));
+}
+
+TEST(ProductReaderJsonlTest, CategoryArrayLevelsFollowTheStringRule) {
+  TempDir dir;
+  auto products = ReadJsonl(dir, R"({"id":"a","category":[" Home ","\tKitchen"]})");
+  ASSERT_OK(products);
+  // Before the fix the array form kept the blanks the string form trims.
+  EXPECT_THAT((*products)[0].category_path, ElementsAre("Home", "Kitchen"));
+  auto from_string = ReadJsonl(dir, R"({"id":"a","category":" Home >\tKitchen"})");
+  ASSERT_OK(from_string);
+  EXPECT_EQ((*from_string)[0].category_path, (*products)[0].category_path);
+}
+
+TEST(ProductReaderJsonlTest, ARepeatedKeyKeepsItsLastValue) {
+  // RFC 8259 leaves repeated names open; nlohmann (and so Souk) keeps the last value, at the
+  // position of the first.
+  TempDir dir;
+  auto products = ReadJsonl(
+      dir, R"({"id":"a","title":"one","title":"two","attributes":{"x":"1","y":"2","x":"3"}})");
+  ASSERT_OK(products);
+  EXPECT_EQ((*products)[0].title, "two");
+  EXPECT_THAT((*products)[0].attributes, ElementsAre(Attribute{"x", "3"}, Attribute{"y", "2"}));
+}
+
 TEST(ProductReaderJsonlTest, ProductToJsonWritesOneCompactLineWithoutDefaults) {
   Product p;
   p.id = "a1";
@@ -128,7 +198,9 @@ TEST(ProductReaderJsonlTest, MalformedLinesNameFileLineAndProblem) {
   };
   const Case cases[] = {
       {R"({"id":"a","colour":"red"})", "unknown key \"colour\""},
-      {R"({"id":"a",)", "invalid JSON: parse error"},
+      {R"({"id":"a",)",
+       "invalid JSON at column 11: syntax error while parsing object key - unexpected end of "
+       "input; expected string literal"},
       {R"(["a"])", "expected a JSON object"},
       {R"({"title":"no id"})", "missing \"id\""},
       {R"({"id":""})", "empty product id"},
@@ -142,11 +214,21 @@ TEST(ProductReaderJsonlTest, MalformedLinesNameFileLineAndProblem) {
       {R"({"id":"a","created":-5})", "created \"-5\" is not unix seconds"},
       {R"({"id":"a","category":"A >  > C"})", "category \"A >  > C\" has an empty level"},
       {R"({"id":"a","category":["A", 2]})", "\"category\" must be an array of non-empty strings"},
+      {R"({"id":"a","category":["A", " "]})", R"(category ["A"," "] has an empty level)"},
+      {R"({"id":"a","category":[""]})", R"(category [""] has an empty level)"},
       {R"({"id":"a","category":{}})", "\"category\" must be an array of strings or one"},
       {R"({"id":"a","attributes":{"size":[1]}})", "attribute \"size\" must be a string"},
       {R"({"id":"a","attributes":{"":"x"}})", "attribute with an empty name"},
       {R"({"id":"a","attributes":["x"]})", "\"attributes\" must be an object"},
-      {"{\"id\":\"a\",\"title\":\"\xff\"}", "invalid JSON"},
+      {"{\"id\":\"a\",\"title\":\"\xff\"}",
+       "invalid JSON at column 20: syntax error while parsing value - invalid string: ill-formed "
+       R"(UTF-8 byte; last read: "\"\xff")"},
+      {"not json",
+       "invalid JSON at column 2: syntax error while parsing value - invalid "
+       "literal; last read: \"no\""},
+      {R"({"id":"a"} x)",
+       "invalid JSON at column 12: syntax error while parsing value - invalid "
+       R"(literal; last read: "\"a\"} x"; expected end of input)"},
   };
   for (const Case& c : cases) {
     auto products = ReadJsonl(dir, "{\"id\":\"first\"}\n" + c.line + "\n");

@@ -106,6 +106,20 @@ TEST(ProductReaderTsvTest, BadHeadersFailEvenWhenSkippingMalformedLines) {
   EXPECT_THAT(ReadTsv(dir, "", skip), StatusIs(kInvalid, "c.tsv: empty file"));
 }
 
+TEST(ProductReaderTsvTest, AHeaderNamingNoKnownColumnIsTakenForAMissingHeader) {
+  // Before the fix the first product became the header and every later cell an attribute
+  // named after the first product's title.
+  TempDir dir;
+  EXPECT_THAT(ReadTsv(dir, "100001\tSimpson Angle\t5.98\n100002\tDeck Over\t\n"),
+              StatusIs(kInvalid,
+                       "c.tsv:1: header names no known column (title, description, brand, "
+                       "category, price, stock, created); is the header line missing?"));
+  EXPECT_THAT(ReadTsv(dir, "id\tColor\n"), StatusIs(kInvalid, "is the header line missing?"));
+  // The first column is the id whatever its name, so "title" there does not count.
+  EXPECT_THAT(ReadTsv(dir, "title\tsize\n"), StatusIs(kInvalid, "header names no known column"));
+  EXPECT_OK(ReadTsv(dir, "sku\tColor\tPRICE\n"));
+}
+
 TEST(ProductReaderTsvTest, HeaderOnlyIsAnEmptyCatalog) {
   TempDir dir;
   auto products = ReadTsv(dir, "id\ttitle\n");

@@ -1,6 +1,8 @@
 #include "souk/eval/demo_shop.h"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <memory>
@@ -109,6 +111,12 @@ TEST(DemoShopOptionsTest, RejectsOutOfRangeValues) {
   EXPECT_THAT(with([](auto& o) { o.days = 0; }), StatusIs(kInvalid, "days"));
   EXPECT_THAT(with([](auto& o) { o.page_size = 0; }), StatusIs(kInvalid, "page_size"));
   EXPECT_THAT(with([](auto& o) { o.start_unix_s = 0; }), StatusIs(kInvalid, "start_unix_s"));
+  // Unbounded before: start + days would overflow int64.
+  EXPECT_THAT(with([](auto& o) { o.start_unix_s = std::numeric_limits<int64_t>::max() - 1000; }),
+              StatusIs(kInvalid, "start_unix_s"));
+  EXPECT_THAT(with([](auto& o) { o.start_unix_s = 253402300800; }),
+              StatusIs(kInvalid, "start_unix_s"));
+  EXPECT_OK(with([](auto& o) { o.start_unix_s = 253402300799; }));
   EXPECT_OK(with([](auto& o) { o.num_sessions = 0; }));
 }
 
@@ -155,6 +163,43 @@ TEST(DemoShopGenerateTest, MoreSessionsLeaveCatalogAndUsersUnchanged) {
   EXPECT_EQ(ReadOrDie(a.File("catalog.jsonl")), ReadOrDie(b.File("catalog.jsonl")));
   EXPECT_EQ(ReadOrDie(a.File("users.jsonl")), ReadOrDie(b.File("users.jsonl")));
   EXPECT_NE(ReadOrDie(a.File("events.jsonl")), ReadOrDie(b.File("events.jsonl")));
+}
+
+TEST(DemoShopGenerateTest, AFailedRegenerationLeavesNoManifest) {
+  TempDir dir;
+  DemoShopOptions options = SmallOptions();
+  options.num_products = 300;
+  options.num_sessions = 100;
+  ASSERT_OK(GenerateDemoShop(options, dir.path()));
+  ASSERT_OK(ReadFileToString(dir.File("manifest.json")));
+  // events.jsonl cannot be replaced by a file now: the second run fails after rewriting the
+  // catalog. Before the fix the first run's manifest stayed, vouching for mixed files.
+  ASSERT_TRUE(std::filesystem::remove(dir.File("events.jsonl")));
+  ASSERT_TRUE(std::filesystem::create_directory(dir.File("events.jsonl")));
+  options.seed = 7;
+  EXPECT_FALSE(GenerateDemoShop(options, dir.path()).ok());
+  EXPECT_THAT(ReadFileToString(dir.File("manifest.json")),
+              StatusIs(absl::StatusCode::kNotFound, "manifest.json"));
+}
+
+TEST(DemoShopGenerateTest, EventsStayInsideTheWindow) {
+  // One busy day: many sessions start in its last minutes. Before the fix their clicks, carts
+  // and purchases ran past the window's end.
+  TempDir dir;
+  DemoShopOptions options = SmallOptions();
+  options.num_products = 300;
+  options.num_users = 100;
+  options.num_sessions = 3000;
+  options.days = 1;
+  ASSERT_OK(GenerateDemoShop(options, dir.path()));
+  const int64_t end = options.start_unix_s + 86400;
+  int64_t last = 0;
+  for (const Json& event : ReadJsonl(dir.File("events.jsonl"))) {
+    EXPECT_GE(event["ts"].get<int64_t>(), options.start_unix_s) << event;
+    EXPECT_LT(event["ts"].get<int64_t>(), end) << event;
+    last = std::max(last, event["ts"].get<int64_t>());
+  }
+  EXPECT_GT(last, end - 600);  // the window's end was busy: the test can fail
 }
 
 TEST(DemoShopGenerateTest, OneLanguageOnly) {

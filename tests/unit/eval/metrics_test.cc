@@ -96,5 +96,17 @@ TEST(ReciprocalRankTest, FirstRelevantWithinK) {
   EXPECT_EQ(ReciprocalRankAtK({}, judged, 10, kLinear), 0.0);
 }
 
+TEST(IsRelevantTest, CountsGradesAtOrAboveTheThreshold) {
+  MetricOptions options;
+  options.relevant_min_grade = 2.0;
+  EXPECT_FALSE(IsRelevant(1.99, options));
+  EXPECT_TRUE(IsRelevant(2.0, options));
+  EXPECT_TRUE(IsRelevant(3.0, options));
+  // RecallAtK counts exactly what IsRelevant accepts.
+  const Judgments judged = {{"a", 1.0}, {"b", 2.0}, {"c", 3.0}};
+  EXPECT_NEAR(RecallAtK({"b"}, judged, 10, options), 0.5, kEps);
+  EXPECT_NEAR(RecallAtK({"a"}, judged, 10, options), 0.0, kEps);
+}
+
 }  // namespace
 }  // namespace souk::eval

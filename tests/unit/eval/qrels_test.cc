@@ -1,5 +1,8 @@
 #include "souk/eval/qrels.h"
 
+#include <cmath>
+#include <limits>
+
 #include "support/test_support.h"
 
 namespace souk::eval {
@@ -47,6 +50,9 @@ TEST(QrelsTest, MalformedLinesNameFileAndLine) {
       {"1\tq\t\t2", "empty product id"},
       {"1\tq\t100002\t1", "product \"100002\" is judged twice for query \"1\""},
       {"1\tother\t100009\t1", "query \"1\" reads \"other\" here but \"q\" on line 2"},
+      // User text is quoted with escapes (before: raw, so a '"' or a control byte garbled it).
+      {"1\tsay \"hi\"\x01\t100009\t1",
+       "query \"1\" reads \"say \\\"hi\\\"\\x01\" here but \"q\" on line 2"},
   };
   for (const Case& c : cases) {
     dir.WriteFile("q.tsv", std::string(kHeader) + "1\tq\t100002\t3\n" + c.line + "\n");
@@ -123,6 +129,28 @@ TEST(TrecRunTest, FormatsOneLinePerEntry) {
             "q2 Q0 _ 2 100 bm25\n");
   EXPECT_EQ(FormatTrecRun({}, "x"), "");
   EXPECT_EQ(FormatTrecRun({{"q", "d", 1, 1}}, "my run"), "q Q0 d 1 1 my_run\n");
+}
+
+TEST(TrecRunTest, FormatsLargeAndNonFiniteScoresSoThatTheyReadBack) {
+  // A fixed 64-byte buffer cut 1e100 short; NaN and infinities were written as "nan"/"inf",
+  // which the reader refuses.
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(FormatTrecRun({{"q", "d", 1, std::ldexp(1.0, 100)}}, "t"),
+            "q Q0 d 1 1267650600228229401496703205376 t\n");  // 2^100, exactly
+  const std::string huge = FormatTrecRun({{"q", "d", 1, -1e300}}, "t");
+  EXPECT_EQ(huge.size(), std::string("q Q0 d 1 - t\n").size() + 301);  // 301 digits, not cut
+  EXPECT_EQ(FormatTrecRun({{"q", "a", 1, inf}}, "t"), "q Q0 a 1 1.7976931348623157e+308 t\n");
+  EXPECT_EQ(FormatTrecRun({{"q", "a", 1, -inf}}, "t"), "q Q0 a 1 -1.7976931348623157e+308 t\n");
+  EXPECT_EQ(FormatTrecRun({{"q", "a", 1, std::nan("")}}, "t"),
+            "q Q0 a 1 -1.7976931348623157e+308 t\n");
+  TempDir dir;
+  auto run = ReadTrecRun(dir.WriteFile("run.txt", FormatTrecRun({{"q", "a", 1, std::nan("")},
+                                                                 {"q", "b", 1, inf},
+                                                                 {"q", "c", 1, 1e100},
+                                                                 {"q", "d", 1, -inf}},
+                                                                "t")));
+  ASSERT_OK(run);
+  EXPECT_THAT(*run, ElementsAre(Pair("q", ElementsAre("b", "c", "a", "d"))));
 }
 
 TEST(TrecRunTest, WriteThenReadGivesRankingsByRank) {

@@ -64,10 +64,20 @@ TEST(AnalyzerOptionsTest, RejectsZeroBounds) {
   EXPECT_THAT(options.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, "max_input_bytes"));
 }
 
+TEST(AnalyzerOptionsTest, BoundsTheInputSoThatNormalizedTextFitsIcuStrings) {
+  AnalyzerOptions options;
+  options.max_input_bytes = size_t{64} << 20;
+  EXPECT_OK(options.Validate());
+  options.max_input_bytes = (size_t{64} << 20) + 1;
+  EXPECT_THAT(options.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, "max_input_bytes"));
+  options.max_input_bytes = size_t{1} << 29;  // accepted before: NFKC could pass 2^31 units
+  EXPECT_THAT(options.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, "64 MiB"));
+}
+
 TEST(AnalyzerFingerprintTest, IsStableAndChangesWithOptions) {
   const std::string base = MakeAnalyzer()->Fingerprint();
   EXPECT_EQ(MakeAnalyzer()->Fingerprint(), base);
-  EXPECT_THAT(base, ::testing::StartsWith("souk-analyzer/"));
+  EXPECT_THAT(base, ::testing::StartsWith("souk-analyzer/2;"));  // bumped with the term rules
   EXPECT_THAT(base, ::testing::HasSubstr(";icu="));
   EXPECT_THAT(base, ::testing::HasSubstr("stem=snowball-english:"));
 
@@ -152,6 +162,30 @@ TEST_F(AnalyzerTest, KeepsFractionsAndDecimalsWhole) {
   EXPECT_THAT(Analyze("a/b"), ElementsAre("a", "b"));
   EXPECT_THAT(Analyze("6.5 oz"), ElementsAre("6.5", "oz"));
   EXPECT_THAT(Analyze("1,000-Watt"), ElementsAre("1000", "w"));
+}
+
+TEST_F(AnalyzerTest, SplitsNumbersThatOnlyASeparatorJoins) {
+  // UAX #29 keeps these as one numeric word; before analyzer version 2 their digits were glued
+  // ("56", "6810", "15").
+  EXPECT_THAT(Analyze("5'6\""), ElementsAre("5", "ft", "6", "in"));
+  EXPECT_THAT(Analyze("6'8\" door"), ElementsAre("6", "ft", "8", "in", "door"));
+  EXPECT_EQ(Analyze("5'6\""), Analyze("5 ft. 6 in."));
+  EXPECT_THAT(Analyze("sizes 6,8,10"), ElementsAre("size", "6", "8", "10"));
+  EXPECT_THAT(Analyze("1,5"), ElementsAre("1", "5"));
+  EXPECT_THAT(Analyze("1,000"), ElementsAre("1000"));
+  EXPECT_THAT(Analyze("12,345,678.5"), ElementsAre("12345678.5"));
+  EXPECT_THAT(Analyze("1,0000 12,34"), ElementsAre("1", "0000", "12", "34"));
+  EXPECT_THAT(Analyze("1;2"), ElementsAre("1", "2"));
+  EXPECT_THAT(Analyze("2x5'6"), ElementsAre("2", "x", "5", "ft", "6"));
+}
+
+TEST_F(AnalyzerTest, ReadsAVulgarFractionAfterADigitAsItsOwnNumber) {
+  // NFKC alone turns "1½" into "11⁄2" (eleven halves).
+  EXPECT_THAT(Analyze("1\xC2\xBD in."), ElementsAre("1", "1/2", "in"));  // 1½
+  EXPECT_EQ(Analyze("1\xC2\xBD in."), Analyze("1-1/2 in."));
+  EXPECT_EQ(Analyze("2\xE2\x85\x9B\""), Analyze("2 1/8 in"));  // 2⅛" (U+215B)
+  EXPECT_THAT(Analyze("\xC2\xBE"), ElementsAre("3/4"));        // ¾ alone is unchanged
+  EXPECT_THAT(Analyze("x\xC2\xBD"), ElementsAre("x", "1/2"));
 }
 
 TEST_F(AnalyzerTest, SplitsDigitsFromLetters) {

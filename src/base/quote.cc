@@ -1,10 +1,10 @@
-#include "utf8_internal.h"
+#include "souk/base/quote.h"
 
 #include <cstdint>
 
 #include "souk/base/utf8.h"
 
-namespace souk::catalog::internal {
+namespace souk {
 namespace {
 
 void AppendHexEscape(uint8_t b, std::string* out) {
@@ -22,18 +22,19 @@ std::string QuoteForError(std::string_view text) {
   size_t i = 0;
   while (i < text.size() && i < kMaxBytes) {
     const uint8_t b = static_cast<uint8_t>(text[i]);
-    const size_t len = Utf8SequenceLength(text, i);
-    if (len == 0 || b < 0x20 || b == 0x7F) {
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0 || b < 0x20 || b == 0x7F) {
       AppendHexEscape(b, &out);
       ++i;
-    } else {
-      out.append(text.substr(i, len));
-      i += len;
+      continue;
     }
+    if (b == '"' || b == '\\') out.push_back('\\');
+    out.append(text.substr(i, length));
+    i += length;
   }
   if (i < text.size()) out.append("...");
   out.push_back('"');
   return out;
 }
 
-}  // namespace souk::catalog::internal
+}  // namespace souk
