@@ -26,8 +26,7 @@ std::optional<std::string> FindInvalidUtf8(const std::string& bytes, const pb::D
     const pb::FieldDescriptor* field = type.FindFieldByNumber(f.number());
     if (field == nullptr) continue;
     const std::string path = prefix.empty() ? field->name() : StrCat(prefix, ".", field->name());
-    if (field->type() == pb::FieldDescriptor::TYPE_STRING &&
-        !IsValidUtf8(f.length_delimited())) {
+    if (field->type() == pb::FieldDescriptor::TYPE_STRING && !IsValidUtf8(f.length_delimited())) {
       return path;
     }
     if (field->type() == pb::FieldDescriptor::TYPE_MESSAGE) {

@@ -40,7 +40,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetProduct(grpc::CallbackServerCon
         }
         std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
         std::optional<catalog::DocId> doc = snapshot->catalog().Find(in.product_id());
-        if (!doc) return absl::NotFoundError(StrCat("product_id: unknown product '", in.product_id(), "'"));
+        if (!doc)
+          return absl::NotFoundError(StrCat("product_id: unknown product '", in.product_id(), "'"));
         ToProto(snapshot->catalog().product(*doc), out->mutable_product());
         return absl::OkStatus();
       });
@@ -108,8 +109,8 @@ absl::Status AdminServiceImpl::LoadAndSwap(const v1::ReloadRequest& request,
   absl::StatusOr<std::shared_ptr<const engine::Snapshot>> snapshot =
       engine::Snapshot::Load(options);
   if (!snapshot.ok()) {
-    SOUK_LOG_WARN("api", "reload failed, still serving the old snapshot: ",
-                  snapshot.status().ToString());
+    SOUK_LOG_WARN("api",
+                  "reload failed, still serving the old snapshot: ", snapshot.status().ToString());
     return Annotate(snapshot.status(), "reload");
   }
   engine_->Swap(*snapshot);

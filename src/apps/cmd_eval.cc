@@ -75,8 +75,9 @@ absl::StatusOr<Rankings> RandomRun(const std::string& catalog_path,
 }
 
 void Print(const char* name, const Scores& s, size_t k, size_t recall_k) {
-  std::printf("%-10s  NDCG@%zu %.4f  Recall@%zu %.4f  MRR@%zu %.4f  (%zu queries, %zu with relevant)\n",
-              name, k, s.ndcg, recall_k, s.recall, k, s.mrr, s.queries, s.recall_queries);
+  std::printf(
+      "%-10s  NDCG@%zu %.4f  Recall@%zu %.4f  MRR@%zu %.4f  (%zu queries, %zu with relevant)\n",
+      name, k, s.ndcg, recall_k, s.recall, k, s.mrr, s.queries, s.recall_queries);
 }
 
 }  // namespace
@@ -114,8 +115,8 @@ int RunEval(int argc, char** argv) {
 
   Print("run", Score(*queries, run, *k, *recall_k, options), *k, *recall_k);
   if (flags->Has("random-catalog")) {
-    auto random = RandomRun(flags->Get("random-catalog"), *queries,
-                            std::max<size_t>(*k, *recall_k), static_cast<uint64_t>(*seed));
+    auto random = RandomRun(flags->Get("random-catalog"), *queries, std::max<size_t>(*k, *recall_k),
+                            static_cast<uint64_t>(*seed));
     if (!random.ok()) return Fail("souk eval", random.status());
     Print("random", Score(*queries, *random, *k, *recall_k, options), *k, *recall_k);
   }

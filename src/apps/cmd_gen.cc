@@ -9,7 +9,8 @@
 namespace souk::apps {
 
 namespace {
-constexpr char kUsage[] = R"(usage: souk gen --out DIR [--seed S] [--products N] [--users N] [--sessions N]
+constexpr char kUsage[] =
+    R"(usage: souk gen --out DIR [--seed S] [--products N] [--users N] [--sessions N]
 
 Writes a deterministic synthetic shop into DIR: catalog.jsonl, users.jsonl, events.jsonl,
 product_truth.jsonl, manifest.json
@@ -18,9 +19,9 @@ product_truth.jsonl, manifest.json
 }  // namespace
 
 int RunGen(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 2,
-                            {.with_value = {"out", "seed", "products", "users", "sessions"},
-                             .boolean = {"help"}});
+  auto flags = Flags::Parse(
+      argc, argv, 2,
+      {.with_value = {"out", "seed", "products", "users", "sessions"}, .boolean = {"help"}});
   if (!flags.ok()) return Fail("souk gen", flags.status());
   if (flags->Has("help") || !flags->Has("out")) return Usage(kUsage, flags->Has("help"));
   eval::DemoShopOptions options;
@@ -39,9 +40,9 @@ int RunGen(int argc, char** argv) {
   auto summary = eval::GenerateDemoShop(options, flags->Get("out"));
   if (!summary.ok()) return Fail("souk gen", summary.status());
   std::cout << "wrote " << flags->Get("out") << ": " << summary->products << " products, "
-            << summary->users << " users, " << summary->sessions << " sessions, "
-            << summary->events << " events (" << summary->purchases << " purchases, "
-            << summary->reviews << " reviews)\n";
+            << summary->users << " users, " << summary->sessions << " sessions, " << summary->events
+            << " events (" << summary->purchases << " purchases, " << summary->reviews
+            << " reviews)\n";
   return 0;
 }
 

@@ -11,7 +11,8 @@
 namespace souk::apps {
 
 namespace {
-constexpr char kUsage[] = R"(usage: souk index --catalog FILE --out DIR [--config FILE] [--set k=v ...]
+constexpr char kUsage[] =
+    R"(usage: souk index --catalog FILE --out DIR [--config FILE] [--set k=v ...]
                   [--skip-malformed]
 
 Reads FILE (.jsonl or .tsv, docs/formats/catalog.md) and writes the index directory DIR
@@ -22,9 +23,9 @@ instead of stopping at the first.
 }  // namespace
 
 int RunIndex(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 2,
-                            {.with_value = {"catalog", "out", "config", "set"},
-                             .boolean = {"skip-malformed", "help"}});
+  auto flags = Flags::Parse(
+      argc, argv, 2,
+      {.with_value = {"catalog", "out", "config", "set"}, .boolean = {"skip-malformed", "help"}});
   if (!flags.ok()) return Fail("souk index", flags.status());
   if (flags->Has("help") || !flags->Require({"catalog", "out"}).ok()) {
     return Usage(kUsage, flags->Has("help"));
@@ -46,8 +47,8 @@ int RunIndex(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "indexed " << summary->manifest.products << " products (" << report.skipped
             << " malformed lines skipped), " << summary->terms << " terms, "
-            << summary->lexical_bytes / 1024 << " KiB lexical index, in " << seconds
-            << " s -> " << cfg->snapshot.index_dir << "\n";
+            << summary->lexical_bytes / 1024 << " KiB lexical index, in " << seconds << " s -> "
+            << cfg->snapshot.index_dir << "\n";
   return 0;
 }
 

@@ -17,7 +17,8 @@
 namespace souk::apps {
 
 namespace {
-constexpr char kUsage[] = R"(usage: souk search --index DIR [--k N] [--config FILE] [--set k=v ...] "a query"
+constexpr char kUsage[] =
+    R"(usage: souk search --index DIR [--k N] [--config FILE] [--set k=v ...] "a query"
        souk search --index DIR --queries QUERIES.tsv --output RUN [--k N] [--tag TAG] [...]
 
 The first form prints the top N (default 10) as a table. The second reads
@@ -70,19 +71,20 @@ absl::Status WriteRun(const engine::SearchEngine& engine, const Flags& flags, in
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  SOUK_RETURN_IF_ERROR(
-      WriteFileAtomically(flags.Get("output"), eval::FormatTrecRun(run, flags.Get("tag", "souk-bm25"))));
-  std::cerr << "searched " << queries.size() - skipped << " queries (" << skipped
-            << " skipped) in " << seconds << " s -> " << flags.Get("output") << "\n";
+  SOUK_RETURN_IF_ERROR(WriteFileAtomically(
+      flags.Get("output"), eval::FormatTrecRun(run, flags.Get("tag", "souk-bm25"))));
+  std::cerr << "searched " << queries.size() - skipped << " queries (" << skipped << " skipped) in "
+            << seconds << " s -> " << flags.Get("output") << "\n";
   return absl::OkStatus();
 }
 
 }  // namespace
 
 int RunSearch(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 2,
-                            {.with_value = {"index", "k", "config", "set", "queries", "output", "tag"},
-                             .boolean = {"help"}});
+  auto flags =
+      Flags::Parse(argc, argv, 2,
+                   {.with_value = {"index", "k", "config", "set", "queries", "output", "tag"},
+                    .boolean = {"help"}});
   if (!flags.ok()) return Fail("souk search", flags.status());
   const bool run_mode = flags->Has("queries");
   if (flags->Has("help") || !flags->Has("index") ||
@@ -97,7 +99,8 @@ int RunSearch(int argc, char** argv) {
   auto cfg = ConfigFromFlags(*flags, flags->Get("index"));
   if (!cfg.ok()) return Fail("souk search", cfg.status());
   cfg->search.max_page_size = std::max<size_t>(cfg->search.max_page_size, *k);
-  cfg->search.max_result_window = std::max(cfg->search.max_result_window, cfg->search.max_page_size);
+  cfg->search.max_result_window =
+      std::max(cfg->search.max_result_window, cfg->search.max_page_size);
   auto snapshot = engine::Snapshot::Load(cfg->snapshot);
   if (!snapshot.ok()) return Fail("souk search", snapshot.status());
   auto engine = engine::SearchEngine::Create(cfg->search, *snapshot);

@@ -1,6 +1,6 @@
 // Command-line flags for Souk's executables: `--name value`, `--name=value`, boolean `--name`,
-// repeated flags, positional arguments, and `--` ending the flags. Unknown flags are errors, so typos never pass
-// silently.
+// repeated flags, positional arguments, and `--` ending the flags. Unknown flags are errors, so
+// typos never pass silently.
 #pragma once
 
 #include <cstdint>

@@ -25,8 +25,8 @@ constexpr char kUsage[] =
     "usage: soukd --config FILE [--set key.path=value ...] [--print-config]\n";
 
 int Run(int argc, char** argv) {
-  absl::StatusOr<Flags> flags =
-      Flags::Parse(argc, argv, 1, {.with_value = {"config", "set"}, .boolean = {"print-config", "help"}});
+  absl::StatusOr<Flags> flags = Flags::Parse(
+      argc, argv, 1, {.with_value = {"config", "set"}, .boolean = {"print-config", "help"}});
   if (!flags.ok()) {
     Fail("soukd", flags.status());
     std::cerr << kUsage;

@@ -92,8 +92,8 @@ absl::Status ApplyOverride(YAML::Node root, const std::string& override_text) {
   for (size_t i = 0; i + 1 < keys.size(); ++i) {
     YAML::Node next = chain.back()[keys[i]];
     if (next && !next.IsNull() && !next.IsMap()) {
-      return absl::InvalidArgumentError(StrCat("--set ", override_text, ": ", keys[i],
-                                               " is not a mapping"));
+      return absl::InvalidArgumentError(
+          StrCat("--set ", override_text, ": ", keys[i], " is not a mapping"));
     }
     chain.push_back(next);
   }
@@ -138,33 +138,31 @@ std::string ToYaml(const SoukConfig& c) {
   // enough for configuration values.
   out.SetFloatPrecision(7);
   out << YAML::BeginMap;
-  out << YAML::Key << "server" << YAML::Value << YAML::BeginMap
-      << YAML::Key << "address" << YAML::Value << c.server.address
-      << YAML::Key << "max_message_bytes" << YAML::Value << c.server.max_message_bytes
-      << YAML::Key << "shutdown_grace_ms" << YAML::Value << c.server.shutdown_grace_ms
-      << YAML::Key << "reflection" << YAML::Value << c.server.reflection << YAML::EndMap;
-  out << YAML::Key << "index" << YAML::Value << YAML::BeginMap << YAML::Key << "dir"
-      << YAML::Value << c.snapshot.index_dir << YAML::EndMap;
+  out << YAML::Key << "server" << YAML::Value << YAML::BeginMap << YAML::Key << "address"
+      << YAML::Value << c.server.address << YAML::Key << "max_message_bytes" << YAML::Value
+      << c.server.max_message_bytes << YAML::Key << "shutdown_grace_ms" << YAML::Value
+      << c.server.shutdown_grace_ms << YAML::Key << "reflection" << YAML::Value
+      << c.server.reflection << YAML::EndMap;
+  out << YAML::Key << "index" << YAML::Value << YAML::BeginMap << YAML::Key << "dir" << YAML::Value
+      << c.snapshot.index_dir << YAML::EndMap;
   const text::AnalyzerOptions& a = c.snapshot.analyzer;
-  out << YAML::Key << "analyzer" << YAML::Value << YAML::BeginMap
-      << YAML::Key << "stem_english" << YAML::Value << a.stem_english
-      << YAML::Key << "max_term_bytes" << YAML::Value << a.max_term_bytes
-      << YAML::Key << "max_input_bytes" << YAML::Value << a.max_input_bytes << YAML::EndMap;
+  out << YAML::Key << "analyzer" << YAML::Value << YAML::BeginMap << YAML::Key << "stem_english"
+      << YAML::Value << a.stem_english << YAML::Key << "max_term_bytes" << YAML::Value
+      << a.max_term_bytes << YAML::Key << "max_input_bytes" << YAML::Value << a.max_input_bytes
+      << YAML::EndMap;
   const lexical::LexicalOptions& l = c.snapshot.lexical;
-  out << YAML::Key << "lexical" << YAML::Value << YAML::BeginMap << YAML::Key << "k1"
-      << YAML::Value << l.k1 << YAML::Key << "fields" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "lexical" << YAML::Value << YAML::BeginMap << YAML::Key << "k1" << YAML::Value
+      << l.k1 << YAML::Key << "fields" << YAML::Value << YAML::BeginMap;
   for (size_t i = 0; i < lexical::kNumFields; ++i) {
     out << YAML::Key << std::string(lexical::FieldName(static_cast<lexical::Field>(i)))
         << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "weight" << YAML::Value
-        << l.fields[i].weight << YAML::Key << "b" << YAML::Value << l.fields[i].b
-        << YAML::EndMap;
+        << l.fields[i].weight << YAML::Key << "b" << YAML::Value << l.fields[i].b << YAML::EndMap;
   }
   out << YAML::EndMap << YAML::EndMap;
-  out << YAML::Key << "search" << YAML::Value << YAML::BeginMap
-      << YAML::Key << "max_page_size" << YAML::Value << c.search.max_page_size
-      << YAML::Key << "max_query_bytes" << YAML::Value << c.search.max_query_bytes
-      << YAML::Key << "max_result_window" << YAML::Value << c.search.max_result_window
-      << YAML::EndMap;
+  out << YAML::Key << "search" << YAML::Value << YAML::BeginMap << YAML::Key << "max_page_size"
+      << YAML::Value << c.search.max_page_size << YAML::Key << "max_query_bytes" << YAML::Value
+      << c.search.max_query_bytes << YAML::Key << "max_result_window" << YAML::Value
+      << c.search.max_result_window << YAML::EndMap;
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap << YAML::Key << "level"
       << YAML::Value << kLevelNames[static_cast<int>(c.logging.level)] << YAML::Key << "json"
       << YAML::Value << c.logging.json << YAML::EndMap;

@@ -10,8 +10,8 @@ namespace souk::config::internal {
 YamlBinder::YamlBinder(const YAML::Node& node, std::string path)
     : node_(node), path_(std::move(path)) {
   if (node_ && !node_.IsNull() && !node_.IsMap()) {
-    status_ = absl::InvalidArgumentError(StrCat(path_.empty() ? "config" : path_,
-                                                ": expected a mapping"));
+    status_ = absl::InvalidArgumentError(
+        StrCat(path_.empty() ? "config" : path_, ": expected a mapping"));
   }
 }
 
@@ -38,9 +38,7 @@ void YamlBinder::BindScalar(std::string_view key, const char* type_name, T* out)
 
 void YamlBinder::Bind(std::string_view key, bool* out) { BindScalar(key, "true or false", out); }
 void YamlBinder::Bind(std::string_view key, int* out) { BindScalar(key, "an integer", out); }
-void YamlBinder::Bind(std::string_view key, std::string* out) {
-  BindScalar(key, "a string", out);
-}
+void YamlBinder::Bind(std::string_view key, std::string* out) { BindScalar(key, "a string", out); }
 void YamlBinder::Bind(std::string_view key, float* out) {
   BindScalar(key, "a number", out);
   if (status_.ok() && !std::isfinite(*out)) {

@@ -17,8 +17,7 @@ absl::Status SearchOptions::Validate() const {
     return absl::InvalidArgumentError("search.max_query_bytes: must be >= 1");
   }
   if (max_result_window < max_page_size) {
-    return absl::InvalidArgumentError(
-        "search.max_result_window: must be >= search.max_page_size");
+    return absl::InvalidArgumentError("search.max_result_window: must be >= search.max_page_size");
   }
   return absl::OkStatus();
 }

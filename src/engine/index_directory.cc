@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 
 std::string NewIndexId(int64_t created) {
   // Not std::random_device: it may throw, and the id needs uniqueness, not secrecy.
-  const uint64_t mix = static_cast<uint64_t>(
-      std::chrono::steady_clock::now().time_since_epoch().count()) ^
+  const uint64_t mix =
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
       (static_cast<uint64_t>(::getpid()) << 32);
   char suffix[9];
   std::snprintf(suffix, sizeof(suffix), "%08x", static_cast<uint32_t>(mix ^ (mix >> 32)));
@@ -143,7 +143,8 @@ absl::StatusOr<Manifest> ReadManifest(const std::string& dir) {
   const auto products = Field<uint64_t>(j, "products");
   const auto analyzer = Field<std::string>(j, "analyzer");
   if (!id || !products || !analyzer) {
-    return absl::DataLossError(StrCat(path, ": index_id, products or analyzer missing or mistyped"));
+    return absl::DataLossError(
+        StrCat(path, ": index_id, products or analyzer missing or mistyped"));
   }
   Manifest m;
   m.index_id = *id;

@@ -5,8 +5,8 @@
 
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
-#include "souk/catalog/product_reader.h"
 #include "souk/base/utf8.h"
+#include "souk/catalog/product_reader.h"
 
 namespace souk::engine {
 namespace {
@@ -76,16 +76,17 @@ absl::Status SearchEngine::Validate(const SearchQuery& q, size_t* offset) const 
     return absl::InvalidArgumentError("query: must not be empty");
   }
   if (q.page_size < 1 || static_cast<uint64_t>(q.page_size) > options_.max_page_size) {
-    return absl::InvalidArgumentError(StrCat("page_size: ", q.page_size, " is outside 1..",
-                                             options_.max_page_size));
+    return absl::InvalidArgumentError(
+        StrCat("page_size: ", q.page_size, " is outside 1..", options_.max_page_size));
   }
   SOUK_RETURN_IF_ERROR(CheckUtf8("user_id", q.user_id));
   SOUK_RETURN_IF_ERROR(CheckUtf8("filters.category", q.category));
-  for (const std::string& brand : q.brands) SOUK_RETURN_IF_ERROR(CheckUtf8("filters.brands", brand));
+  for (const std::string& brand : q.brands)
+    SOUK_RETURN_IF_ERROR(CheckUtf8("filters.brands", brand));
   SOUK_ASSIGN_OR_RETURN(*offset, ParsePageToken(q.page_token));
   if (*offset >= options_.max_result_window) {
-    return absl::InvalidArgumentError(StrCat("page_token: results past ",
-                                             options_.max_result_window, " are not served"));
+    return absl::InvalidArgumentError(
+        StrCat("page_token: results past ", options_.max_result_window, " are not served"));
   }
   return absl::OkStatus();
 }
@@ -110,8 +111,8 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
 
   // The last page of the window is cut short rather than refused; one hit past the page tells
   // whether another page exists, so the last page never carries a token.
-  const size_t end = std::min(offset + static_cast<size_t>(q.page_size),
-                              options_.max_result_window);
+  const size_t end =
+      std::min(offset + static_cast<size_t>(q.page_size), options_.max_result_window);
   lexical::SearchOptions search_options;
   search_options.k = std::min(end + 1, options_.max_result_window);
   search_options.facets = q.facets;

@@ -24,17 +24,16 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
                "' but configured analyzer is '", snap->analyzer_->Fingerprint(),
                "'; rebuild it with souk index"));
   }
-  SOUK_ASSIGN_OR_RETURN(
-      auto products, catalog::ReadProductsJsonl(StrCat(dir, "/", kCatalogFile), catalog::ReadOptions{}));
+  SOUK_ASSIGN_OR_RETURN(auto products, catalog::ReadProductsJsonl(StrCat(dir, "/", kCatalogFile),
+                                                                  catalog::ReadOptions{}));
   if (products.size() != manifest.products) {
     return absl::DataLossError(StrCat(dir, "/", kCatalogFile, ": ", products.size(),
                                       " products, manifest says ", manifest.products));
   }
   SOUK_ASSIGN_OR_RETURN(snap->catalog_, catalog::Catalog::Create(std::move(products)));
-  SOUK_ASSIGN_OR_RETURN(snap->lexical_,
-                        lexical::InvertedIndex::Load(StrCat(dir, "/", kLexicalFile),
-                                                     *snap->catalog_, *snap->analyzer_,
-                                                     options.lexical));
+  SOUK_ASSIGN_OR_RETURN(
+      snap->lexical_, lexical::InvertedIndex::Load(StrCat(dir, "/", kLexicalFile), *snap->catalog_,
+                                                   *snap->analyzer_, options.lexical));
   snap->version_ = manifest.index_id;
   snap->loaded_unix_s_ = NowUnixSeconds();
   const int64_t ms = MillisSince(start);

@@ -38,7 +38,8 @@ Child Spawn(const std::vector<std::string>& args) {
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   Child child;
-  if (posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) child.pid = -1;
+  if (posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), environ) != 0)
+    child.pid = -1;
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   child.out = fdopen(fds[0], "r");
@@ -74,8 +75,8 @@ TEST(SoukdProcessTest, ServesThenDrainsOnSigterm) {
   int port = 0;
   ASSERT_EQ(std::sscanf(line, "soukd serving on port %d", &port), 1) << line;
 
-  auto stub = v1::SearchService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  auto stub = v1::SearchService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   v1::SearchRequest request;

@@ -114,7 +114,8 @@ std::vector<std::string> CaseFiles() {
 
 std::string FileName(const ::testing::TestParamInfo<std::string>& info) {
   std::string name = std::filesystem::path(info.param).stem().string();
-  std::replace_if(name.begin(), name.end(), [](char ch) { return !std::isalnum(ch); }, '_');
+  std::replace_if(
+      name.begin(), name.end(), [](char ch) { return !std::isalnum(ch); }, '_');
   return name;
 }
 

@@ -16,8 +16,7 @@
 namespace souk::api {
 
 absl::Status ParseRequest(const grpc::ByteBuffer& buffer, google::protobuf::Message* request);
-absl::Status SerializeResponse(const google::protobuf::Message& response,
-                               grpc::ByteBuffer* buffer);
+absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::ByteBuffer* buffer);
 /// INTERNAL with the exception's message, logged once.
 absl::Status InternalErrorFromException(const std::exception& e);
 
@@ -32,9 +31,8 @@ namespace souk::api {
 /// Runs a unary call whose handler takes raw bytes: parse, `handle(request, &response)` ->
 /// absl::Status, serialize, finish. Nothing escapes: errors become the call's status.
 template <typename Request, typename Response, typename Handler>
-grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
-                                   Handler&& handle) {
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+                                   grpc::ByteBuffer* out, Handler&& handle) {
   absl::Status status;
   try {
     Request request;

@@ -12,8 +12,8 @@ struct ServerOptions {
   /// host:port to listen on; port 0 picks a free port (tests). Loopback by default.
   std::string address = "127.0.0.1:50051";
   size_t max_message_bytes = 4 << 20;  ///< Largest request or response accepted.
-  int shutdown_grace_ms = 5000;  ///< On SIGTERM, in-flight calls get this long to finish.
-  bool reflection = true;        ///< Serve grpc.reflection.v1alpha (grpcurl, debugging).
+  int shutdown_grace_ms = 5000;        ///< On SIGTERM, in-flight calls get this long to finish.
+  bool reflection = true;              ///< Serve grpc.reflection.v1alpha (grpcurl, debugging).
 
   absl::Status Validate() const;
 };

@@ -8,8 +8,8 @@ namespace souk::internal {
 [[noreturn]] void CheckFailed(const char* condition, const char* file, int line);
 }  // namespace souk::internal
 
-#define SOUK_CHECK(condition)                                                  \
-  do {                                                                         \
+#define SOUK_CHECK(condition)                                                        \
+  do {                                                                               \
     if (!(condition)) ::souk::internal::CheckFailed(#condition, __FILE__, __LINE__); \
   } while (false)
 

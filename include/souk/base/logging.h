@@ -31,14 +31,16 @@ void Write(Level level, std::string_view component, std::string_view message);
 
 }  // namespace souk::logging
 
-#define SOUK_LOG_(level, component, ...)                                                 \
-  do {                                                                                   \
-    if (::souk::logging::Enabled(level))                                                 \
-      ::souk::logging::Write(level, component, ::souk::StrCat(__VA_ARGS__));             \
+#define SOUK_LOG_(level, component, ...)                                     \
+  do {                                                                       \
+    if (::souk::logging::Enabled(level))                                     \
+      ::souk::logging::Write(level, component, ::souk::StrCat(__VA_ARGS__)); \
   } while (false)
 
-#define SOUK_LOG_INFO(component, ...) SOUK_LOG_(::souk::logging::Level::kInfo, component, __VA_ARGS__)
-#define SOUK_LOG_WARN(component, ...) SOUK_LOG_(::souk::logging::Level::kWarn, component, __VA_ARGS__)
+#define SOUK_LOG_INFO(component, ...) \
+  SOUK_LOG_(::souk::logging::Level::kInfo, component, __VA_ARGS__)
+#define SOUK_LOG_WARN(component, ...) \
+  SOUK_LOG_(::souk::logging::Level::kWarn, component, __VA_ARGS__)
 #define SOUK_LOG_ERROR(component, ...) \
   SOUK_LOG_(::souk::logging::Level::kError, component, __VA_ARGS__)
 #ifdef NDEBUG

@@ -27,10 +27,10 @@ inline absl::Status Annotate(const absl::Status& status, std::string_view contex
 #define SOUK_STATUS_CONCAT_INNER_(a, b) a##b
 #define SOUK_STATUS_CONCAT_(a, b) SOUK_STATUS_CONCAT_INNER_(a, b)
 
-#define SOUK_RETURN_IF_ERROR(expr)                  \
-  do {                                              \
-    ::absl::Status souk_status_ = (expr);           \
-    if (!souk_status_.ok()) return souk_status_;    \
+#define SOUK_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::absl::Status souk_status_ = (expr);        \
+    if (!souk_status_.ok()) return souk_status_; \
   } while (false)
 
 #define SOUK_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \

@@ -26,7 +26,7 @@ inline constexpr char kIndexFormat[] = "souk-index";
 inline constexpr int kIndexFormatVersion = 1;
 
 struct Manifest {
-  std::string index_id;      ///< Unique per build: creation time and a random suffix.
+  std::string index_id;  ///< Unique per build: creation time and a random suffix.
   int64_t created_unix_s = 0;
   uint64_t products = 0;
   std::string analyzer_fingerprint;

@@ -1,9 +1,11 @@
 #include "souk/base/file_util.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -60,21 +62,53 @@ TEST(FileUtilTest, DirectoryIsNotARegularFile) {
               StatusIs(absl::StatusCode::kFailedPrecondition, "not a regular file: " + dir.path()));
 }
 
+// Runs `check` with the permissions of an ordinary user: as root (CI, containers), in a child
+// process that has dropped to nobody, so that permission errors really happen. Returns the
+// status `check` produced.
+absl::Status AsUnprivileged(const std::function<absl::Status()>& check) {
+  if (::geteuid() != 0) return check();
+  int fds[2];
+  if (::pipe(fds) != 0) return absl::InternalError("pipe");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    absl::Status status = (::setgid(65534) == 0 && ::setuid(65534) == 0)
+                              ? check()
+                              : absl::InternalError("could not drop privileges");
+    const std::string out =
+        std::to_string(static_cast<int>(status.code())) + " " + std::string(status.message());
+    (void)!::write(fds[1], out.data(), out.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof(buf))) > 0;) out.append(buf, n);
+  ::close(fds[0]);
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+  const size_t space = out.find(' ');
+  if (space == std::string::npos) return absl::InternalError("child said nothing");
+  return absl::Status(static_cast<absl::StatusCode>(std::stoi(out.substr(0, space))),
+                      out.substr(space + 1));
+}
+
 TEST(FileUtilTest, UnreadableFileIsPermissionDenied) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root reads everything";
   TempDir dir;
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);  // let the unprivileged child in
   const std::string path = dir.WriteFile("secret", "x");
   ASSERT_EQ(::chmod(path.c_str(), 0), 0);
-  EXPECT_THAT(ReadFileToString(path), StatusIs(absl::StatusCode::kPermissionDenied, path));
+  EXPECT_THAT(AsUnprivileged([&] { return ReadFileToString(path).status(); }),
+              StatusIs(absl::StatusCode::kPermissionDenied, path));
 }
 
 TEST(FileUtilTest, WriteIntoUnwritableDirectoryIsPermissionDenied) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root writes everywhere";
   TempDir dir;
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
   const std::string sub = dir.File("ro");
   ASSERT_OK(MakeDirectories(sub));
   ASSERT_EQ(::chmod(sub.c_str(), 0555), 0);
-  EXPECT_THAT(WriteFileAtomically(sub + "/f", "x"),
+  EXPECT_THAT(AsUnprivileged([&] { return WriteFileAtomically(sub + "/f", "x"); }),
               StatusIs(absl::StatusCode::kPermissionDenied, sub));
   ::chmod(sub.c_str(), 0755);
 }

@@ -63,8 +63,8 @@ TEST(SoukConfigTest, ValidationNamesTheKey) {
 }
 
 TEST(SoukConfigTest, OverridesBeatTheFile) {
-  auto c = ParseConfig(kMinimal, {"lexical.k1=2.5", "server.address=127.0.0.1:0",
-                                  "lexical.fields.brand.b=0"});
+  auto c = ParseConfig(
+      kMinimal, {"lexical.k1=2.5", "server.address=127.0.0.1:0", "lexical.fields.brand.b=0"});
   ASSERT_OK(c);
   EXPECT_FLOAT_EQ(c->snapshot.lexical.k1, 2.5f);
   EXPECT_EQ(c->server.address, "127.0.0.1:0");
@@ -97,7 +97,8 @@ TEST(SoukConfigTest, ShippedConfigsAreValid) {
 TEST(SoukConfigTest, FileErrorsNameTheFile) {
   souk::testing::TempDir dir;
   const std::string path = dir.WriteFile("bad.yaml", "index: {dir: x}\nbogus: 1\n");
-  EXPECT_THAT(LoadConfigFile(path), StatusIs(absl::StatusCode::kInvalidArgument, "bad.yaml: bogus"));
+  EXPECT_THAT(LoadConfigFile(path),
+              StatusIs(absl::StatusCode::kInvalidArgument, "bad.yaml: bogus"));
 }
 
 }  // namespace

@@ -24,11 +24,14 @@ inline catalog::Product MakeProduct(std::string id, std::string title, std::stri
 
 inline std::vector<catalog::Product> SmallCatalog() {
   return {
-      MakeProduct("p1", "Makita 18V Cordless Drill Driver", "Makita", {"Tools", "Power Tools"}, 99.0, 5),
-      MakeProduct("p2", "Bosch Hammer Drill Bit Set 10 pc", "Bosch", {"Tools", "Accessories"}, 25.0, 0),
+      MakeProduct("p1", "Makita 18V Cordless Drill Driver", "Makita", {"Tools", "Power Tools"},
+                  99.0, 5),
+      MakeProduct("p2", "Bosch Hammer Drill Bit Set 10 pc", "Bosch", {"Tools", "Accessories"}, 25.0,
+                  0),
       MakeProduct("p3", "小米 无线蓝牙耳机 降噪", "小米", {"电子产品", "耳机"}, 199.0),
       MakeProduct("p4", "Gilmour Garden Hose 50 ft", "Gilmour", {"Garden", "Watering"}, 30.0),
-      MakeProduct("p5", "DeWalt 20V Cordless Drill Kit", "DeWalt", {"Tools", "Power Tools"}, 149.0, 3),
+      MakeProduct("p5", "DeWalt 20V Cordless Drill Kit", "DeWalt", {"Tools", "Power Tools"}, 149.0,
+                  3),
       MakeProduct("p6", "Makita Drill Bits Titanium", "Makita", {"Tools", "Accessories"}, 19.0, 10),
   };
 }

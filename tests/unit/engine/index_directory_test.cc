@@ -77,13 +77,14 @@ TEST(IndexDirectoryTest, ATrailingSlashNamesTheSameDirectory) {
 
 TEST(IndexDirectoryTest, MistypedManifestFieldsAreErrorsNotCrashes) {
   TempDir tmp;
-  for (const char* manifest :
-       {R"({"format": 1, "version": 1})", R"({"format": "souk-index", "version": "1"})",
-        R"({"format": "souk-index", "version": 1, "index_id": 5, "products": 1, "analyzer": "a"})",
-        R"({"format": "souk-index", "version": 1, "index_id": "x", "products": -1, "analyzer": "a"})",
-        R"({"format": "souk-index", "version": 1, "index_id": "x", "products": 1, "analyzer": "a",
+  for (
+      const char* manifest :
+      {R"({"format": 1, "version": 1})", R"({"format": "souk-index", "version": "1"})",
+       R"({"format": "souk-index", "version": 1, "index_id": 5, "products": 1, "analyzer": "a"})",
+       R"({"format": "souk-index", "version": 1, "index_id": "x", "products": -1, "analyzer": "a"})",
+       R"({"format": "souk-index", "version": 1, "index_id": "x", "products": 1, "analyzer": "a",
             "created_unix_s": "yesterday"})",
-        "[1, 2]", "not json"}) {
+       "[1, 2]", "not json"}) {
     tmp.WriteFile("index/manifest.json", manifest);
     auto read = ReadManifest(tmp.File("index"));
     if (std::string(manifest).find("yesterday") != std::string::npos) {

@@ -9,9 +9,9 @@ namespace {
 using ::souk::testing::StatusIs;
 using ::souk::testing::TempDir;
 using ::testing::ElementsAre;
-using ::testing::UnorderedElementsAre;
 using testing::OptionsFor;
 using testing::SmallCatalog;
+using ::testing::UnorderedElementsAre;
 
 class SearchEngineTest : public ::testing::Test {
  protected:
@@ -135,8 +135,7 @@ TEST_F(SearchEngineTest, FacetsCountAllMatches) {
   ASSERT_OK(page);
   ASSERT_TRUE(page->total_matches.has_value());
   EXPECT_EQ(*page->total_matches, 4u);
-  EXPECT_THAT(page->facets.brands,
-              ::testing::Contains(lexical::FacetValue{"Makita", 2}));
+  EXPECT_THAT(page->facets.brands, ::testing::Contains(lexical::FacetValue{"Makita", 2}));
 }
 
 TEST_F(SearchEngineTest, BadRequestsNameTheField) {

@@ -85,8 +85,9 @@ TEST_F(FilterTest, CategoryMatchesTheSubtree) {
 TEST_F(FilterTest, BrandsAreExactAlternatives) {
   EXPECT_THAT(Passing({.brands = {"DeWalt"}}), ElementsAre(0, 2));
   EXPECT_THAT(Passing({.brands = {"DeWalt", "Ryobi"}}), ElementsAre(0, 1, 2, 5));
-  EXPECT_THAT(index_->CompileFilter({.brands = {"dewalt"}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, "filters.brands: unknown brand 'dewalt'"));
+  EXPECT_THAT(
+      index_->CompileFilter({.brands = {"dewalt"}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "filters.brands: unknown brand 'dewalt'"));
 }
 
 TEST_F(FilterTest, PriceBoundsAreInclusiveAndNeedAPrice) {
@@ -112,8 +113,9 @@ TEST_F(FilterTest, CombinedConditionsAllHold) {
 }
 
 TEST_F(FilterTest, RejectsUnknownValuesAndBadBounds) {
-  EXPECT_THAT(index_->CompileFilter({.brands = {"DeWalt", "Makita"}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, "filters.brands: unknown brand 'Makita'"));
+  EXPECT_THAT(
+      index_->CompileFilter({.brands = {"DeWalt", "Makita"}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "filters.brands: unknown brand 'Makita'"));
   EXPECT_THAT(index_->CompileFilter({.category_path = {"Tools", "Garden"}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "filters.category: unknown category 'Tools > Garden'"));
