@@ -25,29 +25,10 @@ The first form prints the top N (default 10) as a table. The second reads
 `query_id<TAB>query` lines (no header) and writes a TREC run (`qid Q0 docid rank score tag`).
 )";
 
-// The first `max_chars` code points of UTF-8 `s`, with "..." when cut.
-std::string Clip(const std::string& s, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == max_chars) {
-      return s.substr(0, i) + "...";
-    }
-  }
-  return s;
-}
-
 void PrintTable(const engine::SearchPage& page) {
-  std::printf("%4s  %8s  %-14s  %-16s  %9s  %s\n", "rank", "score", "product", "brand", "price",
-              "title");
-  for (size_t i = 0; i < page.items.size(); ++i) {
-    const catalog::Product& p = *page.items[i].product;
-    char price[32] = "-";
-    if (p.price) std::snprintf(price, sizeof(price), "%.2f", *p.price);
-    std::printf("%4zu  %8.3f  %-14s  %-16s  %9s  %s\n", i + 1, page.items[i].score,
-                Clip(p.id, 14).c_str(), Clip(p.brand, 16).c_str(), price,
-                Clip(p.title, 70).c_str());
-  }
-  if (page.items.empty()) std::printf("(no results)\n");
+  std::vector<ResultRow> rows;
+  for (const engine::ResultItem& item : page.items) rows.push_back({item.product, item.score});
+  PrintResultTable(rows);
 }
 
 absl::Status WriteRun(const engine::SearchEngine& engine, const Flags& flags, int64_t k) {

@@ -3,10 +3,12 @@
 
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "flags.h"
+#include "souk/catalog/product.h"
 #include "souk/config/souk_config.h"
 
 namespace souk::apps {
@@ -22,6 +24,14 @@ inline int Usage(const char* usage, bool help) {
   (help ? std::cout : std::cerr) << usage;
   return help ? 0 : 2;
 }
+
+/// One line of a result table.
+struct ResultRow {
+  const catalog::Product* product;
+  float score;
+};
+/// Prints rank, score, id, brand, price and title, one product a line, to stdout.
+void PrintResultTable(const std::vector<ResultRow>& rows);
 
 /// The configuration named by --config (with --set overrides), or the defaults; `index_dir`
 /// replaces index.dir when not empty.

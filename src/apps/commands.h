@@ -8,5 +8,6 @@ int RunGen(int argc, char** argv);
 int RunIndex(int argc, char** argv);
 int RunSearch(int argc, char** argv);
 int RunEval(int argc, char** argv);
+int RunQuery(int argc, char** argv);
 
 }  // namespace souk::apps

@@ -16,6 +16,7 @@ commands:
   index    build an index directory from a catalog (JSONL or TSV)
   search   search an index: one query as a table, or a queries file as a TREC run
   eval     score a TREC run against judgments (NDCG@k, Recall@k, MRR)
+  query    call a running server's Search over gRPC and print the answer
 )";
 
 }  // namespace
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   if (command == "index") return souk::apps::RunIndex(argc, argv);
   if (command == "search") return souk::apps::RunSearch(argc, argv);
   if (command == "eval") return souk::apps::RunEval(argc, argv);
+  if (command == "query") return souk::apps::RunQuery(argc, argv);
   std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # The souk CLI end to end on a small demo shop: gen -> index -> search (table and TREC run) ->
-# eval, plus the errors a user meets first. Usage: cli_test.sh path/to/souk
+# eval -> soukd + souk query, plus the errors a user meets first.
+# Usage: cli_test.sh path/to/souk path/to/soukd
 set -euo pipefail
 souk=$1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+soukd=$2
+tmp=$(mktemp -d)
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill -KILL "$server_pid" 2> /dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$souk" gen --out "$tmp/shop" --seed 7 --products 400 --users 40 --sessions 80 > "$tmp/gen.out"
@@ -29,6 +37,24 @@ grep -q "^q1 Q0 $id " "$tmp/run.txt" || fail "run misses q1 -> $id"
 printf 'query_id\tquery\tproduct_uid\trelevance\nq1\t%s\t%s\t3\n' "$title" "$id" > "$tmp/qrels.tsv"
 "$souk" eval --qrels "$tmp/qrels.tsv" --run "$tmp/run.txt" --k 10 --recall-k 5 > "$tmp/eval.out"
 grep -q "Recall@5 1.0000" "$tmp/eval.out" || fail "eval: $(cat "$tmp/eval.out")"
+
+# The server answers `souk query` over gRPC on loopback, then drains on SIGTERM.
+printf "server: {address: '127.0.0.1:0'}\nindex: {dir: '%s'}\nlogging: {level: warn}\n" \
+  "$tmp/index" > "$tmp/souk.yaml"
+"$soukd" --config "$tmp/souk.yaml" > "$tmp/soukd.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "serving on port" "$tmp/soukd.out" && break; sleep 0.1; done
+port=$(sed -nE 's/.*serving on port ([0-9]+).*/\1/p' "$tmp/soukd.out")
+[[ -n $port ]] || fail "soukd did not start: $(cat "$tmp/soukd.out")"
+"$souk" query --server "127.0.0.1:$port" --k 10 "$title" > "$tmp/query.out"
+grep -q "$id" "$tmp/query.out" || fail "souk query did not find $id: $(cat "$tmp/query.out")"
+if "$souk" query --server "127.0.0.1:$port" --k 0 "x" 2> "$tmp/err"; then fail "page size 0 accepted"; fi
+grep -q "INVALID_ARGUMENT: page_size" "$tmp/err" || fail "query error: $(cat "$tmp/err")"
+kill -TERM "$server_pid"
+for _ in $(seq 100); do kill -0 "$server_pid" 2> /dev/null || break; sleep 0.1; done
+if kill -0 "$server_pid" 2> /dev/null; then fail "soukd still running 10 s after SIGTERM"; fi
+wait "$server_pid" || fail "soukd exited with $? after SIGTERM"
+server_pid=
 
 # Errors name what was wrong and exit non-zero.
 if "$souk" index --catalog "$tmp/missing.tsv" --out "$tmp/x" 2> "$tmp/err"; then fail "missing catalog accepted"; fi

@@ -1,0 +1,96 @@
+// souk query: calls a running server's Search over gRPC and prints the answer as a table; the
+// quickest check that a deployment answers, without other tools.
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <chrono>
+#include <iostream>
+#include <iterator>
+
+#include "cmd_util.h"
+#include "commands.h"
+#include "souk/api/proto_conversion.h"
+#include "souk/v1/search.grpc.pb.h"
+
+namespace souk::apps {
+
+namespace {
+
+// google.rpc.Code names, indexed by value.
+const char* CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
+  const auto i = static_cast<size_t>(code);
+  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
+}
+
+constexpr char kUsage[] =
+    R"(usage: souk query [--server HOST:PORT] [--k N] [--brand B ...] [--category "A > B"]
+                  [--timeout-ms MS] "a query"
+
+Calls SearchService.Search on a running soukd (default 127.0.0.1:50051) and prints the results.
+)";
+}  // namespace
+
+int RunQuery(int argc, char** argv) {
+  auto flags = Flags::Parse(
+      argc, argv, 2,
+      {.with_value = {"server", "k", "brand", "category", "timeout-ms"}, .boolean = {"help"}});
+  if (!flags.ok()) return Fail("souk query", flags.status());
+  if (flags->Has("help") || flags->positional().size() != 1) {
+    return Usage(kUsage, flags->Has("help"));
+  }
+  auto k = flags->GetInt("k", 10);
+  auto timeout_ms = flags->GetInt("timeout-ms", 5000);
+  if (!k.ok()) return Fail("souk query", k.status());
+  if (!timeout_ms.ok()) return Fail("souk query", timeout_ms.status());
+
+  v1::SearchRequest request;
+  request.set_query(flags->positional()[0]);
+  request.set_page_size(static_cast<int32_t>(*k));
+  request.set_include_products(true);
+  for (const std::string& brand : flags->GetAll("brand"))
+    request.mutable_filters()->add_brands(brand);
+  request.mutable_filters()->set_category(flags->Get("category"));
+
+  auto stub = v1::SearchService::NewStub(grpc::CreateChannel(
+      flags->Get("server", "127.0.0.1:50051"), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(*timeout_ms));
+  v1::SearchResponse response;
+  const grpc::Status status = stub->Search(&context, request, &response);
+  if (!status.ok()) {
+    std::cerr << "souk query: " << CodeName(status.error_code()) << ": " << status.error_message()
+              << "\n";
+    return 1;
+  }
+  std::vector<catalog::Product> products;
+  products.reserve(response.results_size());
+  for (const v1::SearchResult& r : response.results())
+    products.push_back(api::FromProto(r.product()));
+  std::vector<ResultRow> rows;
+  for (int i = 0; i < response.results_size(); ++i) {
+    rows.push_back({&products[i], response.results(i).score()});
+  }
+  PrintResultTable(rows);
+  std::cout << "request_id " << response.request_id() << "\n";
+  return 0;
+}
+
+}  // namespace souk::apps
