@@ -11,7 +11,7 @@ DEMO_SEED ?= 42
 SOUK := $(BUILD_DIR)/src/apps/souk
 SOUKD := $(BUILD_DIR)/src/apps/soukd
 
-.PHONY: all deps configure build apps run test test-asan check-deps bench quality clean help
+.PHONY: all deps configure build apps run test test-asan test-tsan check-deps bench quality clean help
 
 all: build
 
@@ -19,6 +19,7 @@ help:
 	@echo "make run     build, generate and index the demo shop, serve it on 127.0.0.1:50051"
 	@echo "make test    build and run unit, integration and relevance tests (ctest) and the layering check"
 	@echo "make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it too)"
+	@echo "make test-tsan  the concurrent components under ThreadSanitizer (CI runs it too)"
 	@echo "make bench   build in Release and run the micro-benchmarks (bench/run.sh)"
 	@echo "make quality BM25 quality on the Home Depot data in ../shared/data (bench/quality/)"
 
@@ -55,6 +56,14 @@ test-asan: deps
 	cmake --build build/asan -j $(JOBS)
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# ThreadSanitizer on the concurrent components (batcher, cache, snapshot swap).
+TSAN_TESTS := encoder_test engine_test
+test-tsan: deps
+	cmake --preset tsan > /dev/null
+	cmake --build build/tsan -j $(JOBS) --target $(TSAN_TESTS)
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" build/tsan/tests/unit/encoder/encoder_test
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" build/tsan/tests/unit/engine/engine_test
 
 check-deps:
 	scripts/check-deps

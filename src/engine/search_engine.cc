@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <random>
+#include <utility>
 
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
@@ -54,7 +55,17 @@ SearchEngine::SearchEngine(const SearchOptions& options, std::shared_ptr<const S
 }
 
 void SearchEngine::Swap(std::shared_ptr<const Snapshot> snapshot) {
-  snapshot_.store(std::move(snapshot));
+  std::shared_ptr<const Snapshot> old;
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    old = std::exchange(snapshot_, std::move(snapshot));
+  }
+  // `old` is released here, outside the lock: freeing a large snapshot takes a while.
+}
+
+std::shared_ptr<const Snapshot> SearchEngine::snapshot() const {
+  std::lock_guard<std::mutex> lock(snapshot_mu_);
+  return snapshot_;
 }
 
 std::string SearchEngine::NextRequestId() const {
@@ -95,7 +106,7 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   size_t offset = 0;
   SOUK_RETURN_IF_ERROR(Validate(q, &offset));
   SearchPage page;
-  page.snapshot = snapshot_.load();
+  page.snapshot = snapshot();
   const Snapshot& snap = *page.snapshot;
 
   lexical::Filter filter;

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,7 +62,7 @@ class SearchEngine {
 
   /// Installs `snapshot` for every request that starts after this call.
   void Swap(std::shared_ptr<const Snapshot> snapshot);
-  std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(); }
+  std::shared_ptr<const Snapshot> snapshot() const;
 
  private:
   SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot);
@@ -69,7 +70,10 @@ class SearchEngine {
   std::string NextRequestId() const;
 
   SearchOptions options_;
-  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  // A mutex rather than std::atomic<std::shared_ptr>: it is held only to copy the pointer, and
+  // libstdc++ 12's atomic shared_ptr uses a lock ThreadSanitizer cannot see.
+  mutable std::mutex snapshot_mu_;
+  std::shared_ptr<const Snapshot> snapshot_;
   uint64_t request_id_prefix_;
   mutable std::atomic<uint64_t> request_counter_{0};
 };

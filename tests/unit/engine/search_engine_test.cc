@@ -1,5 +1,8 @@
 #include "souk/engine/search_engine.h"
 
+#include <atomic>
+#include <thread>
+
 #include "engine_fixture.h"
 #include "souk/engine/index_directory.h"
 
@@ -174,6 +177,29 @@ TEST_F(SearchEngineTest, SwapServesTheNewSnapshot) {
   // A page taken before the swap still holds its own snapshot.
   EXPECT_EQ(old_page->items.size(), 4u);
   EXPECT_FALSE(old_page->items[0].product->id.empty());
+}
+
+TEST_F(SearchEngineTest, SearchesRunSafelyWhileSnapshotsSwap) {
+  auto products = SmallCatalog();
+  products.resize(1);
+  ASSERT_OK(WriteIndexDirectory(products, OptionsFor(tmp_.File("small"))));
+  auto small = Snapshot::Load(OptionsFor(tmp_.File("small")));
+  ASSERT_OK(small);
+  std::shared_ptr<const Snapshot> full = engine_->snapshot();
+  std::atomic<bool> inconsistent{false};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      for (int i = 0; i < 150; ++i) {
+        auto page = engine_->Search(Query("drill"));
+        // Each answer comes whole from one snapshot: 4 hits (full) or 1 (small).
+        if (!page.ok() || (page->items.size() != 4 && page->items.size() != 1)) inconsistent = true;
+      }
+    });
+  }
+  for (int i = 0; i < 60; ++i) engine_->Swap(i % 2 == 0 ? *small : full);
+  for (auto& r : readers) r.join();
+  EXPECT_FALSE(inconsistent.load());
 }
 
 }  // namespace
