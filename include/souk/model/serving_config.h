@@ -1,0 +1,54 @@
+// ServingConfig: how Souk turns a BERT's output into one embedding, read from `souk.json` beside
+// the Hugging Face files of a model directory:
+//   {"pooling": "cls" | "mean" | "pooler", "normalize": true, "max_length": 128}
+// Every key is optional (defaults below); unknown keys and wrong types are errors naming the key,
+// as everywhere in Souk's configuration.
+// Thread-safety: a plain value type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace souk::model {
+
+struct BertConfig;
+
+/// How token states become one vector.
+enum class Pooling {
+  kCls,     ///< the final hidden state of [CLS] (Devlin et al. 2019, section 3)
+  kMean,    ///< mean of the final hidden states over non-padding tokens (Reimers & Gurevych 2019)
+  kPooler,  ///< BERT's pooler: tanh(W h_[CLS] + b), needs pooler.dense.* weights
+};
+
+/// "cls", "mean" or "pooler".
+std::string_view PoolingName(Pooling pooling);
+/// The pooling named `name`, or nullopt.
+std::optional<Pooling> ParsePooling(std::string_view name);
+
+struct ServingConfig {
+  Pooling pooling = Pooling::kCls;  ///< see Pooling
+  bool normalize = true;            ///< L2-normalize embeddings (cosine = dot product)
+  int64_t max_length = 128;         ///< tokens per input, [CLS] and [SEP] included; longer is cut
+
+  /// INVALID_ARGUMENT naming the key: max_length must be at least 2 ([CLS] and [SEP]).
+  absl::Status Validate() const;
+  /// Validate(), and max_length within the model's max_position_embeddings.
+  absl::Status ValidateFor(const BertConfig& bert) const;
+
+  /// Parses and validates souk.json text; `source` (the path) prefixes errors.
+  static absl::StatusOr<ServingConfig> FromJson(std::string_view text, std::string_view source);
+  /// Reads and parses the file `path` (NOT_FOUND when it is missing: callers may then use the
+  /// defaults).
+  static absl::StatusOr<ServingConfig> Load(const std::string& path);
+  /// souk.json text with every key.
+  std::string ToJson() const;
+  /// Writes ToJson() to `path` atomically.
+  absl::Status Save(const std::string& path) const;
+};
+
+}  // namespace souk::model
