@@ -1,0 +1,37 @@
+// Model directories in the Hugging Face layout, as Souk reads and writes them:
+//
+//   config.json        BertConfig fields (model/bert_config.h)
+//   model.safetensors  weights under Hugging Face names ("bert." prefix of task models accepted)
+//   vocab.txt          WordPiece vocabulary (+ tokenizer_config.json's do_lower_case), or
+//   spiece.model       SentencePiece model
+//   souk.json          Souk's serving settings (model/serving_config.h); optional
+//
+// docs/models.md describes the layout for users. This header is torch-free; loading into a
+// module happens inside the encoder.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "souk/model/bert_config.h"
+#include "souk/model/serving_config.h"
+
+namespace souk::encoder {
+
+inline constexpr char kConfigFile[] = "config.json";
+inline constexpr char kWeightsFile[] = "model.safetensors";
+inline constexpr char kVocabFile[] = "vocab.txt";
+inline constexpr char kSentencePieceFile[] = "spiece.model";
+inline constexpr char kServingFile[] = "souk.json";
+inline constexpr char kTokenizerConfigFile[] = "tokenizer_config.json";
+
+/// Writes a complete directory holding a BERT with seeded random weights (N(0, 0.02) as
+/// Hugging Face initializes them, LayerNorm at 1/0), the WordPiece `vocab`, `config` and
+/// `serving`. Tests and benchmarks make their models this way: nothing is downloaded.
+absl::Status WriteRandomModelDirectory(const std::string& dir, const model::BertConfig& config,
+                                       const model::ServingConfig& serving,
+                                       const std::vector<std::string>& vocab, uint64_t seed);
+
+}  // namespace souk::encoder

@@ -1,0 +1,56 @@
+// TextEncoder: text -> embedding with a BERT from a Hugging Face model directory.
+//
+// The facade the engine uses; no libtorch type appears here (the model lives behind a pimpl), so
+// including this header costs nothing. Loading reads config.json, model.safetensors, the
+// tokenizer (vocab.txt or spiece.model) and souk.json (pooling, normalization, max length;
+// docs/models.md). Encode() serves single queries: repeats come from an LRU cache, and
+// concurrent callers are coalesced by a dynamic batcher into one forward pass. EncodeBatch()
+// serves indexing: it sorts texts by length and runs batches directly.
+//
+// Outputs are identical whether a text is encoded alone, batched with others, or padded: the
+// attention mask removes padding exactly.
+// Thread-safety: all methods may be called concurrently.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "souk/encoder/encoder_options.h"
+
+namespace souk::encoder {
+
+class TextEncoder {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  static absl::StatusOr<std::unique_ptr<TextEncoder>> Create(const EncoderOptions& options);
+  ~TextEncoder();
+
+  /// One text, through the cache and the batcher. RESOURCE_EXHAUSTED when the batcher's queue
+  /// is full, DEADLINE_EXCEEDED when `deadline` passes before the text's batch starts.
+  absl::StatusOr<std::vector<float>> Encode(std::string_view text,
+                                            Clock::time_point deadline = Clock::time_point::max());
+  /// Many texts at once (indexing), in batches of `batch_size` sorted by length; no cache.
+  absl::StatusOr<std::vector<std::vector<float>>> EncodeBatch(const std::vector<std::string>& texts,
+                                                              size_t batch_size = 32);
+
+  /// Token ids of `text` as the model sees them ([CLS] ... [SEP], truncated).
+  std::vector<int64_t> Tokenize(std::string_view text) const;
+
+  size_t dimension() const;
+  /// Device, dtype, threads, BLAS and pooling in one line, for the start-up log.
+  std::string RuntimeSummary() const;
+  uint64_t cache_hits() const;
+  uint64_t cache_misses() const;
+
+ private:
+  struct Impl;
+  explicit TextEncoder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace souk::encoder

@@ -1,0 +1,36 @@
+// Loading and saving model directories with libtorch (private to encoder/; the public,
+// torch-free side is souk/encoder/model_directory.h).
+#pragma once
+
+#include <torch/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "souk/model/bert.h"
+#include "souk/model/bert_config.h"
+#include "souk/model/serving_config.h"
+#include "souk/text/tokenizer.h"
+
+namespace souk::encoder::internal {
+
+struct LoadedModel {
+  model::BertConfig config;
+  model::ServingConfig serving;
+  model::BertModel bert{nullptr};
+  std::unique_ptr<text::Tokenizer> tokenizer;
+};
+
+/// Reads every file of `dir`; errors name the file (and the tensor, for weights).
+absl::StatusOr<LoadedModel> LoadModelDirectory(const std::string& dir);
+
+/// The tensors of a safetensors file as float32 CPU tensors, by name.
+absl::StatusOr<std::map<std::string, torch::Tensor>> ReadWeights(const std::string& path);
+
+/// Writes `bert`'s parameters as float32 safetensors under Hugging Face names.
+absl::Status WriteWeights(const std::string& path, const model::BertModel& bert);
+
+}  // namespace souk::encoder::internal

@@ -1,0 +1,227 @@
+#include "souk/encoder/text_encoder.h"
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <numeric>
+#include <sstream>
+
+#include "model_directory_internal.h"
+#include "souk/base/logging.h"
+#include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
+#include "souk/encoder/lru_cache.h"
+
+namespace souk::encoder {
+
+using Batcher = DynamicBatcher<text::Encoding, std::vector<float>>;
+
+struct TextEncoder::Impl {
+  EncoderOptions options;
+  internal::LoadedModel model;
+  model::Pooling pooling = model::Pooling::kCls;
+  bool normalize = true;
+  int64_t max_length = 128;
+  torch::Device device{torch::kCPU};
+  torch::Dtype dtype = torch::kFloat;
+  std::unique_ptr<LruCache<std::string, std::vector<float>>> cache;
+  std::unique_ptr<Batcher> batcher;  // last: its worker calls Forward()
+
+  absl::StatusOr<std::vector<std::vector<float>>> Forward(const std::vector<text::Encoding>& batch);
+};
+
+namespace {
+
+absl::StatusOr<torch::Device> ResolveDevice(const std::string& name) {
+  if (name == "cpu") return torch::Device(torch::kCPU);
+  const bool has_cuda = torch::cuda::is_available();
+  if (name == "auto") return has_cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+  if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+    if (!has_cuda) {
+      return absl::FailedPreconditionError(
+          StrCat("encoder.device: '", name, "' but this libtorch sees no CUDA device"));
+    }
+    const int index = name == "cuda" ? 0 : std::atoi(name.c_str() + 5);
+    if (index < 0 || index >= static_cast<int>(torch::cuda::device_count())) {
+      return absl::InvalidArgumentError(StrCat("encoder.device: no device ", name));
+    }
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  }
+  return absl::InvalidArgumentError(
+      StrCat("encoder.device: '", name, "' is not cpu, cuda, cuda:N or auto"));
+}
+
+// The BLAS line of libtorch's build configuration, so the start-up log shows whether the
+// reference BLAS (10-35x slower) is in use.
+std::string BlasInfo() {
+  std::istringstream config(at::show_config());
+  std::string line;
+  while (std::getline(config, line)) {
+    if (line.find("BLAS_INFO") != std::string::npos)
+      return line.substr(line.find_first_not_of(' '));
+  }
+  return "BLAS_INFO=unknown";
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::Impl::Forward(
+    const std::vector<text::Encoding>& batch) {
+  size_t longest = 0;
+  for (const text::Encoding& e : batch) longest = std::max(longest, e.ids.size());
+  const auto b = static_cast<int64_t>(batch.size());
+  const auto t = static_cast<int64_t>(longest);
+  torch::Tensor ids = torch::full({b, t}, model.tokenizer->pad_id(), torch::kLong);
+  torch::Tensor types = torch::zeros({b, t}, torch::kLong);
+  torch::Tensor mask = torch::zeros({b, t}, torch::kLong);
+  auto ids_a = ids.accessor<int64_t, 2>();
+  auto types_a = types.accessor<int64_t, 2>();
+  auto mask_a = mask.accessor<int64_t, 2>();
+  for (int64_t i = 0; i < b; ++i) {
+    const text::Encoding& e = batch[static_cast<size_t>(i)];
+    for (size_t j = 0; j < e.ids.size(); ++j) {
+      ids_a[i][static_cast<int64_t>(j)] = e.ids[j];
+      types_a[i][static_cast<int64_t>(j)] = e.token_type_ids[j];
+      mask_a[i][static_cast<int64_t>(j)] = 1;
+    }
+  }
+  try {
+    torch::InferenceMode inference;
+    ids = ids.to(device);
+    types = types.to(device);
+    mask = mask.to(device);
+    SOUK_ASSIGN_OR_RETURN(model::BertModelOutput out, model.bert->CheckedForward(ids, mask, types));
+    torch::Tensor pooled;
+    switch (pooling) {
+      case model::Pooling::kCls:
+        pooled = out.last_hidden_state.select(1, 0);
+        break;
+      case model::Pooling::kMean: {
+        // Mean over real tokens only (Reimers & Gurevych 2019): padding must not dilute it.
+        torch::Tensor m = mask.unsqueeze(-1).to(out.last_hidden_state.dtype());
+        pooled = (out.last_hidden_state * m).sum(1) / m.sum(1).clamp_min(1);
+        break;
+      }
+      case model::Pooling::kPooler:
+        pooled = out.pooler_output;
+        break;
+    }
+    pooled = pooled.to(torch::kCPU, torch::kFloat);
+    if (normalize)
+      pooled = torch::nn::functional::normalize(
+          pooled, torch::nn::functional::NormalizeFuncOptions().p(2).dim(1).eps(1e-12));
+    pooled = pooled.contiguous();
+    std::vector<std::vector<float>> rows(batch.size());
+    const int64_t dim = pooled.size(1);
+    const float* data = pooled.data_ptr<float>();
+    for (int64_t i = 0; i < b; ++i) rows[i].assign(data + i * dim, data + (i + 1) * dim);
+    return rows;
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat("encoder forward: ", e.what_without_backtrace()));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOptions& options) {
+  SOUK_RETURN_IF_ERROR(options.Validate());
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  SOUK_ASSIGN_OR_RETURN(impl->device, ResolveDevice(options.device));
+  SOUK_ASSIGN_OR_RETURN(impl->model, internal::LoadModelDirectory(options.model_dir));
+  impl->pooling = options.pooling.value_or(impl->model.serving.pooling);
+  impl->normalize = options.normalize.value_or(impl->model.serving.normalize);
+  impl->max_length = options.max_length.value_or(impl->model.serving.max_length);
+  if (impl->max_length < 2 || impl->max_length > impl->model.config.max_position_embeddings) {
+    return absl::InvalidArgumentError(StrCat("encoder.max_length: ", impl->max_length,
+                                             " is outside 2..max_position_embeddings (",
+                                             impl->model.config.max_position_embeddings, ")"));
+  }
+  if (impl->pooling == model::Pooling::kPooler && !impl->model.bert->has_pooler()) {
+    return absl::FailedPreconditionError("encoder.pooling: pooler, but the model has no pooler");
+  }
+  try {
+    at::set_num_threads(options.threads);
+    if (impl->device.is_cuda()) {
+      impl->dtype = options.cuda_precision == "bf16"   ? torch::kBFloat16
+                    : options.cuda_precision == "fp16" ? torch::kHalf
+                                                       : torch::kFloat;
+      impl->model.bert->to(impl->device, impl->dtype);
+    }
+  } catch (const c10::Error& e) {
+    return absl::InternalError(
+        StrCat("moving the model to ", options.device, ": ", e.what_without_backtrace()));
+  }
+  impl->cache = std::make_unique<LruCache<std::string, std::vector<float>>>(options.cache_entries);
+  Impl* raw = impl.get();
+  impl->batcher = std::make_unique<Batcher>(
+      options.batching, [raw](std::vector<text::Encoding>& batch) { return raw->Forward(batch); });
+  std::unique_ptr<TextEncoder> encoder(new TextEncoder(std::move(impl)));
+  SOUK_LOG_INFO("encoder", "loaded ", options.model_dir, ": ", encoder->RuntimeSummary());
+  return encoder;
+}
+
+TextEncoder::TextEncoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TextEncoder::~TextEncoder() = default;
+
+std::vector<int64_t> TextEncoder::Tokenize(std::string_view text) const {
+  return impl_->model.tokenizer->Encode(text, static_cast<size_t>(impl_->max_length)).ids;
+}
+
+absl::StatusOr<std::vector<float>> TextEncoder::Encode(std::string_view text,
+                                                       Clock::time_point deadline) {
+  const std::string key(text);
+  if (std::optional<std::vector<float>> hit = impl_->cache->Get(key)) return *std::move(hit);
+  text::Encoding encoding =
+      impl_->model.tokenizer->Encode(text, static_cast<size_t>(impl_->max_length));
+  SOUK_ASSIGN_OR_RETURN(std::vector<float> vector,
+                        impl_->batcher->Run(std::move(encoding), deadline));
+  impl_->cache->Put(key, vector);
+  return vector;
+}
+
+absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::EncodeBatch(
+    const std::vector<std::string>& texts, size_t batch_size) {
+  if (batch_size == 0) return absl::InvalidArgumentError("batch_size: must be >= 1");
+  std::vector<text::Encoding> encodings;
+  encodings.reserve(texts.size());
+  for (const std::string& t : texts) {
+    encodings.push_back(impl_->model.tokenizer->Encode(t, static_cast<size_t>(impl_->max_length)));
+  }
+  // Similar lengths together: a batch pads to its longest text.
+  std::vector<size_t> order(texts.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return encodings[a].ids.size() < encodings[b].ids.size();
+  });
+  std::vector<std::vector<float>> out(texts.size());
+  for (size_t start = 0; start < order.size(); start += batch_size) {
+    std::vector<text::Encoding> batch;
+    const size_t end = std::min(order.size(), start + batch_size);
+    for (size_t i = start; i < end; ++i) batch.push_back(encodings[order[i]]);
+    SOUK_ASSIGN_OR_RETURN(auto rows, impl_->Forward(batch));
+    for (size_t i = start; i < end; ++i) out[order[i]] = std::move(rows[i - start]);
+  }
+  return out;
+}
+
+size_t TextEncoder::dimension() const {
+  return static_cast<size_t>(impl_->model.config.hidden_size);
+}
+
+uint64_t TextEncoder::cache_hits() const { return impl_->cache->hits(); }
+uint64_t TextEncoder::cache_misses() const { return impl_->cache->misses(); }
+
+std::string TextEncoder::RuntimeSummary() const {
+  const model::BertConfig& c = impl_->model.config;
+  return StrCat("BERT L", c.num_hidden_layers, " H", c.hidden_size, " A", c.num_attention_heads,
+                ", device ", impl_->device.str(), ", dtype ", c10::toString(impl_->dtype),
+                ", threads ", at::get_num_threads(), ", pooling ",
+                model::PoolingName(impl_->pooling), impl_->normalize ? " + L2" : "",
+                ", max_length ", impl_->max_length,
+                ", batch <= ", impl_->options.batching.max_batch_size, " within ",
+                impl_->options.batching.max_wait.count(), " us, cache ",
+                impl_->options.cache_entries, ", ", BlasInfo());
+}
+
+}  // namespace souk::encoder

@@ -1,0 +1,220 @@
+#include "souk/encoder/text_encoder.h"
+
+#include <cmath>
+#include <thread>
+
+#include "souk/encoder/model_directory.h"
+#include "souk/model/safetensors.h"
+#include "support/test_support.h"
+
+namespace souk::encoder {
+namespace {
+
+using ::souk::testing::StatusIs;
+using ::souk::testing::TempDir;
+
+std::vector<std::string> Vocab() {
+  std::vector<std::string> v = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
+  for (const char* w :
+       {"usb",  "charger", "wireless", "earbuds", "garden", "hose", "drill", "cordless",
+        "fast", "white",   "black",    "##s",     "##ing",  "the",  "for",   "a",
+        ",",    ".",       "蓝",       "牙",      "耳",     "机"}) {
+    v.push_back(w);
+  }
+  return v;
+}
+
+model::ServingConfig MeanPooling() {
+  model::ServingConfig serving;
+  serving.pooling = model::Pooling::kMean;
+  serving.max_length = 32;
+  return serving;
+}
+
+model::BertConfig SmallConfig() {
+  model::BertConfig c;
+  c.vocab_size = 40;
+  c.hidden_size = 32;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 4;
+  c.intermediate_size = 64;
+  c.max_position_embeddings = 64;
+  return c;
+}
+
+double MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
+  double d = a.size() == b.size() ? 0 : 1e9;
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+    d = std::max(d, double(std::abs(a[i] - b[i])));
+  return d;
+}
+
+class TextEncoderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK(
+        WriteRandomModelDirectory(dir_.File("model"), SmallConfig(), MeanPooling(), Vocab(), 7));
+  }
+
+  std::unique_ptr<TextEncoder> Make(EncoderOptions options = {}) {
+    options.model_dir = dir_.File("model");
+    auto encoder = TextEncoder::Create(options);
+    EXPECT_OK(encoder);
+    return encoder.ok() ? std::move(*encoder) : nullptr;
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(TextEncoderTest, EncodesToANormalizedVectorOfTheHiddenSize) {
+  auto encoder = Make();
+  ASSERT_NE(encoder, nullptr);
+  auto v = encoder->Encode("wireless earbuds");
+  ASSERT_OK(v);
+  ASSERT_EQ(v->size(), 32u);
+  double norm = 0;
+  for (float x : *v) norm += double(x) * x;
+  EXPECT_NEAR(std::sqrt(norm), 1.0, 1e-5);
+  EXPECT_EQ(encoder->Tokenize("usb charger"), (std::vector<int64_t>{2, 5, 6, 3}));
+}
+
+TEST_F(TextEncoderTest, PaddingInABatchDoesNotChangeAnOutput) {
+  auto encoder = Make();
+  ASSERT_NE(encoder, nullptr);
+  const std::vector<std::string> texts = {"usb", "cordless drill for the garden hose , white",
+                                          "蓝牙耳机", "fast wireless charger"};
+  auto batch = encoder->EncodeBatch(texts);
+  ASSERT_OK(batch);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    auto alone = encoder->EncodeBatch({texts[i]});
+    ASSERT_OK(alone);
+    EXPECT_LE(MaxAbsDiff((*batch)[i], (*alone)[0]), 1e-5) << texts[i];
+  }
+}
+
+TEST_F(TextEncoderTest, ConcurrentCallersGetWhatTheyWouldGetAlone) {
+  EncoderOptions batched;
+  batched.batching.max_batch_size = 8;
+  batched.batching.max_wait = std::chrono::milliseconds(5);
+  batched.cache_entries = 0;
+  auto encoder = Make(batched);
+  ASSERT_NE(encoder, nullptr);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 16; ++i) {
+    texts.push_back(std::string(i % 2 ? "wireless earbuds" : "cordless drill") +
+                    std::string(static_cast<size_t>(i % 5), 's'));
+  }
+  std::vector<std::vector<float>> got(texts.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto v = encoder->Encode(texts[i]);
+      if (v.ok()) got[i] = *v;
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto alone = encoder->EncodeBatch(texts, /*batch_size=*/1);
+  ASSERT_OK(alone);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_LE(MaxAbsDiff(got[i], (*alone)[i]), 1e-5) << texts[i];
+  }
+}
+
+TEST_F(TextEncoderTest, RepeatsComeFromTheCache) {
+  auto encoder = Make();
+  ASSERT_NE(encoder, nullptr);
+  auto a = encoder->Encode("usb charger");
+  auto b = encoder->Encode("usb charger");
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(encoder->cache_hits(), 1u);
+  EXPECT_EQ(encoder->cache_misses(), 1u);
+}
+
+TEST_F(TextEncoderTest, TheSameSeedWritesTheSameModel) {
+  ASSERT_OK(
+      WriteRandomModelDirectory(dir_.File("again"), SmallConfig(), MeanPooling(), Vocab(), 7));
+  EncoderOptions options;
+  options.model_dir = dir_.File("again");
+  auto again = TextEncoder::Create(options);
+  ASSERT_OK(again);
+  auto first = Make();
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(*first->Encode("garden hose"), *(*again)->Encode("garden hose"));
+}
+
+TEST_F(TextEncoderTest, PoolingAndNormalizationFollowTheOptions) {
+  EncoderOptions raw;
+  raw.normalize = false;
+  raw.pooling = model::Pooling::kCls;
+  auto encoder = Make(raw);
+  ASSERT_NE(encoder, nullptr);
+  auto v = encoder->Encode("usb");
+  ASSERT_OK(v);
+  double norm = 0;
+  for (float x : *v) norm += double(x) * x;
+  EXPECT_GT(std::abs(std::sqrt(norm) - 1.0), 1e-3);  // a raw [CLS] state is not unit length
+}
+
+TEST_F(TextEncoderTest, AnExpiredDeadlineIsAnError) {
+  auto encoder = Make();
+  ASSERT_NE(encoder, nullptr);
+  EXPECT_THAT(encoder->Encode("usb", TextEncoder::Clock::now() - std::chrono::seconds(1)),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, "deadline"));
+}
+
+// Rewrites the weights file keeping every tensor but `drop` and cutting one row off `shrink`.
+void RewriteWeights(const std::string& path, const std::string& drop, const std::string& shrink) {
+  auto file = model::SafetensorsFile::Open(path);
+  ASSERT_OK(file);
+  std::vector<std::vector<float>> values;
+  std::vector<model::TensorToWrite> tensors;
+  values.reserve((*file)->num_tensors());
+  for (const std::string& name : (*file)->TensorNames()) {
+    if (name == drop) continue;
+    auto data = (*file)->ReadFloat32(name);
+    ASSERT_OK(data);
+    std::vector<int64_t> shape = (*file)->Find(name)->shape;
+    values.push_back(*data);
+    if (name == shrink) {
+      const int64_t row = shape.size() > 1 ? shape[1] : 1;
+      shape[0] -= 1;
+      values.back().resize(values.back().size() - static_cast<size_t>(row));
+    }
+    tensors.push_back(model::TensorToWrite::Floats(name, shape, values.back()));
+  }
+  file->reset();
+  ASSERT_OK(model::WriteSafetensors(path, tensors));
+}
+
+TEST_F(TextEncoderTest, AMissingOrMisshapenTensorIsNamed) {
+  const std::string weights = dir_.File("model/model.safetensors");
+  RewriteWeights(weights, "encoder.layer.1.output.dense.bias", "");
+  EncoderOptions options;
+  options.model_dir = dir_.File("model");
+  EXPECT_THAT(TextEncoder::Create(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "encoder.layer.1.output.dense.bias"));
+  SetUp();  // a fresh, complete directory
+  RewriteWeights(weights, "", "embeddings.position_embeddings.weight");
+  EXPECT_THAT(TextEncoder::Create(options), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                     "embeddings.position_embeddings.weight"));
+}
+
+TEST_F(TextEncoderTest, BadOptionsAreNamed) {
+  EncoderOptions options;
+  options.model_dir = dir_.File("model");
+  options.device = "tpu";
+  EXPECT_THAT(TextEncoder::Create(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "encoder.device"));
+  options.device = "cpu";
+  options.threads = 0;
+  EXPECT_THAT(TextEncoder::Create(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "encoder.threads"));
+  options.threads = 1;
+  options.model_dir = dir_.File("nowhere");
+  EXPECT_THAT(TextEncoder::Create(options), StatusIs(absl::StatusCode::kNotFound, "config.json"));
+}
+
+}  // namespace
+}  // namespace souk::encoder
