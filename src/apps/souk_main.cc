@@ -17,6 +17,8 @@ commands:
   search   search an index: one query as a table, or a queries file as a TREC run
   eval     score a TREC run against judgments (NDCG@k, Recall@k, MRR)
   query    call a running server's Search over gRPC and print the answer
+  embed    embed lines of stdin with a model directory (one JSON array per line)
+  tokenize token ids of lines of stdin, as a model directory's tokenizer makes them
 )";
 
 }  // namespace
@@ -33,6 +35,8 @@ int main(int argc, char** argv) {
   if (command == "search") return souk::apps::RunSearch(argc, argv);
   if (command == "eval") return souk::apps::RunEval(argc, argv);
   if (command == "query") return souk::apps::RunQuery(argc, argv);
+  if (command == "embed") return souk::apps::RunEmbed(argc, argv);
+  if (command == "tokenize") return souk::apps::RunTokenize(argc, argv);
   std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }
