@@ -72,13 +72,14 @@ class TempFile {
     fd_ = -1;
     if (std::rename(path_.c_str(), target.c_str()) != 0) return IoError("renaming onto", target);
     path_.clear();
-    std::string dir = std::filesystem::path(target).parent_path().string();
-    if (dir.empty()) dir = ".";
+    // A path, not a std::string assigned ".": GCC 12 -O2 misreports that with -Wrestrict.
+    std::filesystem::path dir = std::filesystem::path(target).parent_path();
+    if (dir.empty()) dir = std::filesystem::path(".");
     const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd < 0) return IoError("opening directory", dir);
+    if (dir_fd < 0) return IoError("opening directory", dir.string());
     const int rc = fsync(dir_fd);
     ::close(dir_fd);
-    if (rc != 0) return IoError("syncing directory", dir);
+    if (rc != 0) return IoError("syncing directory", dir.string());
     return absl::OkStatus();
   }
 
