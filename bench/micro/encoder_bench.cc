@@ -96,8 +96,8 @@ model::BertConfig Config(ModelSize size) {
 
 // The temp dir holding the model directories; removed at exit.
 struct TempRoot {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("souk_encoder_bench_" + std::to_string(getpid()));
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("souk_encoder_bench_" + std::to_string(getpid()));
   ~TempRoot() {
     std::error_code ignored;
     std::filesystem::remove_all(path, ignored);
@@ -169,7 +169,8 @@ void BM_BareForward(benchmark::State& state) {
   const int64_t seq = state.range(3);
   model::BertModel& bert = BareModel(size);
   torch::InferenceMode inference;
-  const torch::Tensor ids = torch::randint(5, bert->config().vocab_size, {batch, seq}, torch::kLong);
+  const torch::Tensor ids =
+      torch::randint(5, bert->config().vocab_size, {batch, seq}, torch::kLong);
   const torch::Tensor mask = torch::ones({batch, seq}, torch::kLong);
   bert->forward(ids, mask);  // warm-up: allocator, OpenMP pool
   for (auto _ : state) {
@@ -188,9 +189,7 @@ void BareForwardArgs(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_BareForward)
     ->Apply(BareForwardArgs)
     ->ArgsProduct({{kSmall, kMid}, {1, 2}, {1, 32}, {32, 128}});
-BENCHMARK(BM_BareForward)
-    ->Apply(BareForwardArgs)
-    ->ArgsProduct({{kBase}, {1, 2}, {1}, {32, 128}});
+BENCHMARK(BM_BareForward)->Apply(BareForwardArgs)->ArgsProduct({{kBase}, {1, 2}, {1}, {32, 128}});
 BENCHMARK(BM_BareForward)
     ->Apply(BareForwardArgs)
     ->ArgsProduct({{kBase}, {1, 2}, {32}, {32, 128}})
@@ -253,8 +252,16 @@ void BM_EncodeBatchQuery(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK(BM_BareForwardQuery)->Arg(kSmall)->Arg(kMid)->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK(BM_EncodeBatchQuery)->Arg(kSmall)->Arg(kMid)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_BareForwardQuery)
+    ->Arg(kSmall)
+    ->Arg(kMid)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK(BM_EncodeBatchQuery)
+    ->Arg(kSmall)
+    ->Arg(kMid)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 BENCHMARK(BM_EncodeQuery)->Arg(kSmall)->Arg(kMid)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 // ---- 3. dynamic batching throughput ----
@@ -294,8 +301,9 @@ void BM_Batching(benchmark::State& state) {
   }
   std::sort(latencies_ms.begin(), latencies_ms.end());
   const auto percentile = [&](double p) {
-    return latencies_ms[std::min(latencies_ms.size() - 1,
-                                 static_cast<size_t>(p * static_cast<double>(latencies_ms.size())))];
+    return latencies_ms[std::min(
+        latencies_ms.size() - 1,
+        static_cast<size_t>(p * static_cast<double>(latencies_ms.size())))];
   };
   const double qps = static_cast<double>(latencies_ms.size()) / seconds;
   state.counters["qps"] = qps;

@@ -1,10 +1,9 @@
 #include "souk/encoder/text_encoder.h"
 
 #include <ATen/Parallel.h>
+#include <dlfcn.h>
 #include <torch/cuda.h>
 #include <torch/torch.h>
-
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <filesystem>

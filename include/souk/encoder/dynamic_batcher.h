@@ -35,9 +35,9 @@
 namespace souk::encoder {
 
 struct BatcherOptions {
-  size_t max_batch_size = 32;                     ///< Items per call of the batch function.
-  std::chrono::microseconds max_wait{500};        ///< Longest wait for a batch to fill.
-  size_t max_queue = 1024;                        ///< Waiting items beyond this are refused.
+  size_t max_batch_size = 32;               ///< Items per call of the batch function.
+  std::chrono::microseconds max_wait{500};  ///< Longest wait for a batch to fill.
+  size_t max_queue = 1024;                  ///< Waiting items beyond this are refused.
 
   absl::Status Validate() const {
     if (max_batch_size == 0) return absl::InvalidArgumentError("max_batch_size: must be >= 1");
@@ -107,9 +107,8 @@ class DynamicBatcher {
     cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (stopping_) return {};
     const Clock::time_point close = queue_.front().enqueued + options_.max_wait;
-    cv_.wait_until(lock, close, [this] {
-      return stopping_ || queue_.size() >= options_.max_batch_size;
-    });
+    cv_.wait_until(lock, close,
+                   [this] { return stopping_ || queue_.size() >= options_.max_batch_size; });
     if (stopping_) return {};
     std::vector<Item> batch;
     while (!queue_.empty() && batch.size() < options_.max_batch_size) {

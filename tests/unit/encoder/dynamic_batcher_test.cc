@@ -67,14 +67,14 @@ TEST(DynamicBatcherTest, ABatchErrorReachesEveryCallerOfThatBatch) {
   std::thread b([&] { statuses[1] = batcher.Run(2).status(); });
   a.join();
   b.join();
-  for (const auto& s : statuses) EXPECT_THAT(s, StatusIs(absl::StatusCode::kInternal, "model failed"));
+  for (const auto& s : statuses)
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kInternal, "model failed"));
 }
 
 TEST(DynamicBatcherTest, AThrowingFunctionBecomesAnError) {
-  Batcher batcher({.max_batch_size = 1},
-                  [](std::vector<int>&) -> absl::StatusOr<std::vector<int>> {
-                    throw std::runtime_error("boom");
-                  });
+  Batcher batcher({.max_batch_size = 1}, [](std::vector<int>&) -> absl::StatusOr<std::vector<int>> {
+    throw std::runtime_error("boom");
+  });
   EXPECT_THAT(batcher.Run(1), StatusIs(absl::StatusCode::kInternal, "boom"));
 }
 
