@@ -3,8 +3,9 @@
 // The facade the engine uses; no libtorch type appears here (the model lives behind a pimpl), so
 // including this header costs nothing. Loading reads config.json, model.safetensors, the
 // tokenizer (vocab.txt or spiece.model) and souk.json (pooling, normalization, max length;
-// docs/models.md). Encode() serves single queries: repeats come from an LRU cache, and
-// concurrent callers are coalesced by a dynamic batcher into one forward pass. EncodeBatch()
+// docs/models.md). Encode() serves single queries: repeats come from an LRU cache, a query
+// with no other in flight runs at once on the caller's thread, and overlapping callers are
+// coalesced by a dynamic batcher into one forward pass. EncodeBatch()
 // serves indexing: it sorts texts by length and runs batches directly.
 //
 // Outputs are identical whether a text is encoded alone, batched with others, or padded: the
@@ -46,6 +47,9 @@ class TextEncoder {
   std::string RuntimeSummary() const;
   uint64_t cache_hits() const;
   uint64_t cache_misses() const;
+  /// Encode() calls that found no other in flight and ran on the caller's thread instead of
+  /// waiting for a batch.
+  uint64_t direct_calls() const;
 
  private:
   struct Impl;

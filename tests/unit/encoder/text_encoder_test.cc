@@ -120,6 +120,20 @@ TEST_F(TextEncoderTest, ConcurrentCallersGetWhatTheyWouldGetAlone) {
   }
 }
 
+TEST_F(TextEncoderTest, ALoneQueryRunsOnTheCallersThread) {
+  EncoderOptions slow_batches;
+  slow_batches.batching.max_wait = std::chrono::seconds(30);  // a batched call would time out
+  slow_batches.cache_entries = 0;
+  auto encoder = Make(slow_batches);
+  ASSERT_NE(encoder, nullptr);
+  auto direct = encoder->Encode("garden hose");
+  ASSERT_OK(direct);
+  EXPECT_EQ(encoder->direct_calls(), 1u);
+  auto batch = encoder->EncodeBatch({"garden hose"});
+  ASSERT_OK(batch);
+  EXPECT_LE(MaxAbsDiff(*direct, (*batch)[0]), 1e-6);
+}
+
 TEST_F(TextEncoderTest, RepeatsComeFromTheCache) {
   auto encoder = Make();
   ASSERT_NE(encoder, nullptr);
