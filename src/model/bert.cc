@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "init_internal.h"
 #include "souk/base/check.h"
 #include "souk/base/logging.h"
 #include "souk/base/str_cat.h"
@@ -17,15 +18,7 @@
 namespace souk::model {
 namespace {
 
-// HF _init_weights: weights ~ N(0, initializer_range), biases 0 (Devlin et al. 2019, A.2 uses a
-// truncated normal; HF's plain normal is what its checkpoints were trained from).
-torch::nn::Linear MakeLinear(int64_t in, int64_t out, double range) {
-  torch::nn::Linear linear(torch::nn::LinearOptions(in, out).bias(true));
-  torch::NoGradGuard no_grad;
-  linear->weight.normal_(0.0, range);
-  linear->bias.zero_();
-  return linear;
-}
+using internal::MakeLinear;
 
 torch::nn::Embedding MakeEmbedding(int64_t rows, int64_t dim, double range,
                                    std::optional<int64_t> padding_idx) {

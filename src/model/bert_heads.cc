@@ -6,23 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include "init_internal.h"
 #include "souk/base/check.h"
 #include "souk/base/str_cat.h"
 
 namespace souk::model {
-namespace {
-
-// HF _init_weights for a Linear: N(0, initializer_range) weights, zero bias.
-torch::nn::Linear MakeLinear(int64_t in, int64_t out, double range) {
-  torch::nn::Linear linear(torch::nn::LinearOptions(in, out));
-  torch::NoGradGuard no_grad;
-  linear->weight.normal_(0.0, range);
-  linear->bias.zero_();
-  return linear;
-}
-
-}  // namespace
-
 namespace internal {
 
 // HF's BertPredictionHeadTransform: dense -> GELU -> LayerNorm.
@@ -151,7 +139,7 @@ BertForSequenceClassificationImpl::BertForSequenceClassificationImpl(const BertC
       "dropout",
       torch::nn::Dropout(classifier_dropout < 0 ? config.hidden_dropout_prob : classifier_dropout));
   classifier_ = register_module(
-      "classifier", MakeLinear(config.hidden_size, num_labels, config.initializer_range));
+      "classifier", internal::MakeLinear(config.hidden_size, num_labels, config.initializer_range));
 }
 
 torch::Tensor BertForSequenceClassificationImpl::forward(const torch::Tensor& input_ids,
