@@ -10,37 +10,14 @@
 #include "souk/base/file_util.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
-#include "souk/model/safetensors.h"
+#include "souk/model/tensor_io.h"
 #include "souk/text/sentencepiece_tokenizer.h"
 #include "souk/text/wordpiece_tokenizer.h"
 
 namespace souk::encoder {
-namespace internal {
 namespace {
 
 namespace fs = std::filesystem;
-
-torch::Dtype TorchDtype(model::Dtype dtype) {
-  switch (dtype) {
-    case model::Dtype::kF16:
-      return torch::kHalf;
-    case model::Dtype::kBF16:
-      return torch::kBFloat16;
-    case model::Dtype::kF64:
-      return torch::kDouble;
-    case model::Dtype::kI64:
-      return torch::kLong;
-    case model::Dtype::kI32:
-      return torch::kInt;
-    default:
-      return torch::kFloat;
-  }
-}
-
-bool IsFloat(model::Dtype d) {
-  return d == model::Dtype::kF32 || d == model::Dtype::kF16 || d == model::Dtype::kBF16 ||
-         d == model::Dtype::kF64;
-}
 
 // tokenizer_config.json's do_lower_case, when the file says (Hugging Face writes it there).
 absl::StatusOr<text::WordPieceOptions> WordPieceOptionsFor(const std::string& dir) {
@@ -63,6 +40,8 @@ absl::StatusOr<text::WordPieceOptions> WordPieceOptionsFor(const std::string& di
   return options;
 }
 
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<text::Tokenizer>> LoadTokenizer(const std::string& dir) {
   const std::string vocab = StrCat(dir, "/", kVocabFile);
   const std::string spiece = StrCat(dir, "/", kSentencePieceFile);
@@ -81,39 +60,7 @@ absl::StatusOr<std::unique_ptr<text::Tokenizer>> LoadTokenizer(const std::string
       StrCat(dir, ": no tokenizer (", kVocabFile, " or ", kSentencePieceFile, ")"));
 }
 
-}  // namespace
-
-absl::StatusOr<std::map<std::string, torch::Tensor>> ReadWeights(const std::string& path) {
-  SOUK_ASSIGN_OR_RETURN(auto file, model::SafetensorsFile::Open(path));
-  std::map<std::string, torch::Tensor> tensors;
-  for (const std::string& name : file->TensorNames()) {
-    const model::TensorInfo* info = file->Find(name);
-    // Copy out of the mapping: tensors outlive the file, and packed F16 data may be unaligned.
-    torch::Tensor t =
-        torch::empty(info->shape, torch::TensorOptions().dtype(TorchDtype(info->dtype)));
-    if (static_cast<size_t>(t.nbytes()) != info->data.size()) {
-      return absl::InvalidArgumentError(StrCat(path, ": tensor ", name, ": dtype ",
-                                               model::DtypeName(info->dtype), " not supported"));
-    }
-    std::memcpy(t.data_ptr(), info->data.data(), info->data.size());
-    tensors[name] = IsFloat(info->dtype) ? t.to(torch::kFloat) : t;
-  }
-  return tensors;
-}
-
-absl::Status WriteWeights(const std::string& path, const model::BertModel& bert) {
-  std::map<std::string, torch::Tensor> params = bert->NamedParameters();
-  std::vector<torch::Tensor> keep;  // contiguous float copies, alive until written
-  std::vector<model::TensorToWrite> tensors;
-  for (const auto& [name, tensor] : params) {
-    keep.push_back(tensor.detach().to(torch::kCPU, torch::kFloat).contiguous());
-    const torch::Tensor& t = keep.back();
-    tensors.push_back(model::TensorToWrite::Floats(
-        name, t.sizes().vec(),
-        std::span<const float>(t.data_ptr<float>(), static_cast<size_t>(t.numel()))));
-  }
-  return model::WriteSafetensors(path, tensors, {{"format", "pt"}});
-}
+namespace internal {
 
 absl::StatusOr<LoadedModel> LoadModelDirectory(const std::string& dir) {
   LoadedModel m;
@@ -126,7 +73,7 @@ absl::StatusOr<LoadedModel> LoadModelDirectory(const std::string& dir) {
     return serving.status();
   }
   SOUK_RETURN_IF_ERROR(m.serving.ValidateFor(m.config));
-  SOUK_ASSIGN_OR_RETURN(auto weights, ReadWeights(StrCat(dir, "/", kWeightsFile)));
+  SOUK_ASSIGN_OR_RETURN(auto weights, model::ReadTensors(StrCat(dir, "/", kWeightsFile)));
   bool has_pooler = false;
   for (const auto& [name, t] : weights) {
     has_pooler |= name.find("pooler.dense.weight") != std::string::npos;
@@ -163,7 +110,7 @@ absl::Status WriteRandomModelDirectory(const std::string& dir, const model::Bert
   try {
     torch::manual_seed(seed);
     model::BertModel bert(config, /*add_pooling_layer=*/true);
-    SOUK_RETURN_IF_ERROR(internal::WriteWeights(StrCat(dir, "/", kWeightsFile), bert));
+    SOUK_RETURN_IF_ERROR(model::WriteTensors(StrCat(dir, "/", kWeightsFile), bert->NamedParameters()));
   } catch (const c10::Error& e) {
     return absl::InternalError(StrCat("building a random BERT: ", e.what_without_backtrace()));
   }

@@ -27,10 +27,4 @@ struct LoadedModel {
 /// Reads every file of `dir`; errors name the file (and the tensor, for weights).
 absl::StatusOr<LoadedModel> LoadModelDirectory(const std::string& dir);
 
-/// The tensors of a safetensors file as float32 CPU tensors, by name.
-absl::StatusOr<std::map<std::string, torch::Tensor>> ReadWeights(const std::string& path);
-
-/// Writes `bert`'s parameters as float32 safetensors under Hugging Face names.
-absl::Status WriteWeights(const std::string& path, const model::BertModel& bert);
-
 }  // namespace souk::encoder::internal

@@ -15,6 +15,8 @@
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/encoder/lru_cache.h"
+#include "souk/model/device.h"
+#include "souk/model/pooling.h"
 
 namespace souk::encoder {
 
@@ -40,25 +42,6 @@ struct TextEncoder::Impl {
 };
 
 namespace {
-
-absl::StatusOr<torch::Device> ResolveDevice(const std::string& name) {
-  if (name == "cpu") return torch::Device(torch::kCPU);
-  const bool has_cuda = torch::cuda::is_available();
-  if (name == "auto") return has_cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-  if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
-    if (!has_cuda) {
-      return absl::FailedPreconditionError(
-          StrCat("encoder.device: '", name, "' but this libtorch sees no CUDA device"));
-    }
-    const int index = name == "cuda" ? 0 : std::atoi(name.c_str() + 5);
-    if (index < 0 || index >= static_cast<int>(torch::cuda::device_count())) {
-      return absl::InvalidArgumentError(StrCat("encoder.device: no device ", name));
-    }
-    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
-  }
-  return absl::InvalidArgumentError(
-      StrCat("encoder.device: '", name, "' is not cpu, cuda, cuda:N or auto"));
-}
 
 // The BLAS library actually bound at run time (libtorch's own build settings say "generic" on
 // Debian whatever the system provides): the reference BLAS is 10-35x slower than OpenBLAS, so
@@ -103,25 +86,8 @@ absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::Impl::Forward(
     types = types.to(device);
     mask = mask.to(device);
     SOUK_ASSIGN_OR_RETURN(model::BertModelOutput out, model.bert->CheckedForward(ids, mask, types));
-    torch::Tensor pooled;
-    switch (pooling) {
-      case model::Pooling::kCls:
-        pooled = out.last_hidden_state.select(1, 0);
-        break;
-      case model::Pooling::kMean: {
-        // Mean over real tokens only (Reimers & Gurevych 2019): padding must not dilute it.
-        torch::Tensor m = mask.unsqueeze(-1).to(out.last_hidden_state.dtype());
-        pooled = (out.last_hidden_state * m).sum(1) / m.sum(1).clamp_min(1);
-        break;
-      }
-      case model::Pooling::kPooler:
-        pooled = out.pooler_output;
-        break;
-    }
-    pooled = pooled.to(torch::kCPU, torch::kFloat);
-    if (normalize)
-      pooled = torch::nn::functional::normalize(
-          pooled, torch::nn::functional::NormalizeFuncOptions().p(2).dim(1).eps(1e-12));
+    torch::Tensor pooled =
+        model::PoolEmbeddings(out, mask, pooling, normalize).to(torch::kCPU, torch::kFloat);
     pooled = pooled.contiguous();
     std::vector<std::vector<float>> rows(batch.size());
     const int64_t dim = pooled.size(1);
@@ -137,7 +103,7 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
   SOUK_RETURN_IF_ERROR(options.Validate());
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  SOUK_ASSIGN_OR_RETURN(impl->device, ResolveDevice(options.device));
+  SOUK_ASSIGN_OR_RETURN(impl->device, model::ResolveDevice(options.device, "encoder.device"));
   SOUK_ASSIGN_OR_RETURN(impl->model, internal::LoadModelDirectory(options.model_dir));
   impl->pooling = options.pooling.value_or(impl->model.serving.pooling);
   impl->normalize = options.normalize.value_or(impl->model.serving.normalize);

@@ -11,12 +11,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "souk/model/bert_config.h"
 #include "souk/model/serving_config.h"
+#include "souk/text/tokenizer.h"
 
 namespace souk::encoder {
 
@@ -26,6 +28,11 @@ inline constexpr char kVocabFile[] = "vocab.txt";
 inline constexpr char kSentencePieceFile[] = "spiece.model";
 inline constexpr char kServingFile[] = "souk.json";
 inline constexpr char kTokenizerConfigFile[] = "tokenizer_config.json";
+
+/// The tokenizer of the model directory `dir`: WordPiece when it holds vocab.txt (with
+/// tokenizer_config.json's do_lower_case), else SentencePiece from spiece.model. NOT_FOUND
+/// naming the directory when it has neither; load errors name the file.
+absl::StatusOr<std::unique_ptr<text::Tokenizer>> LoadTokenizer(const std::string& dir);
 
 /// Writes a complete directory holding a BERT with seeded random weights (N(0, 0.02) as
 /// Hugging Face initializes them, LayerNorm at 1/0), the WordPiece `vocab`, `config` and
