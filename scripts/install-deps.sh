@@ -16,8 +16,8 @@ packages=(
   # models, vectors, ranking, storage
   libtorch-dev libopenblas0-openmp libxgboost-dev xgboost libfaiss-dev libhnswlib-dev
   librocksdb-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev libxapian-dev
+  # tests and benchmarks; gnuplot draws the training curves (souk train ...)
+  libgtest-dev libgmock-dev libbenchmark-dev libxapian-dev gnuplot-nox
   # sentencepiece is rebuilt from the Debian source (section below): apt-get source needs
   # dpkg-dev; it builds against libprotobuf-dev above. Never libsentencepiece-dev.
   dpkg-dev

@@ -11,5 +11,7 @@ int RunEval(int argc, char** argv);
 int RunQuery(int argc, char** argv);
 int RunEmbed(int argc, char** argv);
 int RunTokenize(int argc, char** argv);
+int RunTrain(int argc, char** argv);
+int RunDense(int argc, char** argv);
 
 }  // namespace souk::apps

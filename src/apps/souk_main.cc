@@ -19,6 +19,8 @@ commands:
   query    call a running server's Search over gRPC and print the answer
   embed    embed lines of stdin with a model directory (one JSON array per line)
   tokenize token ids of lines of stdin, as a model directory's tokenizer makes them
+  train    train models: tokenizer, pretrain (masked LM), finetune (contrastive bi-encoder)
+  dense    dense retrieval with a model directory: a queries file as a TREC run
 )";
 
 }  // namespace
@@ -37,6 +39,8 @@ int main(int argc, char** argv) {
   if (command == "query") return souk::apps::RunQuery(argc, argv);
   if (command == "embed") return souk::apps::RunEmbed(argc, argv);
   if (command == "tokenize") return souk::apps::RunTokenize(argc, argv);
+  if (command == "train") return souk::apps::RunTrain(argc, argv);
+  if (command == "dense") return souk::apps::RunDense(argc, argv);
   std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Dense retrieval on Home Depot-style data, trained from scratch on this machine:
+#   1. a SentencePiece tokenizer on the product titles,
+#   2. masked-LM pre-training of a small BERT on the titles,
+#   3. contrastive fine-tuning on TRAIN_QRELS (query, product, grade), BM25 hard negatives,
+#      early stopping on a held-out tenth of those queries,
+#   4. the top 100 products by cosine for every TEST_QUERIES line, as a TREC run in RUN.
+#
+#   bench/quality/homedepot-dense.sh PRODUCTS TRAIN_QRELS TEST_QUERIES RUN [WORK_DIR]
+#
+# PRODUCTS: `product_uid<TAB>title` with a header (products.tsv); TRAIN_QRELS: the layout of
+# dev-qrels.tsv; TEST_QUERIES: `query_id<TAB>query`, no header. Models and logs stay in WORK_DIR
+# when given (else a temporary directory, removed at the end). Sized to finish well within 60
+# minutes on 2 cores; the knobs below (environment) trade time for quality.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [[ $# -lt 4 ]]; then
+  sed -n '2,14p' "$0" >&2
+  exit 2
+fi
+products=$1 train_qrels=$2 test_queries=$3 run=$4
+souk=${SOUK_BUILD_DIR:-build/release}/src/apps/souk
+[[ -x $souk ]] || { echo "no $souk: run 'make build' first" >&2; exit 1; }
+if [[ $# -ge 5 ]]; then
+  work=$5
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
+
+vocab=${SOUK_DENSE_VOCAB:-8000}
+pretrain_steps=${SOUK_DENSE_PRETRAIN_STEPS:-4000}
+epochs=${SOUK_DENSE_EPOCHS:-6}
+seed=${SOUK_DENSE_SEED:-42}
+common=(--seed "$seed" --threads "${SOUK_DENSE_THREADS:-0}")
+
+start=$(date +%s)
+"$souk" train tokenizer --catalog "$products" --out "$work/tokenizer" --vocab-size "$vocab" \
+  --seed "$seed"
+"$souk" train pretrain --tokenizer "$work/tokenizer" --catalog "$products" --out "$work/pretrained" \
+  --layers 4 --hidden 256 --heads 4 --max-length 32 --batch 64 --steps "$pretrain_steps" \
+  --lr 5e-4 --pooling mean "${common[@]}"
+"$souk" train finetune --model "$work/pretrained" --catalog "$products" --qrels "$train_qrels" \
+  --out "$work/finetuned" --heldout 0.1 --positive-min-grade 2 --gain-offset 1 \
+  --relevant-grade 2.5 --batch 64 --hard-negatives 1 --epochs "$epochs" --patience 2 \
+  --max-query-length 16 --max-product-length 32 --temperature 0.05 --lr 2e-4 "${common[@]}"
+"$souk" dense --model "$work/finetuned" --catalog "$products" --queries "$test_queries" --k 100 \
+  --output "$run" --tag souk-dense
+echo "homedepot-dense: $(( $(date +%s) - start )) s; model in $work/finetuned" >&2

@@ -1,0 +1,76 @@
+// `souk train finetune`: a bi-encoder (one BERT for queries and products, as DPR / Sentence-BERT)
+// fine-tuned contrastively on judged (query, product, grade) pairs, for dense retrieval by
+// cosine similarity.
+//
+// Loss: InfoNCE (van den Oord et al. 2018; Karpukhin et al. 2020, "DPR") over the batch's
+// positives (in-batch negatives) plus BM25-mined hard negatives: for each query, products that
+// BM25 ranks high but that are not judged relevant. Similarities are cosines / temperature.
+// A candidate judged relevant to the query (another query's positive that is also this one's)
+// is masked out rather than pushed away.
+//
+// Data: qrels TSV files (Home Depot dev-qrels layout) and demo shop events.jsonl sessions, with
+// products from the catalog files (every judged product must be in them). Queries are split
+// into train and held-out (by a seeded hash of the query id); the held-out part is evaluated
+// after every epoch by dense retrieval over the whole catalog (NDCG@10, Recall@k, MRR@10);
+// the best epoch's model is kept, and training stops after `patience` epochs without gain.
+//
+// Output directory: the best model (config.json, model.safetensors, tokenizer, souk.json),
+// checkpoint.pt, metrics.jsonl, the curve PNGs and eval.json (the best epoch's metrics).
+// Thread-safety: one run per output directory at a time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "souk/eval/metrics.h"
+#include "souk/train/optimization.h"
+#include "souk/train/runtime.h"
+
+namespace souk::train {
+
+struct FinetuneOptions {
+  std::string base_model_dir;  ///< The model to start from (e.g. `souk train pretrain`'s output).
+  std::string out_dir;
+  std::vector<std::string> catalogs;  ///< Product files (JSONL or TSV).
+  std::vector<std::string> qrels;     ///< Qrels TSV files.
+  std::vector<std::string> sessions;  ///< Demo shop events.jsonl files.
+  double heldout_fraction = 0.2;      ///< Queries held out for evaluation; [0, 1).
+  double positive_min_grade = 2.0;    ///< Judgments at or above this grade are positives.
+  double temperature = 0.05;          ///< Softmax temperature of the cosine logits.
+  int64_t batch_size = 32;            ///< (query, positive) pairs per step.
+  int64_t hard_negatives = 1;         ///< BM25-mined negatives per pair.
+  int64_t hard_negative_depth = 50;   ///< BM25 ranks the negatives are drawn from.
+  int64_t epochs = 4;
+  int64_t patience = 2;               ///< Epochs without a better NDCG@10 before stopping.
+  int64_t max_query_length = 24;      ///< Tokens per query, [CLS] and [SEP] included.
+  int64_t max_product_length = 48;    ///< Tokens per product text.
+  int64_t eval_k = 100;               ///< Recall@k of the held-out evaluation.
+  eval::MetricOptions metrics;        ///< Gains and the relevance threshold of Recall.
+  /// Pooling of the fine-tuned model ("cls", "mean", "pooler"); empty keeps the base model's.
+  std::string pooling;
+  OptimizerOptions optimizer{.learning_rate = 1e-4};
+  RuntimeOptions runtime;
+  absl::Status Validate() const;
+};
+
+struct EpochMetrics {
+  int64_t epoch = 0;
+  double train_loss = 0;
+  std::map<std::string, double> heldout;  ///< "ndcg@10", "recall@100", "mrr@10"
+};
+
+struct FinetuneResult {
+  std::vector<EpochMetrics> history;  ///< One entry per evaluated epoch (epoch 0: before training).
+  int64_t best_epoch = 0;
+  size_t train_queries = 0;
+  size_t train_pairs = 0;
+  size_t heldout_queries = 0;
+  double seconds = 0;
+};
+
+absl::StatusOr<FinetuneResult> RunFinetuning(const FinetuneOptions& options);
+
+}  // namespace souk::train

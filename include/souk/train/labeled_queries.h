@@ -1,0 +1,47 @@
+// Labeled queries for contrastive fine-tuning and their held-out split.
+//
+// Two sources give (query, product, grade) judgments as eval::JudgedQuery:
+//   - a qrels TSV (the Home Depot dev-qrels.tsv layout), read by eval::ReadQrelsTsv;
+//   - a demo shop events.jsonl (docs/formats/demo-shop.md): every search's query joined with the
+//     clicks (grade 1), add-to-carts (grade 2) and purchases (grade 3) that carry its
+//     request_id. Queries are grouped by their text (ASCII-lower-cased, blanks trimmed and
+//     collapsed); a product's grade is the highest it got for that text; the query id is
+//     "q" + the 1-based rank of first appearance among the queries returned ("q1", "q2", ...,
+//     without gaps). Searches without any click, cart or purchase give nothing.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "souk/catalog/catalog.h"
+#include "souk/eval/qrels.h"
+
+namespace souk::train {
+
+/// Judged queries from a demo shop events.jsonl. Errors name the file and line: bad JSON, an
+/// event without a string `type`, a search without string `request_id` and `query`, a click,
+/// cart or purchase without string `request_id` and `product_id`. One whose request_id no
+/// earlier search had is skipped, not an error.
+absl::StatusOr<std::vector<eval::JudgedQuery>> ReadSearchSessions(const std::string& events_path);
+
+/// INVALID_ARGUMENT when a judgment names a product the catalog lacks: the message names
+/// `source`, the first such query id and product id, and how many judgments are unknown.
+absl::Status CheckProductsKnown(const std::vector<eval::JudgedQuery>& queries,
+                                const catalog::Catalog& catalog, const std::string& source);
+
+struct QuerySplit {
+  std::vector<eval::JudgedQuery> train;
+  std::vector<eval::JudgedQuery> heldout;
+};
+
+/// Splits by query: each query goes to `heldout` with probability `heldout_fraction`, decided by
+/// a hash of (seed, query id), so a query's side does not depend on the others or on file order.
+/// Both sides keep input order. Precondition: 0 <= heldout_fraction < 1.
+QuerySplit SplitQueries(const std::vector<eval::JudgedQuery>& queries, double heldout_fraction,
+                        uint64_t seed);
+
+}  // namespace souk::train

@@ -1,0 +1,114 @@
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "dense_internal.h"
+#include "souk/base/str_cat.h"
+#include "souk/model/pooling.h"
+
+namespace souk::train::internal {
+std::pair<torch::Tensor, torch::Tensor> PadBatch(const std::vector<const text::Encoding*>& batch,
+                                                 int64_t pad_id) {
+  size_t longest = 0;
+  for (const text::Encoding* e : batch) longest = std::max(longest, e->ids.size());
+  const auto b = static_cast<int64_t>(batch.size());
+  torch::Tensor ids = torch::full({b, static_cast<int64_t>(longest)}, pad_id, torch::kLong);
+  torch::Tensor mask = torch::zeros_like(ids);
+  auto ids_a = ids.accessor<int64_t, 2>();
+  auto mask_a = mask.accessor<int64_t, 2>();
+  for (int64_t i = 0; i < b; ++i) {
+    const std::vector<int64_t>& row = batch[static_cast<size_t>(i)]->ids;
+    for (size_t j = 0; j < row.size(); ++j) {
+      ids_a[i][static_cast<int64_t>(j)] = row[j];
+      mask_a[i][static_cast<int64_t>(j)] = 1;
+    }
+  }
+  return {ids, mask};
+}
+
+namespace {
+
+torch::Tensor EmbedBatch(model::BertModel& bert, const std::vector<const text::Encoding*>& batch,
+                         const model::ServingConfig& serving, int64_t pad_id,
+                         const torch::Device& device) {
+  auto [ids, mask] = PadBatch(batch, pad_id);
+  ids = ids.to(device);
+  mask = mask.to(device);
+  const model::BertModelOutput out = bert->forward(ids, mask);
+  return model::PoolEmbeddings(out, mask, serving.pooling, serving.normalize)
+      .to(torch::kCPU, torch::kFloat);
+}
+}  // namespace
+
+torch::Tensor EmbedEncodings(model::BertModel& bert, const std::vector<text::Encoding>& encodings,
+                             const model::ServingConfig& serving, int64_t pad_id,
+                             const torch::Device& device, int64_t batch_size) {
+  const bool was_training = bert->is_training();
+  bert->eval();
+  torch::InferenceMode inference;
+  // Similar lengths together: little padding, and the same result in any order.
+  std::vector<size_t> order(encodings.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return encodings[a].ids.size() < encodings[b].ids.size();
+  });
+  torch::Tensor out;
+  for (size_t begin = 0; begin < order.size(); begin += static_cast<size_t>(batch_size)) {
+    const size_t end = std::min(order.size(), begin + static_cast<size_t>(batch_size));
+    std::vector<const text::Encoding*> batch;
+    for (size_t i = begin; i < end; ++i) batch.push_back(&encodings[order[i]]);
+    const torch::Tensor rows = EmbedBatch(bert, batch, serving, pad_id, device);
+    if (!out.defined()) out = torch::empty({static_cast<int64_t>(encodings.size()), rows.size(1)});
+    for (size_t i = begin; i < end; ++i) {
+      out[static_cast<int64_t>(order[i])].copy_(rows[static_cast<int64_t>(i - begin)]);
+    }
+  }
+  if (was_training) bert->train();
+  return out.defined() ? out : torch::empty({0, bert->config().hidden_size});
+}
+
+std::pair<torch::Tensor, torch::Tensor> TopKByDot(const torch::Tensor& queries,
+                                                  const torch::Tensor& docs, int64_t k) {
+  torch::InferenceMode inference;
+  const int64_t kk = std::min<int64_t>(k, docs.size(0));
+  constexpr int64_t kChunk = 256;  // 256 x 1M floats = 1 GB at most in flight
+  std::vector<torch::Tensor> indices;
+  std::vector<torch::Tensor> scores;
+  for (int64_t begin = 0; begin < queries.size(0); begin += kChunk) {
+    const torch::Tensor chunk = queries.narrow(0, begin, std::min(kChunk, queries.size(0) - begin));
+    auto [s, i] =
+        torch::matmul(chunk, docs.t()).topk(kk, /*dim=*/1, /*largest=*/true, /*sorted=*/true);
+    scores.push_back(s);
+    indices.push_back(i);
+  }
+  if (indices.empty()) {
+    return {torch::empty({0, kk}, torch::kLong), torch::empty({0, kk})};
+  }
+  return {torch::cat(indices), torch::cat(scores)};
+}
+
+std::map<std::string, double> RankingMetrics(const std::vector<std::vector<std::string>>& rankings,
+                                             const std::vector<const eval::Judgments*>& judgments,
+                                             int64_t recall_k, const eval::MetricOptions& options) {
+  double ndcg = 0, recall = 0, mrr = 0;
+  size_t counted = 0;
+  for (size_t q = 0; q < rankings.size(); ++q) {
+    const eval::Judgments& judged = *judgments[q];
+    const bool any_relevant = std::any_of(judged.begin(), judged.end(), [&](const auto& entry) {
+      return eval::IsRelevant(entry.second, options);
+    });
+    if (!any_relevant) continue;
+    ++counted;
+    ndcg += eval::NdcgAtK(rankings[q], judged, 10, options);
+    recall += eval::RecallAtK(rankings[q], judged, static_cast<size_t>(recall_k), options);
+    mrr += eval::ReciprocalRankAtK(rankings[q], judged, 10, options);
+  }
+  const double n = std::max<double>(1, static_cast<double>(counted));
+  return {{"ndcg@10", ndcg / n},
+          {StrCat("recall@", recall_k), recall / n},
+          {"mrr@10", mrr / n},
+          {"queries", static_cast<double>(counted)}};
+}
+
+}  // namespace souk::train::internal

@@ -1,0 +1,42 @@
+// Embedding many texts with an in-memory BERT and exact top-k by dot product: the dense
+// retrieval that fine-tuning evaluates with and DenseRetriever serves.
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "souk/eval/metrics.h"
+#include "souk/model/bert.h"
+#include "souk/model/serving_config.h"
+#include "souk/text/tokenizer.h"
+
+namespace souk::train::internal {
+
+/// input_ids and attention_mask [B, T] (CPU, int64) of `batch`, right-padded with `pad_id`.
+std::pair<torch::Tensor, torch::Tensor> PadBatch(const std::vector<const text::Encoding*>& batch,
+                                                 int64_t pad_id);
+
+/// [N, H] float32 CPU embeddings of `encodings` (pooled as `serving` says), in batches of
+/// `batch_size` sorted by length. Runs in inference mode; leaves the model's train/eval mode
+/// as it found it.
+torch::Tensor EmbedEncodings(model::BertModel& bert, const std::vector<text::Encoding>& encodings,
+                             const model::ServingConfig& serving, int64_t pad_id,
+                             const torch::Device& device, int64_t batch_size);
+
+/// Each query's `k` best rows of `docs` by dot product: indices [Q, k'] and scores [Q, k'],
+/// k' = min(k, N). Chunked over queries to bound memory.
+std::pair<torch::Tensor, torch::Tensor> TopKByDot(const torch::Tensor& queries,
+                                                 const torch::Tensor& docs, int64_t k);
+
+/// Mean NDCG@10, Recall@`recall_k` and MRR@10 of `rankings` (doc ids per query, best first)
+/// against `judgments`, over the queries with at least one relevant judgment.
+std::map<std::string, double> RankingMetrics(
+    const std::vector<std::vector<std::string>>& rankings,
+    const std::vector<const eval::Judgments*>& judgments, int64_t recall_k,
+    const eval::MetricOptions& options);
+
+}  // namespace souk::train::internal

@@ -1,0 +1,102 @@
+#include "souk/train/dense_retrieval.h"
+
+#include <torch/torch.h>
+
+#include "dense_internal.h"
+#include "model_files_internal.h"
+#include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
+#include "souk/encoder/model_directory.h"
+#include "souk/model/device.h"
+#include "torch_runtime_internal.h"
+
+namespace souk::train {
+
+std::string ProductText(const catalog::Product& product) {
+  if (product.brand.empty() || product.title.find(product.brand) != std::string::npos) {
+    return product.title;
+  }
+  return StrCat(product.brand, " ", product.title);
+}
+
+struct DenseRetriever::Impl {
+  std::shared_ptr<const catalog::Catalog> catalog;
+  model::ServingConfig serving;
+  std::unique_ptr<text::Tokenizer> tokenizer;
+  model::BertModel bert{nullptr};
+  torch::Device device{torch::kCPU};
+  int64_t batch_size = 64;
+  torch::Tensor product_embeddings;  // [N, H]
+};
+
+DenseRetriever::DenseRetriever(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DenseRetriever::~DenseRetriever() = default;
+
+absl::StatusOr<std::unique_ptr<DenseRetriever>> DenseRetriever::Create(
+    const std::string& model_dir, std::shared_ptr<const catalog::Catalog> catalog,
+    const DenseRetrievalOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  RuntimeOptions runtime;
+  runtime.device = options.device;
+  runtime.threads = options.threads;
+  SOUK_ASSIGN_OR_RETURN(impl->device, internal::PrepareDevice(runtime));
+  SOUK_ASSIGN_OR_RETURN(internal::ModelFiles files, internal::ReadModelFiles(model_dir));
+  SOUK_ASSIGN_OR_RETURN(impl->tokenizer, encoder::LoadTokenizer(model_dir));
+  impl->serving = files.serving;
+  impl->batch_size = options.batch_size;
+  impl->catalog = std::move(catalog);
+  try {
+    bool has_pooler = false;
+    for (const auto& [name, t] : files.weights) {
+      has_pooler |= name.find("pooler.dense.weight") != std::string::npos;
+    }
+    SOUK_ASSIGN_OR_RETURN(auto bert, model::BertModelImpl::Create(files.config, has_pooler));
+    impl->bert = model::BertModel(bert);
+    SOUK_RETURN_IF_ERROR(impl->bert->LoadStateDict(files.weights, /*strict=*/true));
+    impl->bert->to(impl->device);
+    impl->bert->eval();
+    std::vector<text::Encoding> encodings;
+    encodings.reserve(impl->catalog->size());
+    for (const catalog::Product& p : impl->catalog->products()) {
+      encodings.push_back(
+          impl->tokenizer->Encode(ProductText(p), static_cast<size_t>(impl->serving.max_length)));
+    }
+    impl->product_embeddings =
+        internal::EmbedEncodings(impl->bert, encodings, impl->serving, impl->tokenizer->pad_id(),
+                                 impl->device, impl->batch_size);
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat(model_dir, ": ", e.what_without_backtrace()));
+  }
+  return std::unique_ptr<DenseRetriever>(new DenseRetriever(std::move(impl)));
+}
+
+absl::StatusOr<std::vector<std::vector<std::pair<std::string, float>>>> DenseRetriever::Search(
+    const std::vector<std::string>& queries, size_t k) const {
+  std::vector<text::Encoding> encodings;
+  encodings.reserve(queries.size());
+  for (const std::string& q : queries) {
+    encodings.push_back(
+        impl_->tokenizer->Encode(q, static_cast<size_t>(impl_->serving.max_length)));
+  }
+  std::vector<std::vector<std::pair<std::string, float>>> results(queries.size());
+  try {
+    const torch::Tensor query_embeddings =
+        internal::EmbedEncodings(impl_->bert, encodings, impl_->serving, impl_->tokenizer->pad_id(),
+                                 impl_->device, impl_->batch_size);
+    auto [indices, scores] =
+        internal::TopKByDot(query_embeddings, impl_->product_embeddings, static_cast<int64_t>(k));
+    auto idx = indices.accessor<int64_t, 2>();
+    auto sc = scores.accessor<float, 2>();
+    for (int64_t q = 0; q < indices.size(0); ++q) {
+      for (int64_t j = 0; j < indices.size(1); ++j) {
+        const auto doc = catalog::DocId(static_cast<uint32_t>(idx[q][j]));
+        results[static_cast<size_t>(q)].emplace_back(impl_->catalog->product(doc).id, sc[q][j]);
+      }
+    }
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat("dense search: ", e.what_without_backtrace()));
+  }
+  return results;
+}
+
+}  // namespace souk::train

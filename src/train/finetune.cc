@@ -1,0 +1,348 @@
+#include "souk/train/finetune.h"
+
+#include <torch/nn/functional/loss.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "dense_internal.h"
+#include "finetune_data_internal.h"
+#include "model_files_internal.h"
+#include "nlohmann/json.hpp"
+#include "souk/base/file_util.h"
+#include "souk/base/logging.h"
+#include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
+#include "souk/encoder/model_directory.h"
+#include "souk/model/pooling.h"
+#include "souk/train/masking.h"
+#include "souk/train/progress.h"
+#include "torch_runtime_internal.h"
+
+namespace souk::train {
+namespace {
+
+using internal::FinetuneData;
+using internal::TrainingPair;
+
+constexpr uint64_t kShuffleStream = 11;
+constexpr uint64_t kNegativeStream = 12;
+constexpr uint64_t kDropoutStream = 13;
+
+absl::Status Invalid(std::string_view field, std::string_view what) {
+  return absl::InvalidArgumentError(StrCat(field, ": ", what));
+}
+
+// What one run trains: the encoder, how it pools, and its tokenizer.
+struct BiEncoder {
+  model::BertConfig config;
+  model::ServingConfig serving;
+  std::unique_ptr<text::Tokenizer> tokenizer;
+  model::BertModel bert{nullptr};
+};
+
+absl::StatusOr<BiEncoder> LoadBiEncoder(const FinetuneOptions& options) {
+  BiEncoder encoder;
+  SOUK_ASSIGN_OR_RETURN(internal::ModelFiles files,
+                        internal::ReadModelFiles(options.base_model_dir));
+  SOUK_ASSIGN_OR_RETURN(encoder.tokenizer, encoder::LoadTokenizer(options.base_model_dir));
+  encoder.config = files.config;
+  encoder.config.architectures = {"BertModel"};
+  encoder.serving = files.serving;
+  if (!options.pooling.empty()) {
+    std::optional<model::Pooling> pooling = model::ParsePooling(options.pooling);
+    if (!pooling)
+      return Invalid("pooling", StrCat("'", options.pooling, "' is not cls, mean or pooler"));
+    encoder.serving.pooling = *pooling;
+  }
+  // Cosine similarity is what the loss trains and what retrieval ranks by.
+  encoder.serving.normalize = true;
+  encoder.serving.max_length = std::max(options.max_query_length, options.max_product_length);
+  SOUK_RETURN_IF_ERROR(encoder.serving.ValidateFor(encoder.config));
+  bool has_pooler = false;
+  for (const auto& [name, t] : files.weights) {
+    has_pooler |= name.find("pooler.dense.weight") != std::string::npos;
+  }
+  if (encoder.serving.pooling == model::Pooling::kPooler && !has_pooler) {
+    return absl::FailedPreconditionError(
+        StrCat(options.base_model_dir, ": pooling \"pooler\" but the model has no pooler weights"));
+  }
+  SOUK_ASSIGN_OR_RETURN(auto bert, model::BertModelImpl::Create(encoder.config, has_pooler));
+  encoder.bert = model::BertModel(bert);
+  // A BertForMaskedLM checkpoint carries an MLM head too: it is not needed here.
+  SOUK_RETURN_IF_ERROR(encoder.bert->LoadStateDict(files.weights, /*strict=*/true));
+  return encoder;
+}
+
+torch::Tensor Embed(BiEncoder& encoder, const std::vector<const text::Encoding*>& texts,
+                    const torch::Device& device) {
+  auto [ids, mask] = internal::PadBatch(texts, encoder.tokenizer->pad_id());
+  ids = ids.to(device);
+  mask = mask.to(device);
+  const model::BertModelOutput out = encoder.bert->forward(ids, mask);
+  return model::PoolEmbeddings(out, mask, encoder.serving.pooling, /*normalize=*/true);
+}
+
+// InfoNCE over the batch's positives and hard negatives; a candidate that is another positive
+// of the same query is masked out, not pushed away.
+torch::Tensor ContrastiveLoss(BiEncoder& encoder, const FinetuneData& data,
+                              const std::vector<TrainingPair>& pairs,
+                              const std::vector<uint32_t>& negatives,
+                              const FinetuneOptions& options, const torch::Device& device) {
+  std::vector<const text::Encoding*> queries;
+  std::vector<uint32_t> candidates;
+  for (const TrainingPair& p : pairs) {
+    queries.push_back(&data.train_queries[p.query]);
+    candidates.push_back(p.doc);
+  }
+  candidates.insert(candidates.end(), negatives.begin(), negatives.end());
+  std::vector<const text::Encoding*> docs;
+  for (uint32_t d : candidates) docs.push_back(&data.products[d]);
+  const auto b = static_cast<int64_t>(pairs.size());
+  const auto c = static_cast<int64_t>(candidates.size());
+  torch::Tensor masked = torch::zeros({b, c}, torch::kBool);
+  auto masked_a = masked.accessor<bool, 2>();
+  for (int64_t i = 0; i < b; ++i) {
+    for (int64_t j = 0; j < c; ++j) {
+      masked_a[i][j] = j != i && data.positives[pairs[static_cast<size_t>(i)].query].contains(
+                                     candidates[static_cast<size_t>(j)]);
+    }
+  }
+  internal::AutocastScope autocast(device, options.runtime.mixed_precision);
+  const torch::Tensor q = Embed(encoder, queries, device);
+  const torch::Tensor d = Embed(encoder, docs, device);
+  const torch::Tensor logits = (torch::matmul(q, d.t()).to(torch::kFloat) / options.temperature)
+                                   .masked_fill(masked.to(device), -1e9);
+  return torch::nn::functional::cross_entropy(logits, torch::arange(b, torch::kLong).to(device));
+}
+
+std::vector<uint32_t> SampleNegatives(const FinetuneData& data,
+                                      const std::vector<TrainingPair>& pairs,
+                                      const FinetuneOptions& options, Rng& rng) {
+  std::vector<uint32_t> out;
+  for (const TrainingPair& p : pairs) {
+    const std::vector<uint32_t>& pool = data.hard_negatives[p.query];
+    for (int64_t i = 0; i < options.hard_negatives && !pool.empty(); ++i) {
+      out.push_back(pool[rng.Below(pool.size())]);
+    }
+  }
+  return out;
+}
+
+std::map<std::string, double> EvaluateHeldout(BiEncoder& encoder, const FinetuneData& data,
+                                              const FinetuneOptions& options,
+                                              const torch::Device& device) {
+  const int64_t batch = 128;
+  const torch::Tensor docs = internal::EmbedEncodings(encoder.bert, data.products, encoder.serving,
+                                                      encoder.tokenizer->pad_id(), device, batch);
+  const torch::Tensor queries =
+      internal::EmbedEncodings(encoder.bert, data.heldout_queries, encoder.serving,
+                               encoder.tokenizer->pad_id(), device, batch);
+  auto [indices, scores] =
+      internal::TopKByDot(queries, docs, std::max<int64_t>(options.eval_k, 10));
+  auto idx = indices.accessor<int64_t, 2>();
+  std::vector<std::vector<std::string>> rankings(data.heldout.size());
+  std::vector<const eval::Judgments*> judgments;
+  for (size_t q = 0; q < data.heldout.size(); ++q) {
+    judgments.push_back(&data.heldout[q].judgments);
+    for (int64_t j = 0; j < indices.size(1); ++j) {
+      rankings[q].push_back(
+          data.catalog
+              ->product(catalog::DocId(static_cast<uint32_t>(idx[static_cast<int64_t>(q)][j])))
+              .id);
+    }
+  }
+  return internal::RankingMetrics(rankings, judgments, options.eval_k, options.metrics);
+}
+
+absl::Status WriteBest(BiEncoder& encoder, const FinetuneOptions& options, int64_t epoch,
+                       const std::map<std::string, double>& metrics) {
+  SOUK_RETURN_IF_ERROR(
+      internal::WriteModelDirectory(options.out_dir, encoder.config, encoder.serving,
+                                    encoder.bert->NamedParameters(), options.base_model_dir));
+  nlohmann::json j = {{"epoch", epoch}, {"heldout", metrics}};
+  return WriteFileAtomically(StrCat(options.out_dir, "/eval.json"), j.dump(2) + "\n");
+}
+
+// The training loop's position and what it decided so far.
+struct Loop {
+  const FinetuneOptions& options;
+  const FinetuneData& data;
+  BiEncoder& encoder;
+  torch::Device device;
+  torch::optim::AdamW& optimizer;
+  ProgressReporter& progress;
+  internal::TrainerState state;
+  FinetuneResult result;
+  std::string checkpoint;
+  double epoch_loss = 0;
+  int64_t epoch_steps = 0;
+};
+
+// Evaluates after `epoch` (1-based; 0 = before training), keeps the model when it is the best.
+absl::Status EndEpoch(Loop& loop, int64_t epoch) {
+  EpochMetrics entry;
+  entry.epoch = epoch;
+  entry.train_loss =
+      loop.epoch_steps > 0 ? loop.epoch_loss / static_cast<double>(loop.epoch_steps) : 0;
+  loop.epoch_loss = 0;
+  loop.epoch_steps = 0;
+  const bool has_heldout = !loop.data.heldout.empty();
+  if (has_heldout) {
+    entry.heldout = EvaluateHeldout(loop.encoder, loop.data, loop.options, loop.device);
+    loop.progress.Eval(loop.state.step, epoch, entry.heldout);
+  }
+  const double ndcg = has_heldout ? entry.heldout["ndcg@10"] : static_cast<double>(epoch);
+  loop.result.history.push_back(entry);
+  if (ndcg > loop.state.best_metric) {
+    loop.state.best_metric = ndcg;
+    loop.state.best_epoch = epoch;
+    loop.state.epochs_without_gain = 0;
+    return WriteBest(loop.encoder, loop.options, epoch, entry.heldout);
+  }
+  ++loop.state.epochs_without_gain;
+  return absl::OkStatus();
+}
+
+absl::Status TrainStep(Loop& loop, int64_t step, const std::vector<int64_t>& order, int64_t batch,
+                       int64_t steps_per_epoch, int64_t total_steps) {
+  const FinetuneOptions& options = loop.options;
+  const int64_t begin = (step % steps_per_epoch) * batch;
+  std::vector<TrainingPair> pairs;
+  for (int64_t i = begin; i < begin + batch; ++i) {
+    pairs.push_back(loop.data.pairs[static_cast<size_t>(order[static_cast<size_t>(i)])]);
+  }
+  Rng rng(DeriveSeed(options.runtime.seed, kNegativeStream, static_cast<uint64_t>(step)));
+  const std::vector<uint32_t> negatives = SampleNegatives(loop.data, pairs, options, rng);
+  torch::manual_seed(DeriveSeed(options.runtime.seed, kDropoutStream, static_cast<uint64_t>(step)));
+  const double lr = LearningRateAt(step, total_steps, options.optimizer);
+  internal::SetLearningRate(loop.optimizer, lr);
+  loop.optimizer.zero_grad();
+  const torch::Tensor loss =
+      ContrastiveLoss(loop.encoder, loop.data, pairs, negatives, options, loop.device);
+  const double loss_value = loss.item<double>();
+  if (!std::isfinite(loss_value)) {
+    return absl::InternalError(StrCat("finetune: the loss is ", loss_value, " at step ", step + 1,
+                                      "; stopped without applying it. The last good checkpoint is ",
+                                      loop.checkpoint, " (step ", loop.state.step,
+                                      "), the best model is in ", options.out_dir));
+  }
+  loss.backward();
+  internal::ClipGradients(*loop.encoder.bert, options.optimizer.max_grad_norm);
+  loop.optimizer.step();
+  loop.progress.Step(step + 1, step / steps_per_epoch + 1, loss_value, lr, batch);
+  loop.epoch_loss += loss_value;
+  ++loop.epoch_steps;
+  return absl::OkStatus();
+}
+
+absl::Status RunLoop(Loop& loop) {
+  const FinetuneOptions& options = loop.options;
+  const int64_t n = static_cast<int64_t>(loop.data.pairs.size());
+  const int64_t batch = std::min(options.batch_size, n);
+  const int64_t steps_per_epoch = n / batch;
+  const int64_t total_steps = steps_per_epoch * options.epochs;
+  const int64_t last = options.runtime.stop_after_step > 0
+                           ? std::min(total_steps, options.runtime.stop_after_step)
+                           : total_steps;
+  if (loop.state.step == 0) SOUK_RETURN_IF_ERROR(EndEpoch(loop, 0));
+  std::vector<int64_t> order;
+  int64_t order_epoch = -1;
+  for (int64_t step = loop.state.step; step < last; ++step) {
+    if (loop.state.epochs_without_gain >= options.patience) {
+      SOUK_LOG_INFO("train", "finetune: no gain for ", options.patience, " epochs; stopping");
+      break;
+    }
+    const int64_t epoch = step / steps_per_epoch;
+    if (epoch != order_epoch) {
+      order = internal::SeededPermutation(
+          n, DeriveSeed(options.runtime.seed, kShuffleStream, static_cast<uint64_t>(epoch)));
+      order_epoch = epoch;
+    }
+    SOUK_RETURN_IF_ERROR(TrainStep(loop, step, order, batch, steps_per_epoch, total_steps));
+    const bool epoch_done = (step + 1) % steps_per_epoch == 0;
+    if (epoch_done) SOUK_RETURN_IF_ERROR(EndEpoch(loop, epoch + 1));
+    if (epoch_done || (step + 1) % options.runtime.checkpoint_every == 0 || step + 1 == last) {
+      loop.state.step = step + 1;
+      SOUK_RETURN_IF_ERROR(internal::SaveCheckpoint(loop.checkpoint, *loop.encoder.bert,
+                                                    loop.optimizer, loop.state));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status FinetuneOptions::Validate() const {
+  if (base_model_dir.empty()) return Invalid("base_model_dir", "empty");
+  if (out_dir.empty()) return Invalid("out_dir", "empty");
+  if (catalogs.empty()) return Invalid("catalogs", "no catalog file");
+  if (qrels.empty() && sessions.empty()) return Invalid("qrels", "no qrels or sessions file");
+  if (!(heldout_fraction >= 0 && heldout_fraction < 1)) {
+    return Invalid("heldout_fraction", "must be in [0, 1)");
+  }
+  if (!(temperature > 0)) return Invalid("temperature", "must be > 0");
+  if (batch_size < 1) return Invalid("batch_size", "must be >= 1");
+  if (hard_negatives < 0) return Invalid("hard_negatives", "must be >= 0");
+  if (hard_negative_depth < 1) return Invalid("hard_negative_depth", "must be >= 1");
+  if (epochs < 1) return Invalid("epochs", "must be >= 1");
+  if (patience < 1) return Invalid("patience", "must be >= 1");
+  if (max_query_length < 3) return Invalid("max_query_length", "must be >= 3");
+  if (max_product_length < 3) return Invalid("max_product_length", "must be >= 3");
+  if (eval_k < 1) return Invalid("eval_k", "must be >= 1");
+  SOUK_RETURN_IF_ERROR(optimizer.Validate());
+  return runtime.Validate();
+}
+
+absl::StatusOr<FinetuneResult> RunFinetuning(const FinetuneOptions& options) {
+  SOUK_RETURN_IF_ERROR(options.Validate());
+  const auto started = std::chrono::steady_clock::now();
+  SOUK_ASSIGN_OR_RETURN(torch::Device device, internal::PrepareDevice(options.runtime));
+  SOUK_ASSIGN_OR_RETURN(BiEncoder encoder, LoadBiEncoder(options));
+  SOUK_ASSIGN_OR_RETURN(FinetuneData data, internal::LoadFinetuneData(options, *encoder.tokenizer));
+  SOUK_RETURN_IF_ERROR(MakeDirectories(options.out_dir));
+  try {
+    torch::manual_seed(options.runtime.seed);
+    encoder.bert->to(device);
+    encoder.bert->train();
+    auto optimizer = internal::MakeAdamW(*encoder.bert, options.optimizer);
+    const std::string checkpoint = StrCat(options.out_dir, "/checkpoint.pt");
+    internal::TrainerState state;
+    if (options.runtime.resume && std::filesystem::exists(checkpoint)) {
+      SOUK_ASSIGN_OR_RETURN(state, internal::LoadCheckpoint(checkpoint, *encoder.bert, *optimizer));
+      SOUK_LOG_INFO("train", "finetune: resuming at step ", state.step, " from ", checkpoint);
+    }
+    const int64_t n = static_cast<int64_t>(data.pairs.size());
+    const int64_t total = (n / std::min(options.batch_size, n)) * options.epochs;
+    SOUK_ASSIGN_OR_RETURN(
+        auto progress,
+        ProgressReporter::Create({.task = "finetune",
+                                  .total_steps = total,
+                                  .first_step = state.step,
+                                  .metrics_path = StrCat(options.out_dir, "/metrics.jsonl"),
+                                  .log_every = options.runtime.log_every}));
+    Loop loop{options, data, encoder, device, *optimizer, *progress, state, {}, checkpoint};
+    loop.result.train_queries = data.train.size();
+    loop.result.train_pairs = data.pairs.size();
+    loop.result.heldout_queries = data.heldout.size();
+    absl::Status ran = RunLoop(loop);
+    progress->Finish();
+    SOUK_RETURN_IF_ERROR(ran);
+    loop.result.best_epoch = loop.state.best_epoch;
+    if (options.runtime.plot) {
+      absl::Status plotted = RenderCurves(StrCat(options.out_dir, "/metrics.jsonl"),
+                                          StrCat(options.out_dir, "/curves"));
+      if (!plotted.ok())
+        SOUK_LOG_WARN("train", "finetune: no curves: ", std::string(plotted.message()));
+    }
+    loop.result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return loop.result;
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat("finetune: ", e.what_without_backtrace()));
+  }
+}
+
+}  // namespace souk::train

@@ -1,0 +1,133 @@
+#include "finetune_data_internal.h"
+#include "souk/base/logging.h"
+#include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
+#include "souk/catalog/product_reader.h"
+#include "souk/lexical/inverted_index.h"
+#include "souk/text/analyzer.h"
+#include "souk/train/dense_retrieval.h"
+#include "souk/train/labeled_queries.h"
+
+namespace souk::train::internal {
+namespace {
+
+absl::StatusOr<std::shared_ptr<const catalog::Catalog>> ReadCatalogs(
+    const std::vector<std::string>& paths) {
+  std::vector<catalog::Product> products;
+  for (const std::string& path : paths) {
+    SOUK_ASSIGN_OR_RETURN(std::vector<catalog::Product> more,
+                          catalog::ReadProducts(path, catalog::ReadOptions{}));
+    products.insert(products.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
+  }
+  if (products.empty()) return absl::FailedPreconditionError("catalog: no products");
+  SOUK_ASSIGN_OR_RETURN(auto catalog, catalog::Catalog::Create(std::move(products)));
+  return std::shared_ptr<const catalog::Catalog>(std::move(catalog));
+}
+
+absl::StatusOr<std::vector<eval::JudgedQuery>> ReadJudgedQueries(const FinetuneOptions& options,
+                                                                 const catalog::Catalog& catalog) {
+  std::vector<eval::JudgedQuery> all;
+  auto add = [&](std::vector<eval::JudgedQuery> queries, const std::string& source,
+                 const std::string& id_prefix) -> absl::Status {
+    SOUK_RETURN_IF_ERROR(CheckProductsKnown(queries, catalog, source));
+    for (eval::JudgedQuery& q : queries) {
+      q.id = StrCat(id_prefix, q.id);
+      all.push_back(std::move(q));
+    }
+    return absl::OkStatus();
+  };
+  // Sources are prefixed by their position, so query ids of two files never collide.
+  for (size_t i = 0; i < options.qrels.size(); ++i) {
+    SOUK_ASSIGN_OR_RETURN(auto queries, eval::ReadQrelsTsv(options.qrels[i]));
+    SOUK_RETURN_IF_ERROR(
+        add(std::move(queries), options.qrels[i], i == 0 ? "" : StrCat("f", i, ":")));
+  }
+  for (size_t i = 0; i < options.sessions.size(); ++i) {
+    SOUK_ASSIGN_OR_RETURN(auto queries, ReadSearchSessions(options.sessions[i]));
+    SOUK_RETURN_IF_ERROR(add(std::move(queries), options.sessions[i], StrCat("s", i, ":")));
+  }
+  if (all.empty()) return absl::FailedPreconditionError("no judged queries (--qrels, --sessions)");
+  return all;
+}
+
+void BuildPairs(const FinetuneOptions& options, const catalog::Catalog& catalog,
+                FinetuneData& data) {
+  data.positives.resize(data.train.size());
+  for (size_t q = 0; q < data.train.size(); ++q) {
+    // Sorted by product id: the pair order must not depend on hash-map iteration.
+    std::vector<std::pair<std::string, double>> judged(data.train[q].judgments.begin(),
+                                                       data.train[q].judgments.end());
+    std::sort(judged.begin(), judged.end());
+    for (const auto& [product_id, grade] : judged) {
+      if (grade < options.positive_min_grade) continue;
+      const uint32_t doc = catalog.Find(product_id)->value();
+      data.positives[q].insert(doc);
+      data.pairs.push_back({static_cast<uint32_t>(q), doc});
+    }
+  }
+}
+
+absl::Status MineHardNegatives(const FinetuneOptions& options, FinetuneData& data) {
+  data.hard_negatives.resize(data.train.size());
+  if (options.hard_negatives == 0) return absl::OkStatus();
+  SOUK_ASSIGN_OR_RETURN(auto analyzer, text::Analyzer::Create({}));
+  SOUK_ASSIGN_OR_RETURN(auto index, lexical::InvertedIndex::Build(*data.catalog, *analyzer,
+                                                                  lexical::LexicalOptions{}));
+  lexical::SearchOptions search;
+  search.k = static_cast<size_t>(options.hard_negative_depth);
+  for (size_t q = 0; q < data.train.size(); ++q) {
+    const lexical::SearchResult result =
+        index->Search(analyzer->Analyze(data.train[q].text), nullptr, search);
+    for (const lexical::Hit& hit : result.hits) {
+      if (!data.positives[q].contains(hit.doc.value())) {
+        data.hard_negatives[q].push_back(hit.doc.value());
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<text::Encoding> EncodeQueries(const std::vector<eval::JudgedQuery>& queries,
+                                          const text::Tokenizer& tokenizer, int64_t max_length) {
+  std::vector<text::Encoding> out;
+  out.reserve(queries.size());
+  for (const eval::JudgedQuery& q : queries) {
+    out.push_back(tokenizer.Encode(q.text, static_cast<size_t>(max_length)));
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<FinetuneData> LoadFinetuneData(const FinetuneOptions& options,
+                                              const text::Tokenizer& tokenizer) {
+  FinetuneData data;
+  SOUK_ASSIGN_OR_RETURN(data.catalog, ReadCatalogs(options.catalogs));
+  SOUK_ASSIGN_OR_RETURN(std::vector<eval::JudgedQuery> all,
+                        ReadJudgedQueries(options, *data.catalog));
+  QuerySplit split = SplitQueries(all, options.heldout_fraction, options.runtime.seed);
+  data.train = std::move(split.train);
+  data.heldout = std::move(split.heldout);
+  BuildPairs(options, *data.catalog, data);
+  if (data.pairs.empty()) {
+    return absl::FailedPreconditionError(
+        StrCat("no training pair: none of the ", data.train.size(),
+               " training queries has a product graded >= ", options.positive_min_grade,
+               " (--positive-min-grade)"));
+  }
+  SOUK_RETURN_IF_ERROR(MineHardNegatives(options, data));
+  data.products.reserve(data.catalog->size());
+  for (const catalog::Product& p : data.catalog->products()) {
+    data.products.push_back(
+        tokenizer.Encode(ProductText(p), static_cast<size_t>(options.max_product_length)));
+  }
+  data.train_queries = EncodeQueries(data.train, tokenizer, options.max_query_length);
+  data.heldout_queries = EncodeQueries(data.heldout, tokenizer, options.max_query_length);
+  SOUK_LOG_INFO("train", "finetune data: ", data.catalog->size(), " products, ", data.train.size(),
+                " train queries (", data.pairs.size(), " pairs), ", data.heldout.size(),
+                " held-out queries");
+  return data;
+}
+
+}  // namespace souk::train::internal

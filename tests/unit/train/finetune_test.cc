@@ -1,0 +1,130 @@
+// Contrastive fine-tuning on the toy shop: held-out retrieval gets better than the pre-trained
+// model's, the best model is kept and serves, and bad input stops with a clear error.
+
+#include "souk/train/finetune.h"
+
+#include <filesystem>
+
+#include "pipeline_fixture.h"
+#include "souk/base/check.h"
+#include "souk/catalog/catalog.h"
+#include "souk/catalog/product_reader.h"
+#include "souk/train/dense_retrieval.h"
+#include "souk/train/pretrain.h"
+#include "support/test_support.h"
+
+namespace souk::train {
+namespace {
+
+using ::souk::testing::StatusIs;
+using ::souk::testing::TempDir;
+using testing::ToyShop;
+
+// A briefly pre-trained tiny model, shared by the tests (pre-training is tested elsewhere).
+const std::string& PretrainedDir() {
+  static TempDir* dir = [] {
+    auto* d = new TempDir();
+    PretrainOptions options;
+    options.corpus.catalogs = {ToyShop::Get().catalog_path};
+    options.tokenizer_dir = ToyShop::Get().tokenizer_dir;
+    options.out_dir = d->path();
+    options.architecture.hidden_size = 32;
+    options.architecture.num_hidden_layers = 1;
+    options.architecture.num_attention_heads = 2;
+    options.architecture.intermediate_size = 64;
+    options.architecture.max_position_embeddings = 32;
+    options.serving.max_length = 16;
+    options.serving.pooling = model::Pooling::kMean;
+    options.batch_size = 16;
+    options.steps = 20;
+    options.optimizer.learning_rate = 3e-3;
+    options.runtime.device = "cpu";
+    options.runtime.threads = 1;
+    options.runtime.plot = false;
+    SOUK_CHECK(RunPretraining(options).ok());
+    return d;
+  }();
+  return dir->path();
+}
+
+FinetuneOptions TinyOptions(const std::string& out_dir) {
+  FinetuneOptions options;
+  options.base_model_dir = PretrainedDir();
+  options.out_dir = out_dir;
+  options.catalogs = {ToyShop::Get().catalog_path};
+  options.qrels = {ToyShop::Get().qrels_path};
+  options.heldout_fraction = 0.25;
+  options.positive_min_grade = 2;
+  options.temperature = 0.1;
+  options.batch_size = 16;
+  options.hard_negatives = 1;
+  options.epochs = 6;
+  options.patience = 6;
+  options.max_query_length = 8;
+  options.max_product_length = 12;
+  options.eval_k = 20;
+  options.optimizer.learning_rate = 3e-3;
+  options.runtime.device = "cpu";
+  options.runtime.threads = 1;
+  options.runtime.plot = false;
+  return options;
+}
+
+TEST(FinetuneTest, HeldOutRetrievalBeatsThePretrainedModel) {
+  TempDir dir;
+  auto result = RunFinetuning(TinyOptions(dir.path()));
+  ASSERT_OK(result);
+  ASSERT_GE(result->history.size(), 2u);
+  EXPECT_GT(result->heldout_queries, 5u);
+  EXPECT_EQ(result->train_pairs, result->train_queries * 4);
+  const double before = result->history.front().heldout.at("ndcg@10");
+  const double best = result->history[static_cast<size_t>(result->best_epoch)].heldout.at("ndcg@10");
+  EXPECT_GT(result->best_epoch, 0);
+  EXPECT_GT(best, before + 0.1) << "before " << before << ", best " << best;
+  EXPECT_TRUE(std::filesystem::exists(dir.File("eval.json")));
+  EXPECT_TRUE(std::filesystem::exists(dir.File("checkpoint.pt")));
+
+  // The kept model is the best epoch's: dense retrieval with it finds a query's products.
+  auto products = catalog::ReadProducts(ToyShop::Get().catalog_path, {});
+  ASSERT_OK(products);
+  auto catalog = catalog::Catalog::Create(std::move(*products));
+  ASSERT_OK(catalog);
+  auto retriever = DenseRetriever::Create(
+      dir.path(), std::shared_ptr<const catalog::Catalog>(std::move(*catalog)), {.device = "cpu"});
+  ASSERT_OK(retriever);
+  auto hits = (*retriever)->Search({"red hammer"}, 4);
+  ASSERT_OK(hits);
+  ASSERT_EQ((*hits)[0].size(), 4u);
+}
+
+TEST(FinetuneTest, AQrelsFileNamingAnUnknownProductIsAnError) {
+  TempDir dir;
+  FinetuneOptions options = TinyOptions(dir.File("out"));
+  options.qrels = {dir.WriteFile("bad.tsv",
+                                 "query_id\tquery\tproduct_uid\trelevance\n"
+                                 "1\tred hammer\tp000\t3\n"
+                                 "2\tblue lamp\tnope\t3\n")};
+  auto result = RunFinetuning(options);
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument, "nope"));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument, "bad.tsv"));
+}
+
+TEST(FinetuneTest, NoPairAboveTheGradeIsAnError) {
+  TempDir dir;
+  FinetuneOptions options = TinyOptions(dir.File("out"));
+  options.positive_min_grade = 4;
+  EXPECT_THAT(RunFinetuning(options),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "positive-min-grade"));
+}
+
+TEST(FinetuneTest, AMissingBaseModelIsNamed) {
+  TempDir dir;
+  FinetuneOptions options = TinyOptions(dir.File("out"));
+  options.base_model_dir = dir.File("no-model");
+  auto result = RunFinetuning(options);
+  EXPECT_FALSE(result.ok());
+  EXPECT_THAT(std::string(result.status().message()), ::testing::HasSubstr("no-model"));
+}
+
+}  // namespace
+}  // namespace souk::train
