@@ -11,12 +11,12 @@ DEMO_SEED ?= 42
 SOUK := $(BUILD_DIR)/src/apps/souk
 SOUKD := $(BUILD_DIR)/src/apps/soukd
 
-.PHONY: all deps configure build apps run test test-asan test-tsan check-deps bench quality clean help
+.PHONY: all deps configure build apps demo-model run test test-asan test-tsan check-deps bench quality clean help
 
 all: build
 
 help:
-	@echo "make run     build, generate and index the demo shop, serve it on 127.0.0.1:50051"
+	@echo "make run     build, generate the demo shop, train its encoder (first run), index, serve on 127.0.0.1:50051"
 	@echo "make test    build and run unit, integration and relevance tests (ctest) and the layering check"
 	@echo "make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it too)"
 	@echo "make test-tsan  the concurrent components under ThreadSanitizer (CI runs it too)"
@@ -41,8 +41,15 @@ apps: deps configure
 $(DEMO_DIR)/shop/catalog.jsonl: | apps
 	$(SOUK) gen --out $(DEMO_DIR)/shop --seed $(DEMO_SEED)
 
+# The demo encoder, trained on the demo shop the first time (a few minutes), cached afterwards:
+# `rm -rf $(DEMO_DIR)/model` retrains it.
+$(DEMO_DIR)/model/model.safetensors: | apps $(DEMO_DIR)/shop/catalog.jsonl
+	scripts/train-demo-model.sh $(SOUK) $(DEMO_DIR)/shop $(DEMO_DIR)/model
+
+demo-model: $(DEMO_DIR)/model/model.safetensors
+
 # The index is rebuilt on every run (a few seconds) so it always matches the binary and config.
-run: apps $(DEMO_DIR)/shop/catalog.jsonl
+run: apps $(DEMO_DIR)/shop/catalog.jsonl $(DEMO_DIR)/model/model.safetensors
 	$(SOUK) index --catalog $(DEMO_DIR)/shop/catalog.jsonl --out $(DEMO_DIR)/index --config configs/demo.yaml
 	$(SOUKD) --config configs/demo.yaml
 

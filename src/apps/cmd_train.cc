@@ -26,10 +26,12 @@ constexpr char kTrainUsage[] = R"(usage: souk train <tokenizer|pretrain|finetune
 
 constexpr char kTokenizerUsage[] =
     R"(usage: souk train tokenizer --out DIR [--catalog FILE]... [--reviews FILE]... [--text FILE]...
-                            [--vocab-size 16000] [--max-sentences 2000000] [--threads 2] [--seed 42]
+                            [--vocab-size 16000] [--max-sentences 2000000] [--cased]
+                            [--threads 2] [--seed 42]
 
 Corpus: --catalog (JSONL/TSV: titles and descriptions), --reviews (.csv cat,label,review or
-demo events.jsonl), --text (one sentence per line); each may repeat.
+demo events.jsonl), --text (one sentence per line); each may repeat. The model case-folds
+its input (uncased) unless --cased.
 )";
 
 constexpr char kPretrainUsage[] =
@@ -105,12 +107,13 @@ int RunTokenizerStep(int argc, char** argv) {
   auto flags = Flags::Parse(
       argc, argv, 3,
       {.with_value = Union({kCorpusFlags, {"out", "vocab-size", "max-sentences", "threads", "seed"}}),
-       .boolean = {"help"}});
+       .boolean = {"cased", "help"}});
   if (!flags.ok()) return Fail("souk train tokenizer", flags.status());
   if (flags->Has("help") || !flags->Has("out")) return Usage(kTokenizerUsage, flags->Has("help"));
   train::TokenizerTrainingOptions options;
   options.corpus = ReadCorpusFlags(*flags);
   options.out_dir = flags->Get("out");
+  options.lowercase = !flags->Has("cased");
   absl::Status read = [&]() -> absl::Status {
     SOUK_ASSIGN_OR_RETURN(int64_t vocab, flags->GetInt("vocab-size", options.vocab_size));
     options.vocab_size = static_cast<int>(vocab);

@@ -242,6 +242,7 @@ absl::Status TrainSentencePiece(const SentencePieceTrainOptions& options) {
       {"vocab_size", StrCat(options.vocab_size)},
       {"character_coverage", StrCat(options.character_coverage)},
       {"byte_fallback", options.byte_fallback ? "true" : "false"},
+      {"normalization_rule_name", options.case_fold ? "nmt_nfkc_cf" : "nmt_nfkc"},
       {"input_sentence_size", StrCat(options.input_sentence_size)},
       {"shuffle_input_sentence", "true"},
       {"num_threads", StrCat(options.num_threads)},

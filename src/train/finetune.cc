@@ -177,6 +177,7 @@ struct Loop {
   internal::TrainerState state;
   FinetuneResult result;
   std::string checkpoint;
+  int64_t checkpoint_step = 0;  // the step checkpoint.pt holds
   double epoch_loss = 0;
   int64_t epoch_steps = 0;
 };
@@ -226,7 +227,7 @@ absl::Status TrainStep(Loop& loop, int64_t step, const std::vector<int64_t>& ord
   if (!std::isfinite(loss_value)) {
     return absl::InternalError(StrCat("finetune: the loss is ", loss_value, " at step ", step + 1,
                                       "; stopped without applying it. The last good checkpoint is ",
-                                      loop.checkpoint, " (step ", loop.state.step,
+                                      loop.checkpoint, " (step ", loop.checkpoint_step,
                                       "), the best model is in ", options.out_dir));
   }
   loss.backward();
@@ -263,11 +264,12 @@ absl::Status RunLoop(Loop& loop) {
     }
     SOUK_RETURN_IF_ERROR(TrainStep(loop, step, order, batch, steps_per_epoch, total_steps));
     const bool epoch_done = (step + 1) % steps_per_epoch == 0;
+    loop.state.step = step + 1;
     if (epoch_done) SOUK_RETURN_IF_ERROR(EndEpoch(loop, epoch + 1));
     if (epoch_done || (step + 1) % options.runtime.checkpoint_every == 0 || step + 1 == last) {
-      loop.state.step = step + 1;
       SOUK_RETURN_IF_ERROR(internal::SaveCheckpoint(loop.checkpoint, *loop.encoder.bert,
                                                     loop.optimizer, loop.state));
+      loop.checkpoint_step = loop.state.step;
     }
   }
   return absl::OkStatus();
@@ -323,7 +325,8 @@ absl::StatusOr<FinetuneResult> RunFinetuning(const FinetuneOptions& options) {
                                   .first_step = state.step,
                                   .metrics_path = StrCat(options.out_dir, "/metrics.jsonl"),
                                   .log_every = options.runtime.log_every}));
-    Loop loop{options, data, encoder, device, *optimizer, *progress, state, {}, checkpoint};
+    Loop loop{options, data, encoder, device, *optimizer, *progress, state, {}, checkpoint,
+              state.step};
     loop.result.train_queries = data.train.size();
     loop.result.train_pairs = data.pairs.size();
     loop.result.heldout_queries = data.heldout.size();

@@ -30,6 +30,7 @@ absl::StatusOr<TokenizerTrainingResult> TrainTokenizer(const TokenizerTrainingOp
   train.vocab_size = options.vocab_size;
   train.input_sentence_size = options.max_sentences;
   train.num_threads = options.threads;
+  train.case_fold = options.lowercase;
   train.seed = static_cast<uint32_t>(options.seed);
   absl::Status trained = text::TrainSentencePiece(train);
   (void)RemoveFileIfExists(input);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The souk CLI end to end on a small demo shop: gen -> index -> search (table and TREC run) ->
-# eval -> soukd + souk query, plus the errors a user meets first.
+# eval -> soukd + souk query, the training pipeline (tokenizer -> pretrain -> resume -> finetune
+# -> dense -> embed) on a tiny model, plus the errors a user meets first.
 # Usage: cli_test.sh path/to/souk path/to/soukd
 set -euo pipefail
 souk=$1
@@ -55,6 +56,36 @@ for _ in $(seq 100); do kill -0 "$server_pid" 2> /dev/null || break; sleep 0.1; 
 if kill -0 "$server_pid" 2> /dev/null; then fail "soukd still running 10 s after SIGTERM"; fi
 wait "$server_pid" || fail "soukd exited with $? after SIGTERM"
 server_pid=
+
+# Training, tiny: the flags reach the trainers and each step's output feeds the next.
+"$souk" train tokenizer --catalog "$tmp/shop/catalog.jsonl" --reviews "$tmp/shop/events.jsonl" \
+  --out "$tmp/tok" --vocab-size 1500 > /dev/null 2>&1 || fail "train tokenizer"
+[[ -f $tmp/tok/spiece.model ]] || fail "no spiece.model"
+tiny=(--layers 1 --hidden 32 --heads 2 --max-length 24 --batch 8 --steps 6 --device cpu --threads 1
+      --no-plot --log-every 1)
+"$souk" train pretrain --tokenizer "$tmp/tok" --catalog "$tmp/shop/catalog.jsonl" --out "$tmp/pre" \
+  "${tiny[@]}" --stop-after 3 > "$tmp/pre.out" 2> "$tmp/pre.err" || fail "pretrain: $(cat "$tmp/pre.err")"
+grep -q "stopped early" "$tmp/pre.out" || fail "pretrain --stop-after: $(cat "$tmp/pre.out")"
+"$souk" train pretrain --tokenizer "$tmp/tok" --catalog "$tmp/shop/catalog.jsonl" --out "$tmp/pre" \
+  "${tiny[@]}" --resume > "$tmp/pre.out" 2> "$tmp/pre.err" || fail "pretrain --resume: $(cat "$tmp/pre.err")"
+grep -q "pretrain: 6 steps" "$tmp/pre.out" || fail "pretrain resume summary: $(cat "$tmp/pre.out")"
+grep -q "resuming at step 3" "$tmp/pre.err" || fail "pretrain did not resume: $(cat "$tmp/pre.err")"
+[[ $(grep -c '"kind":"train"' "$tmp/pre/metrics.jsonl") -eq 6 ]] || fail "metrics.jsonl steps"
+"$souk" train finetune --model "$tmp/pre" --catalog "$tmp/shop/catalog.jsonl" \
+  --sessions "$tmp/shop/events.jsonl" --positive-min-grade 1 --out "$tmp/ft" --epochs 1 --batch 8 \
+  --device cpu --threads 1 --no-plot > "$tmp/ft.out" 2> "$tmp/ft.err" || fail "finetune: $(cat "$tmp/ft.err")"
+grep -q "best model" "$tmp/ft.out" || fail "finetune summary: $(cat "$tmp/ft.out")"
+"$souk" dense --model "$tmp/ft" --catalog "$tmp/shop/catalog.jsonl" --queries "$tmp/queries.tsv" \
+  --k 5 --device cpu --output "$tmp/dense.txt" 2> /dev/null || fail "souk dense"
+[[ $(grep -c "^q1 Q0 " "$tmp/dense.txt") -eq 5 ]] || fail "dense run: $(cat "$tmp/dense.txt")"
+[[ $(echo "$title" | "$souk" embed --model "$tmp/ft" 2> /dev/null | tr ',' '\n' | wc -l) -eq 32 ]] ||
+  fail "embed with the fine-tuned model"
+printf 'query_id\tquery\tproduct_uid\trelevance\nq1\tx\tnope\t3\n' > "$tmp/bad-qrels.tsv"
+if "$souk" train finetune --model "$tmp/pre" --catalog "$tmp/shop/catalog.jsonl" \
+  --qrels "$tmp/bad-qrels.tsv" --out "$tmp/ft2" 2> "$tmp/err" > /dev/null; then
+  fail "finetune accepted a qrels file naming an unknown product"
+fi
+grep -q "nope" "$tmp/err" || fail "unknown product error: $(cat "$tmp/err")"
 
 # Errors name what was wrong and exit non-zero.
 if "$souk" index --catalog "$tmp/missing.tsv" --out "$tmp/x" 2> "$tmp/err"; then fail "missing catalog accepted"; fi

@@ -102,6 +102,9 @@ struct SentencePieceTrainOptions {
   double character_coverage = 0.9995;
   /// Unknown characters become their UTF-8 bytes (<0xE2>...) instead of <unk>: lossless decode.
   bool byte_fallback = true;
+  /// Case-fold as part of the model's normalization (rule nmt_nfkc_cf instead of nmt_nfkc), so
+  /// "Angle" and "angle" are the same pieces at training and at encoding time: an uncased model.
+  bool case_fold = false;
   /// Sentences sampled (shuffled with `seed`) from the input; 0 reads all of them.
   uint64_t input_sentence_size = 0;
   int num_threads = 1;  ///< Trainer threads; the model is the same for the same count and seed.

@@ -18,6 +18,9 @@ struct TokenizerTrainingOptions {
   int vocab_size = 16000;    ///< Pieces, special and byte pieces included.
   /// Sentences sampled from the corpus (0: all). SentencePiece's memory grows with it.
   uint64_t max_sentences = 2000000;
+  /// Case-fold in the model's own normalization (an uncased model, as bert-base-uncased): shop
+  /// queries are typed in lower case while titles are capitalized.
+  bool lowercase = true;
   int threads = 2;
   uint64_t seed = 42;
 };

@@ -252,6 +252,20 @@ TEST_F(SentencePieceTokenizerTest, TrainingIsDeterministicForASeed) {
   EXPECT_EQ(differing, 0);
 }
 
+// Shop queries come in lower case while titles are capitalized: an uncased model must see the
+// same pieces for both (a cased one split the query's words into unrelated pieces).
+TEST_F(SentencePieceTokenizerTest, ACaseFoldingModelGivesTheSamePiecesForAnyCase) {
+  SentencePieceTrainOptions options = TrainOptions(*dir_, "uncased");
+  options.case_fold = true;
+  ASSERT_OK(TrainSentencePiece(options));
+  auto uncased = SentencePieceTokenizer::Load(dir_->File("uncased.model"));
+  ASSERT_OK(uncased);
+  EXPECT_EQ((*uncased)->TokenizeToIds("Cheap RED Shoes"), (*uncased)->TokenizeToIds("cheap red shoes"));
+  EXPECT_NE(tok().TokenizeToIds("Cheap RED Shoes"), tok().TokenizeToIds("cheap red shoes"));
+  const text::Encoding encoding = (*uncased)->Encode("RED", 8);
+  EXPECT_EQ(encoding.ids.front(), (*uncased)->cls_id());  // special ids are untouched
+}
+
 TEST_F(SentencePieceTokenizerTest, MissingSpecialTokenIsNamed) {
   SentencePieceOptions options;
   options.cls_token = "<s>";
