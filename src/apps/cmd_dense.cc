@@ -39,9 +39,9 @@ absl::Status Dense(const Flags& flags) {
   options.threads = static_cast<int>(threads);
   SOUK_ASSIGN_OR_RETURN(options.batch_size, flags.GetInt("batch", 64));
   SOUK_ASSIGN_OR_RETURN(auto retriever,
-                        train::DenseRetriever::Create(flags.Get("model"),
-                                                      std::shared_ptr<const catalog::Catalog>(std::move(catalog)),
-                                                      options));
+                        train::DenseRetriever::Create(
+                            flags.Get("model"),
+                            std::shared_ptr<const catalog::Catalog>(std::move(catalog)), options));
   std::vector<std::string> texts;
   for (const eval::QueryLine& q : queries) texts.push_back(q.text);
   SOUK_ASSIGN_OR_RETURN(auto results, retriever->Search(texts, static_cast<size_t>(k)));

@@ -50,14 +50,15 @@ Runtime flags (pretrain and finetune): [--device auto|cpu|cuda|cuda:N] [--thread
 constexpr char kFinetuneUsage[] =
     R"(usage: souk train finetune --model DIR --out DIR --catalog FILE... (--qrels FILE | --sessions FILE)...
                            [--heldout 0.2] [--positive-min-grade 2] [--temperature 0.05]
-                           [--batch 32] [--hard-negatives 1] [--negative-depth 50] [--epochs 4]
+                           [--batch 32] [--hard-negatives 1] [--negative-depth 50]
+                           [--pseudo-queries 0] [--epochs 4]
                            [--patience 2] [--max-query-length 24] [--max-product-length 48]
                            [--eval-k 100] [--gain-offset 0] [--relevant-grade 1] [--pooling P]
                            [--lr 1e-4] [--warmup 0.06] [--weight-decay 0.01] [--clip 1.0]
                            [runtime flags as `souk train pretrain`]
 )";
 
-const std::set<std::string> kRuntimeFlags = {"device",          "threads",  "seed",
+const std::set<std::string> kRuntimeFlags = {"device",           "threads",    "seed",
                                              "checkpoint-every", "stop-after", "log-every"};
 const std::set<std::string> kRuntimeBooleans = {"no-mixed-precision", "resume", "no-plot", "help"};
 const std::set<std::string> kOptimizerFlags = {"lr", "warmup", "weight-decay", "clip"};
@@ -91,7 +92,8 @@ absl::Status ReadOptimizer(const Flags& flags, train::OptimizerOptions* optimize
                         flags.GetDouble("warmup", optimizer->warmup_fraction));
   SOUK_ASSIGN_OR_RETURN(optimizer->weight_decay,
                         flags.GetDouble("weight-decay", optimizer->weight_decay));
-  SOUK_ASSIGN_OR_RETURN(optimizer->max_grad_norm, flags.GetDouble("clip", optimizer->max_grad_norm));
+  SOUK_ASSIGN_OR_RETURN(optimizer->max_grad_norm,
+                        flags.GetDouble("clip", optimizer->max_grad_norm));
   return absl::OkStatus();
 }
 
@@ -106,7 +108,8 @@ train::CorpusOptions ReadCorpusFlags(const Flags& flags) {
 int RunTokenizerStep(int argc, char** argv) {
   auto flags = Flags::Parse(
       argc, argv, 3,
-      {.with_value = Union({kCorpusFlags, {"out", "vocab-size", "max-sentences", "threads", "seed"}}),
+      {.with_value =
+           Union({kCorpusFlags, {"out", "vocab-size", "max-sentences", "threads", "seed"}}),
        .boolean = {"cased", "help"}});
   if (!flags.ok()) return Fail("souk train tokenizer", flags.status());
   if (flags->Has("help") || !flags->Has("out")) return Usage(kTokenizerUsage, flags->Has("help"));
@@ -117,8 +120,9 @@ int RunTokenizerStep(int argc, char** argv) {
   absl::Status read = [&]() -> absl::Status {
     SOUK_ASSIGN_OR_RETURN(int64_t vocab, flags->GetInt("vocab-size", options.vocab_size));
     options.vocab_size = static_cast<int>(vocab);
-    SOUK_ASSIGN_OR_RETURN(int64_t max_sentences,
-                          flags->GetInt("max-sentences", static_cast<int64_t>(options.max_sentences)));
+    SOUK_ASSIGN_OR_RETURN(
+        int64_t max_sentences,
+        flags->GetInt("max-sentences", static_cast<int64_t>(options.max_sentences)));
     options.max_sentences = static_cast<uint64_t>(max_sentences);
     SOUK_ASSIGN_OR_RETURN(int64_t threads, flags->GetInt("threads", options.threads));
     options.threads = static_cast<int>(threads);
@@ -159,13 +163,14 @@ absl::Status ReadPretrainFlags(const Flags& flags, train::PretrainOptions* optio
 }
 
 int RunPretrainStep(int argc, char** argv) {
-  auto flags = Flags::Parse(
-      argc, argv, 3,
-      {.with_value = Union({kCorpusFlags, kRuntimeFlags, kOptimizerFlags,
-                            {"tokenizer", "init", "out", "layers", "hidden", "heads",
-                             "intermediate", "max-length", "pooling", "batch", "steps",
-                             "mask-prob"}}),
-       .boolean = Union({kRuntimeBooleans, {"no-whole-word"}})});
+  auto flags = Flags::Parse(argc, argv, 3,
+                            {.with_value = Union({kCorpusFlags,
+                                                  kRuntimeFlags,
+                                                  kOptimizerFlags,
+                                                  {"tokenizer", "init", "out", "layers", "hidden",
+                                                   "heads", "intermediate", "max-length", "pooling",
+                                                   "batch", "steps", "mask-prob"}}),
+                             .boolean = Union({kRuntimeBooleans, {"no-whole-word"}})});
   if (!flags.ok()) return Fail("souk train pretrain", flags.status());
   if (flags->Has("help")) return Usage(kPretrainUsage, true);
   if (absl::Status s = flags->Require({"tokenizer", "out"}); !s.ok()) {
@@ -191,14 +196,17 @@ absl::Status ReadFinetuneFlags(const Flags& flags, train::FinetuneOptions* optio
   options->qrels = flags.GetAll("qrels");
   options->sessions = flags.GetAll("sessions");
   options->pooling = flags.Get("pooling");
-  SOUK_ASSIGN_OR_RETURN(options->heldout_fraction, flags.GetDouble("heldout", options->heldout_fraction));
+  SOUK_ASSIGN_OR_RETURN(options->heldout_fraction,
+                        flags.GetDouble("heldout", options->heldout_fraction));
   SOUK_ASSIGN_OR_RETURN(options->positive_min_grade,
                         flags.GetDouble("positive-min-grade", options->positive_min_grade));
   SOUK_ASSIGN_OR_RETURN(options->temperature, flags.GetDouble("temperature", options->temperature));
   SOUK_ASSIGN_OR_RETURN(options->batch_size, flags.GetInt("batch", options->batch_size));
-  SOUK_ASSIGN_OR_RETURN(options->hard_negatives, flags.GetInt("hard-negatives", options->hard_negatives));
+  SOUK_ASSIGN_OR_RETURN(options->hard_negatives,
+                        flags.GetInt("hard-negatives", options->hard_negatives));
   SOUK_ASSIGN_OR_RETURN(options->hard_negative_depth,
                         flags.GetInt("negative-depth", options->hard_negative_depth));
+  SOUK_ASSIGN_OR_RETURN(options->pseudo_queries, flags.GetInt("pseudo-queries", 0));
   SOUK_ASSIGN_OR_RETURN(options->epochs, flags.GetInt("epochs", options->epochs));
   SOUK_ASSIGN_OR_RETURN(options->patience, flags.GetInt("patience", options->patience));
   SOUK_ASSIGN_OR_RETURN(options->max_query_length,
@@ -213,15 +221,30 @@ absl::Status ReadFinetuneFlags(const Flags& flags, train::FinetuneOptions* optio
 }
 
 int RunFinetuneStep(int argc, char** argv) {
-  auto flags = Flags::Parse(
-      argc, argv, 3,
-      {.with_value = Union({kRuntimeFlags, kOptimizerFlags,
-                            {"model", "out", "catalog", "qrels", "sessions", "heldout",
-                             "positive-min-grade", "temperature", "batch", "hard-negatives",
-                             "negative-depth", "epochs", "patience", "max-query-length",
-                             "max-product-length", "eval-k", "gain-offset", "relevant-grade",
-                             "pooling"}}),
-       .boolean = kRuntimeBooleans});
+  auto flags = Flags::Parse(argc, argv, 3,
+                            {.with_value = Union({kRuntimeFlags,
+                                                  kOptimizerFlags,
+                                                  {"model",
+                                                   "out",
+                                                   "catalog",
+                                                   "qrels",
+                                                   "sessions",
+                                                   "heldout",
+                                                   "positive-min-grade",
+                                                   "temperature",
+                                                   "batch",
+                                                   "hard-negatives",
+                                                   "negative-depth",
+                                                   "pseudo-queries",
+                                                   "epochs",
+                                                   "patience",
+                                                   "max-query-length",
+                                                   "max-product-length",
+                                                   "eval-k",
+                                                   "gain-offset",
+                                                   "relevant-grade",
+                                                   "pooling"}}),
+                             .boolean = kRuntimeBooleans});
   if (!flags.ok()) return Fail("souk train finetune", flags.status());
   if (flags->Has("help")) return Usage(kFinetuneUsage, true);
   if (absl::Status s = flags->Require({"model", "out", "catalog"}); !s.ok()) {

@@ -23,7 +23,8 @@ torch::Tensor PoolEmbeddings(const BertModelOutput& output, const torch::Tensor&
   if (!normalize) return pooled;
   // Normalize in float32: bf16/fp16 norms lose the precision cosine ranking needs.
   return torch::nn::functional::normalize(
-      pooled.to(torch::kFloat), torch::nn::functional::NormalizeFuncOptions().p(2).dim(1).eps(1e-12));
+      pooled.to(torch::kFloat),
+      torch::nn::functional::NormalizeFuncOptions().p(2).dim(1).eps(1e-12));
 }
 
 }  // namespace souk::model

@@ -42,7 +42,8 @@ absl::StatusOr<std::map<std::string, torch::Tensor>> ReadTensors(const std::stri
   for (const std::string& name : file->TensorNames()) {
     const TensorInfo* info = file->Find(name);
     // Copy out of the mapping: tensors outlive the file, and packed F16 data may be unaligned.
-    torch::Tensor t = torch::empty(info->shape, torch::TensorOptions().dtype(TorchDtype(info->dtype)));
+    torch::Tensor t =
+        torch::empty(info->shape, torch::TensorOptions().dtype(TorchDtype(info->dtype)));
     if (static_cast<size_t>(t.nbytes()) != info->data.size()) {
       return absl::InvalidArgumentError(
           StrCat(path, ": tensor ", name, ": dtype ", DtypeName(info->dtype), " not supported"));

@@ -30,13 +30,12 @@ torch::Tensor EmbedEncodings(model::BertModel& bert, const std::vector<text::Enc
 /// Each query's `k` best rows of `docs` by dot product: indices [Q, k'] and scores [Q, k'],
 /// k' = min(k, N). Chunked over queries to bound memory.
 std::pair<torch::Tensor, torch::Tensor> TopKByDot(const torch::Tensor& queries,
-                                                 const torch::Tensor& docs, int64_t k);
+                                                  const torch::Tensor& docs, int64_t k);
 
 /// Mean NDCG@10, Recall@`recall_k` and MRR@10 of `rankings` (doc ids per query, best first)
 /// against `judgments`, over the queries with at least one relevant judgment.
-std::map<std::string, double> RankingMetrics(
-    const std::vector<std::vector<std::string>>& rankings,
-    const std::vector<const eval::Judgments*>& judgments, int64_t recall_k,
-    const eval::MetricOptions& options);
+std::map<std::string, double> RankingMetrics(const std::vector<std::vector<std::string>>& rankings,
+                                             const std::vector<const eval::Judgments*>& judgments,
+                                             int64_t recall_k, const eval::MetricOptions& options);
 
 }  // namespace souk::train::internal

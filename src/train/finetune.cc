@@ -30,6 +30,7 @@ using internal::TrainingPair;
 constexpr uint64_t kShuffleStream = 11;
 constexpr uint64_t kNegativeStream = 12;
 constexpr uint64_t kDropoutStream = 13;
+constexpr uint64_t kPseudoStream = 14;
 
 absl::Status Invalid(std::string_view field, std::string_view what) {
   return absl::InvalidArgumentError(StrCat(field, ": ", what));
@@ -88,13 +89,16 @@ torch::Tensor Embed(BiEncoder& encoder, const std::vector<const text::Encoding*>
 // InfoNCE over the batch's positives and hard negatives; a candidate that is another positive
 // of the same query is masked out, not pushed away.
 torch::Tensor ContrastiveLoss(BiEncoder& encoder, const FinetuneData& data,
+                              const internal::PseudoQueries& pseudo,
                               const std::vector<TrainingPair>& pairs,
                               const std::vector<uint32_t>& negatives,
                               const FinetuneOptions& options, const torch::Device& device) {
+  const size_t judged = data.train.size();
   std::vector<const text::Encoding*> queries;
   std::vector<uint32_t> candidates;
   for (const TrainingPair& p : pairs) {
-    queries.push_back(&data.train_queries[p.query]);
+    queries.push_back(p.query < judged ? &data.train_queries[p.query]
+                                       : &pseudo.queries[p.query - judged]);
     candidates.push_back(p.doc);
   }
   candidates.insert(candidates.end(), negatives.begin(), negatives.end());
@@ -105,9 +109,12 @@ torch::Tensor ContrastiveLoss(BiEncoder& encoder, const FinetuneData& data,
   torch::Tensor masked = torch::zeros({b, c}, torch::kBool);
   auto masked_a = masked.accessor<bool, 2>();
   for (int64_t i = 0; i < b; ++i) {
+    const TrainingPair& p = pairs[static_cast<size_t>(i)];
     for (int64_t j = 0; j < c; ++j) {
-      masked_a[i][j] = j != i && data.positives[pairs[static_cast<size_t>(i)].query].contains(
-                                     candidates[static_cast<size_t>(j)]);
+      const uint32_t doc = candidates[static_cast<size_t>(j)];
+      // A pseudo query's only known positive is the product it was cut from.
+      masked_a[i][j] =
+          j != i && (p.query < judged ? data.positives[p.query].contains(doc) : doc == p.doc);
     }
   }
   internal::AutocastScope autocast(device, options.runtime.mixed_precision);
@@ -123,6 +130,7 @@ std::vector<uint32_t> SampleNegatives(const FinetuneData& data,
                                       const FinetuneOptions& options, Rng& rng) {
   std::vector<uint32_t> out;
   for (const TrainingPair& p : pairs) {
+    if (p.query >= data.train.size()) continue;  // pseudo queries: in-batch negatives only
     const std::vector<uint32_t>& pool = data.hard_negatives[p.query];
     for (int64_t i = 0; i < options.hard_negatives && !pool.empty(); ++i) {
       out.push_back(pool[rng.Below(pool.size())]);
@@ -177,7 +185,8 @@ struct Loop {
   internal::TrainerState state;
   FinetuneResult result;
   std::string checkpoint;
-  int64_t checkpoint_step = 0;  // the step checkpoint.pt holds
+  int64_t checkpoint_step = 0;     // the step checkpoint.pt holds
+  internal::PseudoQueries pseudo;  // this epoch's
   double epoch_loss = 0;
   int64_t epoch_steps = 0;
 };
@@ -207,13 +216,21 @@ absl::Status EndEpoch(Loop& loop, int64_t epoch) {
   return absl::OkStatus();
 }
 
+// Pair `index` of an epoch: the judged pairs first, then the epoch's pseudo queries.
+TrainingPair EpochPair(const Loop& loop, int64_t index) {
+  const auto judged = static_cast<int64_t>(loop.data.pairs.size());
+  if (index < judged) return loop.data.pairs[static_cast<size_t>(index)];
+  const auto i = static_cast<size_t>(index - judged);
+  return {static_cast<uint32_t>(loop.data.train.size() + i), loop.pseudo.docs[i]};
+}
+
 absl::Status TrainStep(Loop& loop, int64_t step, const std::vector<int64_t>& order, int64_t batch,
                        int64_t steps_per_epoch, int64_t total_steps) {
   const FinetuneOptions& options = loop.options;
   const int64_t begin = (step % steps_per_epoch) * batch;
   std::vector<TrainingPair> pairs;
   for (int64_t i = begin; i < begin + batch; ++i) {
-    pairs.push_back(loop.data.pairs[static_cast<size_t>(order[static_cast<size_t>(i)])]);
+    pairs.push_back(EpochPair(loop, order[static_cast<size_t>(i)]));
   }
   Rng rng(DeriveSeed(options.runtime.seed, kNegativeStream, static_cast<uint64_t>(step)));
   const std::vector<uint32_t> negatives = SampleNegatives(loop.data, pairs, options, rng);
@@ -222,7 +239,7 @@ absl::Status TrainStep(Loop& loop, int64_t step, const std::vector<int64_t>& ord
   internal::SetLearningRate(loop.optimizer, lr);
   loop.optimizer.zero_grad();
   const torch::Tensor loss =
-      ContrastiveLoss(loop.encoder, loop.data, pairs, negatives, options, loop.device);
+      ContrastiveLoss(loop.encoder, loop.data, loop.pseudo, pairs, negatives, options, loop.device);
   const double loss_value = loss.item<double>();
   if (!std::isfinite(loss_value)) {
     return absl::InternalError(StrCat("finetune: the loss is ", loss_value, " at step ", step + 1,
@@ -241,7 +258,7 @@ absl::Status TrainStep(Loop& loop, int64_t step, const std::vector<int64_t>& ord
 
 absl::Status RunLoop(Loop& loop) {
   const FinetuneOptions& options = loop.options;
-  const int64_t n = static_cast<int64_t>(loop.data.pairs.size());
+  const int64_t n = static_cast<int64_t>(loop.data.pairs.size()) + options.pseudo_queries;
   const int64_t batch = std::min(options.batch_size, n);
   const int64_t steps_per_epoch = n / batch;
   const int64_t total_steps = steps_per_epoch * options.epochs;
@@ -260,6 +277,10 @@ absl::Status RunLoop(Loop& loop) {
     if (epoch != order_epoch) {
       order = internal::SeededPermutation(
           n, DeriveSeed(options.runtime.seed, kShuffleStream, static_cast<uint64_t>(epoch)));
+      Rng rng(DeriveSeed(options.runtime.seed, kPseudoStream, static_cast<uint64_t>(epoch)));
+      loop.pseudo =
+          internal::MakePseudoQueries(*loop.data.catalog, *loop.encoder.tokenizer,
+                                      options.pseudo_queries, options.max_query_length, rng);
       order_epoch = epoch;
     }
     SOUK_RETURN_IF_ERROR(TrainStep(loop, step, order, batch, steps_per_epoch, total_steps));
@@ -289,6 +310,7 @@ absl::Status FinetuneOptions::Validate() const {
   if (batch_size < 1) return Invalid("batch_size", "must be >= 1");
   if (hard_negatives < 0) return Invalid("hard_negatives", "must be >= 0");
   if (hard_negative_depth < 1) return Invalid("hard_negative_depth", "must be >= 1");
+  if (pseudo_queries < 0) return Invalid("pseudo_queries", "must be >= 0");
   if (epochs < 1) return Invalid("epochs", "must be >= 1");
   if (patience < 1) return Invalid("patience", "must be >= 1");
   if (max_query_length < 3) return Invalid("max_query_length", "must be >= 3");
@@ -316,7 +338,7 @@ absl::StatusOr<FinetuneResult> RunFinetuning(const FinetuneOptions& options) {
       SOUK_ASSIGN_OR_RETURN(state, internal::LoadCheckpoint(checkpoint, *encoder.bert, *optimizer));
       SOUK_LOG_INFO("train", "finetune: resuming at step ", state.step, " from ", checkpoint);
     }
-    const int64_t n = static_cast<int64_t>(data.pairs.size());
+    const int64_t n = static_cast<int64_t>(data.pairs.size()) + options.pseudo_queries;
     const int64_t total = (n / std::min(options.batch_size, n)) * options.epochs;
     SOUK_ASSIGN_OR_RETURN(
         auto progress,
@@ -325,8 +347,8 @@ absl::StatusOr<FinetuneResult> RunFinetuning(const FinetuneOptions& options) {
                                   .first_step = state.step,
                                   .metrics_path = StrCat(options.out_dir, "/metrics.jsonl"),
                                   .log_every = options.runtime.log_every}));
-    Loop loop{options, data, encoder, device, *optimizer, *progress, state, {}, checkpoint,
-              state.step};
+    Loop loop{options, data, encoder,    device,     *optimizer, *progress,
+              state,   {},   checkpoint, state.step, {}};
     loop.result.train_queries = data.train.size();
     loop.result.train_pairs = data.pairs.size();
     loop.result.heldout_queries = data.heldout.size();

@@ -98,7 +98,47 @@ std::vector<text::Encoding> EncodeQueries(const std::vector<eval::JudgedQuery>& 
   return out;
 }
 
+// A random span of `text`: 1-4 whole words, or 2-6 characters of a text without spaces.
+std::string CropText(const std::string& text, Rng& rng) {
+  std::vector<std::string> words;
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find(' ', begin), text.size());
+    if (end > begin) words.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  if (words.size() >= 2) {
+    const size_t length = 1 + rng.Below(std::min<size_t>(4, words.size()));
+    const size_t first = rng.Below(words.size() - length + 1);
+    std::string crop = words[first];
+    for (size_t i = first + 1; i < first + length; ++i) crop += " " + words[i];
+    return crop;
+  }
+  // One "word": cut characters (code points), never bytes.
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  if (starts.size() <= 2) return text;
+  const size_t length = 2 + rng.Below(std::min<size_t>(5, starts.size() - 1));
+  const size_t first = rng.Below(starts.size() - length + 1);
+  const size_t end = first + length < starts.size() ? starts[first + length] : text.size();
+  return text.substr(starts[first], end - starts[first]);
+}
+
 }  // namespace
+
+PseudoQueries MakePseudoQueries(const catalog::Catalog& catalog, const text::Tokenizer& tokenizer,
+                                int64_t count, int64_t max_query_length, Rng& rng) {
+  PseudoQueries pseudo;
+  for (int64_t i = 0; i < count; ++i) {
+    const auto doc = static_cast<uint32_t>(rng.Below(catalog.size()));
+    const std::string crop = CropText(ProductText(catalog.product(catalog::DocId(doc))), rng);
+    pseudo.docs.push_back(doc);
+    pseudo.queries.push_back(tokenizer.Encode(crop, static_cast<size_t>(max_query_length)));
+    pseudo.texts.push_back(crop);
+  }
+  return pseudo;
+}
 
 absl::StatusOr<FinetuneData> LoadFinetuneData(const FinetuneOptions& options,
                                               const text::Tokenizer& tokenizer) {

@@ -13,12 +13,14 @@
 #include "souk/eval/qrels.h"
 #include "souk/text/tokenizer.h"
 #include "souk/train/finetune.h"
+#include "souk/train/masking.h"
 
 namespace souk::train::internal {
 
 struct TrainingPair {
-  uint32_t query = 0;  ///< Index into FinetuneData::train.
-  uint32_t doc = 0;    ///< DocId value of the positive product.
+  /// Index into FinetuneData::train; from train.size() on, into the epoch's PseudoQueries.
+  uint32_t query = 0;
+  uint32_t doc = 0;  ///< DocId value of the positive product.
 };
 
 struct FinetuneData {
@@ -34,6 +36,21 @@ struct FinetuneData {
   std::vector<text::Encoding> train_queries;    ///< Per train query.
   std::vector<text::Encoding> heldout_queries;  ///< Per held-out query.
 };
+
+/// Pseudo queries cut from product texts: the products' own words as queries teach the encoder
+/// to match query words to product words, which judged queries alone (a few thousand) cover
+/// sparsely. Random cropping as Contriever's (Izacard et al. 2022) and the inverse cloze task's
+/// (Lee et al. 2019): a span of 1-4 words of the brand and title, or of 2-6 characters when the
+/// text has no spaces (Chinese titles).
+struct PseudoQueries {
+  std::vector<uint32_t> docs;           ///< The product each query was cut from.
+  std::vector<std::string> texts;       ///< The crops.
+  std::vector<text::Encoding> queries;  ///< The crops tokenized like real queries.
+};
+
+/// `count` pseudo queries from products drawn uniformly with `rng`.
+PseudoQueries MakePseudoQueries(const catalog::Catalog& catalog, const text::Tokenizer& tokenizer,
+                                int64_t count, int64_t max_query_length, Rng& rng);
 
 /// Reads the catalogs and judged queries of `options`, checks every judged product exists,
 /// splits, builds the pairs and mines the negatives. FAILED_PRECONDITION when no pair reaches

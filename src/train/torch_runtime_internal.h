@@ -46,8 +46,8 @@ double ClipGradients(torch::nn::Module& module, double max_norm);
 
 /// What a checkpoint holds besides the parameters and the optimizer state.
 struct TrainerState {
-  int64_t step = 0;               ///< Optimizer steps done.
-  double best_metric = -1;        ///< Fine-tuning: the best held-out NDCG@10 so far.
+  int64_t step = 0;         ///< Optimizer steps done.
+  double best_metric = -1;  ///< Fine-tuning: the best held-out NDCG@10 so far.
   int64_t best_epoch = 0;
   int64_t epochs_without_gain = 0;
 };

@@ -23,6 +23,7 @@ absl::StatusOr<std::map<std::string, torch::Tensor>> ReadTensors(const std::stri
 /// Writes `tensors` (any device, any floating dtype) as float32 safetensors, atomically, with
 /// {"format": "pt"} metadata as transformers writes it. INVALID_ARGUMENT for a non-floating
 /// tensor or a bad name.
-absl::Status WriteTensors(const std::string& path, const std::map<std::string, torch::Tensor>& tensors);
+absl::Status WriteTensors(const std::string& path,
+                          const std::map<std::string, torch::Tensor>& tensors);
 
 }  // namespace souk::model

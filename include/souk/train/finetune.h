@@ -6,7 +6,8 @@
 // positives (in-batch negatives) plus BM25-mined hard negatives: for each query, products that
 // BM25 ranks high but that are not judged relevant. Similarities are cosines / temperature.
 // A candidate judged relevant to the query (another query's positive that is also this one's)
-// is masked out rather than pushed away.
+// is masked out rather than pushed away. Optionally, pseudo queries cropped from product titles
+// join the judged pairs (self-supervision, as Contriever's random cropping).
 //
 // Data: qrels TSV files (Home Depot dev-qrels layout) and demo shop events.jsonl sessions, with
 // products from the catalog files (every judged product must be in them). Queries are split
@@ -43,12 +44,16 @@ struct FinetuneOptions {
   int64_t batch_size = 32;            ///< (query, positive) pairs per step.
   int64_t hard_negatives = 1;         ///< BM25-mined negatives per pair.
   int64_t hard_negative_depth = 50;   ///< BM25 ranks the negatives are drawn from.
+  /// Pseudo queries cut from product titles (1-4 words; 2-6 characters of a Chinese title) added
+  /// to every epoch's pairs, drawn afresh each epoch: self-supervision that teaches word
+  /// matching beyond the judged queries' vocabulary (Contriever-style cropping). 0: none.
+  int64_t pseudo_queries = 0;
   int64_t epochs = 4;
-  int64_t patience = 2;               ///< Epochs without a better NDCG@10 before stopping.
-  int64_t max_query_length = 24;      ///< Tokens per query, [CLS] and [SEP] included.
-  int64_t max_product_length = 48;    ///< Tokens per product text.
-  int64_t eval_k = 100;               ///< Recall@k of the held-out evaluation.
-  eval::MetricOptions metrics;        ///< Gains and the relevance threshold of Recall.
+  int64_t patience = 2;             ///< Epochs without a better NDCG@10 before stopping.
+  int64_t max_query_length = 24;    ///< Tokens per query, [CLS] and [SEP] included.
+  int64_t max_product_length = 48;  ///< Tokens per product text.
+  int64_t eval_k = 100;             ///< Recall@k of the held-out evaluation.
+  eval::MetricOptions metrics;      ///< Gains and the relevance threshold of Recall.
   /// Pooling of the fine-tuned model ("cls", "mean", "pooler"); empty keeps the base model's.
   std::string pooling;
   OptimizerOptions optimizer{.learning_rate = 1e-4};

@@ -47,11 +47,11 @@ struct PretrainOptions {
 };
 
 struct PretrainResult {
-  int64_t steps = 0;        ///< Steps done, counting resumed ones.
-  double last_loss = 0;     ///< Mean loss of the last logged window.
-  double seconds = 0;       ///< Wall time of this run.
-  int64_t parameters = 0;   ///< Trainable parameters.
-  bool finished = false;    ///< False when stop_after_step ended the run early.
+  int64_t steps = 0;       ///< Steps done, counting resumed ones.
+  double last_loss = 0;    ///< Mean loss of the last logged window.
+  double seconds = 0;      ///< Wall time of this run.
+  int64_t parameters = 0;  ///< Trainable parameters.
+  bool finished = false;   ///< False when stop_after_step ended the run early.
 };
 
 absl::StatusOr<PretrainResult> RunPretraining(const PretrainOptions& options);

@@ -28,11 +28,11 @@
 namespace souk::train {
 
 struct ProgressOptions {
-  std::string task = "train";  ///< Shown first on every line ("pretrain", "finetune").
-  int64_t total_steps = 0;     ///< The bar's 100%; > 0.
-  int64_t first_step = 0;      ///< Steps already done (a resumed run starts its bar there).
-  std::string metrics_path;    ///< metrics.jsonl to append to; empty: no log.
-  int64_t log_every = 10;      ///< Steps per train line in the log; >= 1.
+  std::string task = "train";      ///< Shown first on every line ("pretrain", "finetune").
+  int64_t total_steps = 0;         ///< The bar's 100%; > 0.
+  int64_t first_step = 0;          ///< Steps already done (a resumed run starts its bar there).
+  std::string metrics_path;        ///< metrics.jsonl to append to; empty: no log.
+  int64_t log_every = 10;          ///< Steps per train line in the log; >= 1.
   double plain_interval_s = 10.0;  ///< Seconds between plain lines.
   /// Where lines go (stderr by default; tests pass a temporary file). A TTY gets the bar.
   std::FILE* out = nullptr;

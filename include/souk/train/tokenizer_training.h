@@ -14,8 +14,8 @@ namespace souk::train {
 
 struct TokenizerTrainingOptions {
   CorpusOptions corpus;
-  std::string out_dir;       ///< Gets spiece.model and spiece.vocab (created if needed).
-  int vocab_size = 16000;    ///< Pieces, special and byte pieces included.
+  std::string out_dir;     ///< Gets spiece.model and spiece.vocab (created if needed).
+  int vocab_size = 16000;  ///< Pieces, special and byte pieces included.
   /// Sentences sampled from the corpus (0: all). SentencePiece's memory grows with it.
   uint64_t max_sentences = 2000000;
   /// Case-fold in the model's own normalization (an uncased model, as bert-base-uncased): shop

@@ -4,7 +4,9 @@
 #include "souk/train/finetune.h"
 
 #include <filesystem>
+#include <fstream>
 
+#include "nlohmann/json.hpp"
 #include "pipeline_fixture.h"
 #include "souk/base/check.h"
 #include "souk/catalog/catalog.h"
@@ -78,7 +80,8 @@ TEST(FinetuneTest, HeldOutRetrievalBeatsThePretrainedModel) {
   EXPECT_GT(result->heldout_queries, 5u);
   EXPECT_EQ(result->train_pairs, result->train_queries * 4);
   const double before = result->history.front().heldout.at("ndcg@10");
-  const double best = result->history[static_cast<size_t>(result->best_epoch)].heldout.at("ndcg@10");
+  const double best =
+      result->history[static_cast<size_t>(result->best_epoch)].heldout.at("ndcg@10");
   EXPECT_GT(result->best_epoch, 0);
   EXPECT_GT(best, before + 0.1) << "before " << before << ", best " << best;
   EXPECT_TRUE(std::filesystem::exists(dir.File("eval.json")));
@@ -95,6 +98,24 @@ TEST(FinetuneTest, HeldOutRetrievalBeatsThePretrainedModel) {
   auto hits = (*retriever)->Search({"red hammer"}, 4);
   ASSERT_OK(hits);
   ASSERT_EQ((*hits)[0].size(), 4u);
+}
+
+TEST(FinetuneTest, PseudoQueriesJoinEveryEpochsPairs) {
+  TempDir dir;
+  FinetuneOptions options = TinyOptions(dir.path());
+  options.pseudo_queries = 64;
+  options.epochs = 2;
+  options.runtime.log_every = 1;
+  auto result = RunFinetuning(options);
+  ASSERT_OK(result);
+  const size_t steps_per_epoch = (result->train_pairs + 64) / 16;
+  std::ifstream in(dir.File("metrics.jsonl"));
+  int64_t last_step = 0;
+  for (std::string line; std::getline(in, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    if (j["kind"] == "train") last_step = j["step"].get<int64_t>();
+  }
+  EXPECT_EQ(last_step, static_cast<int64_t>(2 * steps_per_epoch));
 }
 
 TEST(FinetuneTest, AQrelsFileNamingAnUnknownProductIsAnError) {

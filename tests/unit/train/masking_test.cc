@@ -193,7 +193,8 @@ TEST(MaskSequenceTest, WordsLongerThanTheBudgetStillGiveOneWholeWord) {
     for (size_t i = 0; i < m.labels.size(); ++i) {
       if (m.labels[i] != kIgnoreLabel) chosen.push_back(i);
     }
-    EXPECT_TRUE(chosen == (std::vector<size_t>{1, 2, 3}) || chosen == (std::vector<size_t>{4, 5, 6}))
+    EXPECT_TRUE(chosen == (std::vector<size_t>{1, 2, 3}) ||
+                chosen == (std::vector<size_t>{4, 5, 6}))
         << "seed " << seed;
   }
 }

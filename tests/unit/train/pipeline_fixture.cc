@@ -9,7 +9,7 @@ namespace {
 
 const std::vector<std::string> kColours = {"red", "blue", "green", "black", "white", "yellow"};
 const std::vector<std::string> kMaterials = {"steel", "cotton", "wooden", "plastic"};
-const std::vector<std::string> kKinds = {"hammer", "shirt", "chair", "bucket", "lamp",
+const std::vector<std::string> kKinds = {"hammer", "shirt", "chair",  "bucket", "lamp",
                                          "kettle", "drill", "pillow", "ladder", "blanket"};
 
 }  // namespace

@@ -15,9 +15,9 @@ class ToyShop {
  public:
   static const ToyShop& Get();
 
-  std::string catalog_path;    ///< catalog.jsonl: 240 products p000..p239
-  std::string qrels_path;      ///< qrels.tsv: a query per (colour, kind), grade 3 for its 4 products
-  std::string tokenizer_dir;   ///< spiece.model trained on the titles
+  std::string catalog_path;   ///< catalog.jsonl: 240 products p000..p239
+  std::string qrels_path;     ///< qrels.tsv: a query per (colour, kind), grade 3 for its 4 products
+  std::string tokenizer_dir;  ///< spiece.model trained on the titles
   std::vector<std::string> kinds;
 
  private:
