@@ -17,12 +17,12 @@ mkdir -p "$work"
 start=$(date +%s)
 
 "$souk" train tokenizer --catalog "$shop/catalog.jsonl" --reviews "$shop/events.jsonl" \
-  --out "$work/tokenizer" --vocab-size 8000
+  --out "$work/tokenizer" --vocab-size 4000
 "$souk" train pretrain --tokenizer "$work/tokenizer" --catalog "$shop/catalog.jsonl" \
   --reviews "$shop/events.jsonl" --out "$work/pretrained" --layers 4 --hidden 256 --heads 4 \
   --max-length 32 --batch 64 --steps "${SOUK_DEMO_PRETRAIN_STEPS:-500}" --lr 5e-4 --pooling mean
 "$souk" train finetune --model "$work/pretrained" --catalog "$shop/catalog.jsonl" \
-  --sessions "$shop/events.jsonl" --out "$work/finetuned" --positive-min-grade 1 --heldout 0.1 \
+  --sessions "$shop/events.jsonl" --out "$work/finetuned" --positive-min-grade 2 --heldout 0.1 \
   --batch 64 --epochs "${SOUK_DEMO_EPOCHS:-1}" --max-query-length 16 --max-product-length 32 \
   --lr 2e-4
 
