@@ -110,7 +110,8 @@ absl::Status WriteRandomModelDirectory(const std::string& dir, const model::Bert
   try {
     torch::manual_seed(seed);
     model::BertModel bert(config, /*add_pooling_layer=*/true);
-    SOUK_RETURN_IF_ERROR(model::WriteTensors(StrCat(dir, "/", kWeightsFile), bert->NamedParameters()));
+    SOUK_RETURN_IF_ERROR(
+        model::WriteTensors(StrCat(dir, "/", kWeightsFile), bert->NamedParameters()));
   } catch (const c10::Error& e) {
     return absl::InternalError(StrCat("building a random BERT: ", e.what_without_backtrace()));
   }

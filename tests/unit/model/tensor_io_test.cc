@@ -1,11 +1,12 @@
 // Weights through a safetensors file and back (the reloaded model computes exactly what the
 // saved one did), and pooling token states into one embedding.
 
+#include "souk/model/tensor_io.h"
+
 #include <torch/torch.h>
 
 #include "souk/model/bert.h"
 #include "souk/model/pooling.h"
-#include "souk/model/tensor_io.h"
 #include "support/test_support.h"
 
 namespace souk::model {

@@ -260,7 +260,8 @@ TEST_F(SentencePieceTokenizerTest, ACaseFoldingModelGivesTheSamePiecesForAnyCase
   ASSERT_OK(TrainSentencePiece(options));
   auto uncased = SentencePieceTokenizer::Load(dir_->File("uncased.model"));
   ASSERT_OK(uncased);
-  EXPECT_EQ((*uncased)->TokenizeToIds("Cheap RED Shoes"), (*uncased)->TokenizeToIds("cheap red shoes"));
+  EXPECT_EQ((*uncased)->TokenizeToIds("Cheap RED Shoes"),
+            (*uncased)->TokenizeToIds("cheap red shoes"));
   EXPECT_NE(tok().TokenizeToIds("Cheap RED Shoes"), tok().TokenizeToIds("cheap red shoes"));
   const text::Encoding encoding = (*uncased)->Encode("RED", 8);
   EXPECT_EQ(encoding.ids.front(), (*uncased)->cls_id());  // special ids are untouched
