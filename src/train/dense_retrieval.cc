@@ -46,13 +46,8 @@ absl::StatusOr<std::unique_ptr<DenseRetriever>> DenseRetriever::Create(
   impl->batch_size = options.batch_size;
   impl->catalog = std::move(catalog);
   try {
-    bool has_pooler = false;
-    for (const auto& [name, t] : files.weights) {
-      has_pooler |= name.find("pooler.dense.weight") != std::string::npos;
-    }
-    SOUK_ASSIGN_OR_RETURN(auto bert, model::BertModelImpl::Create(files.config, has_pooler));
-    impl->bert = model::BertModel(bert);
-    SOUK_RETURN_IF_ERROR(impl->bert->LoadStateDict(files.weights, /*strict=*/true));
+    SOUK_ASSIGN_OR_RETURN(
+        impl->bert, internal::BuildBert(files.config, impl->serving.pooling, files, model_dir));
     impl->bert->to(impl->device);
     impl->bert->eval();
     std::vector<text::Encoding> encodings;

@@ -62,18 +62,9 @@ absl::StatusOr<BiEncoder> LoadBiEncoder(const FinetuneOptions& options) {
   encoder.serving.normalize = true;
   encoder.serving.max_length = std::max(options.max_query_length, options.max_product_length);
   SOUK_RETURN_IF_ERROR(encoder.serving.ValidateFor(encoder.config));
-  bool has_pooler = false;
-  for (const auto& [name, t] : files.weights) {
-    has_pooler |= name.find("pooler.dense.weight") != std::string::npos;
-  }
-  if (encoder.serving.pooling == model::Pooling::kPooler && !has_pooler) {
-    return absl::FailedPreconditionError(
-        StrCat(options.base_model_dir, ": pooling \"pooler\" but the model has no pooler weights"));
-  }
-  SOUK_ASSIGN_OR_RETURN(auto bert, model::BertModelImpl::Create(encoder.config, has_pooler));
-  encoder.bert = model::BertModel(bert);
   // A BertForMaskedLM checkpoint carries an MLM head too: it is not needed here.
-  SOUK_RETURN_IF_ERROR(encoder.bert->LoadStateDict(files.weights, /*strict=*/true));
+  SOUK_ASSIGN_OR_RETURN(encoder.bert, internal::BuildBert(encoder.config, encoder.serving.pooling,
+                                                          files, options.base_model_dir));
   return encoder;
 }
 

@@ -32,6 +32,22 @@ absl::StatusOr<ModelFiles> ReadModelFiles(const std::string& dir) {
   return files;
 }
 
+absl::StatusOr<model::BertModel> BuildBert(const model::BertConfig& config, model::Pooling pooling,
+                                           const ModelFiles& files, const std::string& dir) {
+  bool has_pooler = false;
+  for (const auto& [name, t] : files.weights) {
+    has_pooler |= name.find("pooler.dense.weight") != std::string::npos;
+  }
+  if (pooling == model::Pooling::kPooler && !has_pooler) {
+    return absl::FailedPreconditionError(
+        StrCat(dir, ": pooling \"pooler\" but the model has no pooler weights"));
+  }
+  SOUK_ASSIGN_OR_RETURN(auto bert, model::BertModelImpl::Create(config, has_pooler));
+  model::BertModel model(bert);
+  SOUK_RETURN_IF_ERROR(model->LoadStateDict(files.weights, /*strict=*/true));
+  return model;
+}
+
 absl::Status CopyTokenizerFiles(const std::string& from_dir, const std::string& to_dir) {
   std::error_code ec;
   if (fs::equivalent(from_dir, to_dir, ec)) return absl::OkStatus();

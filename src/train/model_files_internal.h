@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "souk/model/bert.h"
 #include "souk/model/bert_config.h"
 #include "souk/model/serving_config.h"
 #include "souk/text/tokenizer.h"
@@ -24,6 +25,12 @@ struct ModelFiles {
 
 /// config.json, souk.json (defaults when absent) and model.safetensors of `dir`.
 absl::StatusOr<ModelFiles> ReadModelFiles(const std::string& dir);
+
+/// A BertModel with `config` holding `files.weights` (strictly: every encoder tensor present; an
+/// MLM head is ignored), with a pooler when the weights have one. FAILED_PRECONDITION naming
+/// `dir` when `pooling` is kPooler and they have none.
+absl::StatusOr<model::BertModel> BuildBert(const model::BertConfig& config, model::Pooling pooling,
+                                           const ModelFiles& files, const std::string& dir);
 
 /// Copies the tokenizer files (spiece.model, spiece.vocab, vocab.txt, tokenizer_config.json,
 /// whichever exist) from `from_dir` into `to_dir`. Nothing to do when they are the same.

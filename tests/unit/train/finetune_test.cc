@@ -26,23 +26,8 @@ using testing::ToyShop;
 const std::string& PretrainedDir() {
   static TempDir* dir = [] {
     auto* d = new TempDir();
-    PretrainOptions options;
-    options.corpus.catalogs = {ToyShop::Get().catalog_path};
-    options.tokenizer_dir = ToyShop::Get().tokenizer_dir;
-    options.out_dir = d->path();
-    options.architecture.hidden_size = 32;
-    options.architecture.num_hidden_layers = 1;
-    options.architecture.num_attention_heads = 2;
-    options.architecture.intermediate_size = 64;
-    options.architecture.max_position_embeddings = 32;
-    options.serving.max_length = 16;
-    options.serving.pooling = model::Pooling::kMean;
-    options.batch_size = 16;
+    PretrainOptions options = testing::TinyPretrainOptions(d->path());
     options.steps = 20;
-    options.optimizer.learning_rate = 3e-3;
-    options.runtime.device = "cpu";
-    options.runtime.threads = 1;
-    options.runtime.plot = false;
     SOUK_CHECK(RunPretraining(options).ok());
     return d;
   }();

@@ -40,6 +40,27 @@ ToyShop::ToyShop() : kinds(kKinds) {
   tokenizer_dir = options.out_dir;
 }
 
+PretrainOptions TinyPretrainOptions(const std::string& out_dir) {
+  PretrainOptions options;
+  options.corpus.catalogs = {ToyShop::Get().catalog_path};
+  options.tokenizer_dir = ToyShop::Get().tokenizer_dir;
+  options.out_dir = out_dir;
+  options.architecture.hidden_size = 32;
+  options.architecture.num_hidden_layers = 1;
+  options.architecture.num_attention_heads = 2;
+  options.architecture.intermediate_size = 64;
+  options.architecture.max_position_embeddings = 32;
+  options.serving.max_length = 16;
+  options.serving.pooling = model::Pooling::kMean;
+  options.batch_size = 16;
+  options.steps = 60;
+  options.optimizer.learning_rate = 3e-3;
+  options.runtime.device = "cpu";
+  options.runtime.threads = 1;
+  options.runtime.plot = false;
+  return options;
+}
+
 const ToyShop& ToyShop::Get() {
   static const ToyShop* shop = new ToyShop();
   return *shop;

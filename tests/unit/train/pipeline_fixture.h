@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "souk/train/pretrain.h"
 #include "support/test_support.h"
 
 namespace souk::train::testing {
@@ -24,5 +25,9 @@ class ToyShop {
   ToyShop();
   ::souk::testing::TempDir dir_;
 };
+
+/// Pre-training of a tiny BERT (1 layer, hidden 32) on the toy shop into `out_dir`: 60 steps
+/// of 16 titles, on one CPU thread, without curves.
+PretrainOptions TinyPretrainOptions(const std::string& out_dir);
 
 }  // namespace souk::train::testing

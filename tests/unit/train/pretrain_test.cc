@@ -24,23 +24,7 @@ using ::souk::testing::TempDir;
 using testing::ToyShop;
 
 PretrainOptions TinyOptions(const std::string& out_dir) {
-  PretrainOptions options;
-  options.corpus.catalogs = {ToyShop::Get().catalog_path};
-  options.tokenizer_dir = ToyShop::Get().tokenizer_dir;
-  options.out_dir = out_dir;
-  options.architecture.hidden_size = 32;
-  options.architecture.num_hidden_layers = 1;
-  options.architecture.num_attention_heads = 2;
-  options.architecture.intermediate_size = 64;
-  options.architecture.max_position_embeddings = 32;
-  options.serving.max_length = 16;
-  options.serving.pooling = model::Pooling::kMean;
-  options.batch_size = 16;
-  options.steps = 60;
-  options.optimizer.learning_rate = 3e-3;
-  options.runtime.device = "cpu";
-  options.runtime.threads = 1;
-  options.runtime.plot = false;
+  PretrainOptions options = testing::TinyPretrainOptions(out_dir);
   options.runtime.log_every = 5;
   options.runtime.checkpoint_every = 1000;
   return options;
