@@ -53,7 +53,7 @@ absl::StatusOr<encoder::EncoderOptions> OptionsFromFlags(const Flags& flags) {
   if (flags.Has("pooling")) {
     options.pooling = model::ParsePooling(flags.Get("pooling"));
     if (!options.pooling) {
-      return absl::InvalidArgumentError("--pooling: expected cls, mean or pooler");
+      return absl::InvalidArgumentError("--pooling: expected cls, mean, weighted_mean or pooler");
     }
   }
   if (flags.Has("no-normalize")) options.normalize = false;

@@ -42,6 +42,8 @@ constexpr char kPretrainUsage[] =
                            [--weight-decay 0.01] [--clip 1.0] [--mask-prob 0.15] [--no-whole-word]
                            [runtime flags]
 
+--steps 0 writes the initialized, untrained model: a start for fine-tuning from scratch.
+
 Runtime flags (pretrain and finetune): [--device auto|cpu|cuda|cuda:N] [--threads 0]
   [--no-mixed-precision] [--seed 42] [--resume] [--checkpoint-every 200] [--stop-after STEP]
   [--log-every 10] [--no-plot]
@@ -151,7 +153,8 @@ absl::Status ReadPretrainFlags(const Flags& flags, train::PretrainOptions* optio
   SOUK_ASSIGN_OR_RETURN(options->serving.max_length, flags.GetInt("max-length", 64));
   a.max_position_embeddings = std::max<int64_t>(128, options->serving.max_length);
   std::optional<model::Pooling> pooling = model::ParsePooling(flags.Get("pooling", "mean"));
-  if (!pooling) return absl::InvalidArgumentError("--pooling: expected cls, mean or pooler");
+  if (!pooling)
+    return absl::InvalidArgumentError("--pooling: expected cls, mean, weighted_mean or pooler");
   options->serving.pooling = *pooling;
   SOUK_ASSIGN_OR_RETURN(options->batch_size, flags.GetInt("batch", options->batch_size));
   SOUK_ASSIGN_OR_RETURN(options->steps, flags.GetInt("steps", options->steps));

@@ -10,6 +10,7 @@
 #include "souk/base/file_util.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/model/pooling.h"
 #include "souk/model/tensor_io.h"
 #include "souk/text/sentencepiece_tokenizer.h"
 #include "souk/text/wordpiece_tokenizer.h"
@@ -86,6 +87,14 @@ absl::StatusOr<LoadedModel> LoadModelDirectory(const std::string& dir) {
   m.bert = model::BertModel(bert);
   absl::Status loaded = m.bert->LoadStateDict(weights, /*strict=*/true);
   if (!loaded.ok()) return Annotate(loaded, StrCat(dir, "/", kWeightsFile));
+  SOUK_ASSIGN_OR_RETURN(
+      m.token_log_weights,
+      model::FindTokenLogWeights(weights, m.config.vocab_size, StrCat(dir, "/", kWeightsFile)));
+  if (m.serving.pooling == model::Pooling::kWeightedMean && !m.token_log_weights.defined()) {
+    return absl::FailedPreconditionError(
+        StrCat(dir, ": souk.json asks for pooling \"weighted_mean\" but the weights have no ",
+               model::kTokenLogWeightsTensor));
+  }
   m.bert->eval();
   SOUK_ASSIGN_OR_RETURN(m.tokenizer, LoadTokenizer(dir));
   if (m.tokenizer->vocab_size() > static_cast<size_t>(m.config.vocab_size)) {

@@ -21,6 +21,7 @@ struct LoadedModel {
   model::BertConfig config;
   model::ServingConfig serving;
   model::BertModel bert{nullptr};
+  torch::Tensor token_log_weights;  ///< [vocab_size] when the weights have them (weighted_mean)
   std::unique_ptr<text::Tokenizer> tokenizer;
 };
 

@@ -86,8 +86,12 @@ absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::Impl::Forward(
     types = types.to(device);
     mask = mask.to(device);
     SOUK_ASSIGN_OR_RETURN(model::BertModelOutput out, model.bert->CheckedForward(ids, mask, types));
-    torch::Tensor pooled =
-        model::PoolEmbeddings(out, mask, pooling, normalize).to(torch::kCPU, torch::kFloat);
+    torch::Tensor weights;
+    if (pooling == model::Pooling::kWeightedMean) {
+      weights = model::TokenWeights(model.token_log_weights, ids);
+    }
+    torch::Tensor pooled = model::PoolEmbeddings(out, mask, pooling, normalize, weights)
+                               .to(torch::kCPU, torch::kFloat);
     pooled = pooled.contiguous();
     std::vector<std::vector<float>> rows(batch.size());
     const int64_t dim = pooled.size(1);
@@ -116,6 +120,10 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
   if (impl->pooling == model::Pooling::kPooler && !impl->model.bert->has_pooler()) {
     return absl::FailedPreconditionError("encoder.pooling: pooler, but the model has no pooler");
   }
+  if (impl->pooling == model::Pooling::kWeightedMean && !impl->model.token_log_weights.defined()) {
+    return absl::FailedPreconditionError(
+        "encoder.pooling: weighted_mean, but the model has no token weights");
+  }
   try {
     at::set_num_threads(options.threads);
     if (impl->device.is_cuda()) {
@@ -123,6 +131,9 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
                     : options.cuda_precision == "fp16" ? torch::kHalf
                                                        : torch::kFloat;
       impl->model.bert->to(impl->device, impl->dtype);
+      if (impl->model.token_log_weights.defined()) {
+        impl->model.token_log_weights = impl->model.token_log_weights.to(impl->device);
+      }
     }
   } catch (const c10::Error& e) {
     return absl::InternalError(

@@ -1,11 +1,33 @@
 #include "souk/model/pooling.h"
 
 #include <torch/nn/functional/normalization.h>
+#include <torch/torch.h>
+
+#include "absl/status/status.h"
+#include "souk/base/str_cat.h"
 
 namespace souk::model {
 
+absl::StatusOr<torch::Tensor> FindTokenLogWeights(
+    const std::map<std::string, torch::Tensor>& weights, int64_t vocab_size,
+    std::string_view source) {
+  const auto it = weights.find(kTokenLogWeightsTensor);
+  if (it == weights.end()) return torch::Tensor();
+  const torch::Tensor& t = it->second;
+  if (t.dim() != 1 || t.size(0) != vocab_size) {
+    return absl::FailedPreconditionError(
+        StrCat(source, ": ", kTokenLogWeightsTensor, " has ", t.dim(), " dimensions and ",
+               t.numel(), " values, expected one per token (vocab_size ", vocab_size, ")"));
+  }
+  return t.to(torch::kFloat).clone();
+}
+
+torch::Tensor TokenWeights(const torch::Tensor& token_log_weights, const torch::Tensor& input_ids) {
+  return token_log_weights.exp().index_select(0, input_ids.reshape(-1)).view(input_ids.sizes());
+}
+
 torch::Tensor PoolEmbeddings(const BertModelOutput& output, const torch::Tensor& attention_mask,
-                             Pooling pooling, bool normalize) {
+                             Pooling pooling, bool normalize, const torch::Tensor& token_weights) {
   torch::Tensor pooled;
   switch (pooling) {
     case Pooling::kCls:
@@ -14,6 +36,12 @@ torch::Tensor PoolEmbeddings(const BertModelOutput& output, const torch::Tensor&
     case Pooling::kMean: {
       torch::Tensor m = attention_mask.unsqueeze(-1).to(output.last_hidden_state.dtype());
       pooled = (output.last_hidden_state * m).sum(1) / m.sum(1).clamp_min(1);
+      break;
+    }
+    case Pooling::kWeightedMean: {
+      const torch::Tensor& h = output.last_hidden_state;
+      torch::Tensor w = (attention_mask.to(token_weights.dtype()) * token_weights).unsqueeze(-1);
+      pooled = (h * w.to(h.dtype())).sum(1) / w.sum(1).clamp_min(1e-12).to(h.dtype());
       break;
     }
     case Pooling::kPooler:

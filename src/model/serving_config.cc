@@ -19,8 +19,9 @@ absl::Status ReadKey(const std::string& key, const Json& value, ServingConfig& c
     if (!value.is_string()) return absl::InvalidArgumentError("pooling: expected a string");
     const std::optional<Pooling> pooling = ParsePooling(value.get<std::string>());
     if (!pooling) {
-      return absl::InvalidArgumentError(StrCat("pooling: ", QuoteForError(value.get<std::string>()),
-                                               " is not one of \"cls\", \"mean\", \"pooler\""));
+      return absl::InvalidArgumentError(
+          StrCat("pooling: ", QuoteForError(value.get<std::string>()),
+                 " is not one of \"cls\", \"mean\", \"weighted_mean\", \"pooler\""));
     }
     c.pooling = *pooling;
     return absl::OkStatus();
@@ -53,12 +54,14 @@ std::string_view PoolingName(Pooling pooling) {
       return "mean";
     case Pooling::kPooler:
       return "pooler";
+    case Pooling::kWeightedMean:
+      return "weighted_mean";
   }
   return "cls";
 }
 
 std::optional<Pooling> ParsePooling(std::string_view name) {
-  for (Pooling p : {Pooling::kCls, Pooling::kMean, Pooling::kPooler}) {
+  for (Pooling p : {Pooling::kCls, Pooling::kMean, Pooling::kPooler, Pooling::kWeightedMean}) {
     if (PoolingName(p) == name) return p;
   }
   return std::nullopt;

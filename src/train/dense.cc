@@ -1,6 +1,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "dense_internal.h"
@@ -8,6 +9,38 @@
 #include "souk/model/pooling.h"
 
 namespace souk::train::internal {
+
+torch::Tensor PooledBert::Embed(const torch::Tensor& ids, const torch::Tensor& mask) {
+  const model::BertModelOutput out = bert->forward(ids, mask);
+  torch::Tensor weights;
+  if (serving.pooling == model::Pooling::kWeightedMean) {
+    weights = model::TokenWeights(token_log_weights, ids);
+  }
+  return model::PoolEmbeddings(out, mask, serving.pooling, serving.normalize, weights);
+}
+
+torch::Tensor LogIdfWeights(const std::vector<text::Encoding>& docs, int64_t vocab_size) {
+  std::vector<double> df(static_cast<size_t>(vocab_size), 0);
+  std::vector<int64_t> last_doc(static_cast<size_t>(vocab_size), -1);
+  for (size_t d = 0; d < docs.size(); ++d) {
+    for (int64_t id : docs[d].ids) {
+      if (id < 0 || id >= vocab_size ||
+          last_doc[static_cast<size_t>(id)] == static_cast<int64_t>(d))
+        continue;
+      last_doc[static_cast<size_t>(id)] = static_cast<int64_t>(d);
+      ++df[static_cast<size_t>(id)];
+    }
+  }
+  const auto n = static_cast<double>(docs.size());
+  torch::Tensor out = torch::empty({vocab_size}, torch::kFloat);
+  auto out_a = out.accessor<float, 1>();
+  for (int64_t t = 0; t < vocab_size; ++t) {
+    const double f = df[static_cast<size_t>(t)];
+    out_a[t] = static_cast<float>(std::log(std::log1p((n - f + 0.5) / (f + 0.5))));
+  }
+  return out;
+}
+
 std::pair<torch::Tensor, torch::Tensor> PadBatch(const std::vector<const text::Encoding*>& batch,
                                                  int64_t pad_id) {
   size_t longest = 0;
@@ -29,21 +62,16 @@ std::pair<torch::Tensor, torch::Tensor> PadBatch(const std::vector<const text::E
 
 namespace {
 
-torch::Tensor EmbedBatch(model::BertModel& bert, const std::vector<const text::Encoding*>& batch,
-                         const model::ServingConfig& serving, int64_t pad_id,
-                         const torch::Device& device) {
+torch::Tensor EmbedBatch(PooledBert& pooled, const std::vector<const text::Encoding*>& batch,
+                         int64_t pad_id, const torch::Device& device) {
   auto [ids, mask] = PadBatch(batch, pad_id);
-  ids = ids.to(device);
-  mask = mask.to(device);
-  const model::BertModelOutput out = bert->forward(ids, mask);
-  return model::PoolEmbeddings(out, mask, serving.pooling, serving.normalize)
-      .to(torch::kCPU, torch::kFloat);
+  return pooled.Embed(ids.to(device), mask.to(device)).to(torch::kCPU, torch::kFloat);
 }
 }  // namespace
 
-torch::Tensor EmbedEncodings(model::BertModel& bert, const std::vector<text::Encoding>& encodings,
-                             const model::ServingConfig& serving, int64_t pad_id,
-                             const torch::Device& device, int64_t batch_size) {
+torch::Tensor EmbedEncodings(PooledBert& pooled, const std::vector<text::Encoding>& encodings,
+                             int64_t pad_id, const torch::Device& device, int64_t batch_size) {
+  model::BertModel& bert = pooled.bert;
   const bool was_training = bert->is_training();
   bert->eval();
   torch::InferenceMode inference;
@@ -58,7 +86,7 @@ torch::Tensor EmbedEncodings(model::BertModel& bert, const std::vector<text::Enc
     const size_t end = std::min(order.size(), begin + static_cast<size_t>(batch_size));
     std::vector<const text::Encoding*> batch;
     for (size_t i = begin; i < end; ++i) batch.push_back(&encodings[order[i]]);
-    const torch::Tensor rows = EmbedBatch(bert, batch, serving, pad_id, device);
+    const torch::Tensor rows = EmbedBatch(pooled, batch, pad_id, device);
     if (!out.defined()) out = torch::empty({static_cast<int64_t>(encodings.size()), rows.size(1)});
     for (size_t i = begin; i < end; ++i) {
       out[static_cast<int64_t>(order[i])].copy_(rows[static_cast<int64_t>(i - begin)]);

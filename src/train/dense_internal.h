@@ -16,16 +16,30 @@
 
 namespace souk::train::internal {
 
+/// A BERT and the pooling that turns its states into one vector per text: what fine-tuning
+/// trains and dense retrieval serves.
+struct PooledBert {
+  model::BertModel bert{nullptr};
+  model::ServingConfig serving;
+  torch::Tensor token_log_weights;  ///< [vocab_size] for Pooling::kWeightedMean, else undefined.
+
+  /// [B, H] embeddings of padded `ids` and `mask` [B, T] (on the model's device).
+  torch::Tensor Embed(const torch::Tensor& ids, const torch::Tensor& mask);
+};
+
+/// Initial weighted_mean token weights [vocab_size]: log of BM25's IDF,
+/// ln(1 + (N - df + 0.5) / (df + 0.5)), over `docs` (a token's df counts each doc once), so a
+/// rare word starts out outweighing a common one as it does in BM25.
+torch::Tensor LogIdfWeights(const std::vector<text::Encoding>& docs, int64_t vocab_size);
+
 /// input_ids and attention_mask [B, T] (CPU, int64) of `batch`, right-padded with `pad_id`.
 std::pair<torch::Tensor, torch::Tensor> PadBatch(const std::vector<const text::Encoding*>& batch,
                                                  int64_t pad_id);
 
-/// [N, H] float32 CPU embeddings of `encodings` (pooled as `serving` says), in batches of
-/// `batch_size` sorted by length. Runs in inference mode; leaves the model's train/eval mode
-/// as it found it.
-torch::Tensor EmbedEncodings(model::BertModel& bert, const std::vector<text::Encoding>& encodings,
-                             const model::ServingConfig& serving, int64_t pad_id,
-                             const torch::Device& device, int64_t batch_size);
+/// [N, H] float32 CPU embeddings of `encodings`, in batches of `batch_size` sorted by length.
+/// Runs in inference mode; leaves the model's train/eval mode as it found it.
+torch::Tensor EmbedEncodings(PooledBert& pooled, const std::vector<text::Encoding>& encodings,
+                             int64_t pad_id, const torch::Device& device, int64_t batch_size);
 
 /// Each query's `k` best rows of `docs` by dot product: indices [Q, k'] and scores [Q, k'],
 /// k' = min(k, N). Chunked over queries to bound memory.

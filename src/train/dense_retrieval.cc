@@ -8,6 +8,7 @@
 #include "souk/base/str_cat.h"
 #include "souk/encoder/model_directory.h"
 #include "souk/model/device.h"
+#include "souk/model/pooling.h"
 #include "torch_runtime_internal.h"
 
 namespace souk::train {
@@ -21,9 +22,8 @@ std::string ProductText(const catalog::Product& product) {
 
 struct DenseRetriever::Impl {
   std::shared_ptr<const catalog::Catalog> catalog;
-  model::ServingConfig serving;
   std::unique_ptr<text::Tokenizer> tokenizer;
-  model::BertModel bert{nullptr};
+  internal::PooledBert pooled_bert;
   torch::Device device{torch::kCPU};
   int64_t batch_size = 64;
   torch::Tensor product_embeddings;  // [N, H]
@@ -42,23 +42,31 @@ absl::StatusOr<std::unique_ptr<DenseRetriever>> DenseRetriever::Create(
   SOUK_ASSIGN_OR_RETURN(impl->device, internal::PrepareDevice(runtime));
   SOUK_ASSIGN_OR_RETURN(internal::ModelFiles files, internal::ReadModelFiles(model_dir));
   SOUK_ASSIGN_OR_RETURN(impl->tokenizer, encoder::LoadTokenizer(model_dir));
-  impl->serving = files.serving;
+  impl->pooled_bert.serving = files.serving;
   impl->batch_size = options.batch_size;
   impl->catalog = std::move(catalog);
   try {
-    SOUK_ASSIGN_OR_RETURN(
-        impl->bert, internal::BuildBert(files.config, impl->serving.pooling, files, model_dir));
-    impl->bert->to(impl->device);
-    impl->bert->eval();
+    internal::PooledBert& m = impl->pooled_bert;
+    SOUK_ASSIGN_OR_RETURN(m.bert,
+                          internal::BuildBert(files.config, m.serving.pooling, files, model_dir));
+    SOUK_ASSIGN_OR_RETURN(m.token_log_weights, model::FindTokenLogWeights(
+                                                   files.weights, files.config.vocab_size,
+                                                   StrCat(model_dir, "/", encoder::kWeightsFile)));
+    if (m.serving.pooling == model::Pooling::kWeightedMean && !m.token_log_weights.defined()) {
+      return absl::FailedPreconditionError(
+          StrCat(model_dir, ": pooling weighted_mean but no ", model::kTokenLogWeightsTensor));
+    }
+    if (m.token_log_weights.defined()) m.token_log_weights = m.token_log_weights.to(impl->device);
+    m.bert->to(impl->device);
+    m.bert->eval();
     std::vector<text::Encoding> encodings;
     encodings.reserve(impl->catalog->size());
     for (const catalog::Product& p : impl->catalog->products()) {
       encodings.push_back(
-          impl->tokenizer->Encode(ProductText(p), static_cast<size_t>(impl->serving.max_length)));
+          impl->tokenizer->Encode(ProductText(p), static_cast<size_t>(m.serving.max_length)));
     }
-    impl->product_embeddings =
-        internal::EmbedEncodings(impl->bert, encodings, impl->serving, impl->tokenizer->pad_id(),
-                                 impl->device, impl->batch_size);
+    impl->product_embeddings = internal::EmbedEncodings(m, encodings, impl->tokenizer->pad_id(),
+                                                        impl->device, impl->batch_size);
   } catch (const c10::Error& e) {
     return absl::InternalError(StrCat(model_dir, ": ", e.what_without_backtrace()));
   }
@@ -71,12 +79,12 @@ absl::StatusOr<std::vector<std::vector<std::pair<std::string, float>>>> DenseRet
   encodings.reserve(queries.size());
   for (const std::string& q : queries) {
     encodings.push_back(
-        impl_->tokenizer->Encode(q, static_cast<size_t>(impl_->serving.max_length)));
+        impl_->tokenizer->Encode(q, static_cast<size_t>(impl_->pooled_bert.serving.max_length)));
   }
   std::vector<std::vector<std::pair<std::string, float>>> results(queries.size());
   try {
     const torch::Tensor query_embeddings =
-        internal::EmbedEncodings(impl_->bert, encodings, impl_->serving, impl_->tokenizer->pad_id(),
+        internal::EmbedEncodings(impl_->pooled_bert, encodings, impl_->tokenizer->pad_id(),
                                  impl_->device, impl_->batch_size);
     auto [indices, scores] =
         internal::TopKByDot(query_embeddings, impl_->product_embeddings, static_cast<int64_t>(k));

@@ -39,9 +39,11 @@ absl::Status Invalid(std::string_view field, std::string_view what) {
 // What one run trains: the encoder, how it pools, and its tokenizer.
 struct BiEncoder {
   model::BertConfig config;
-  model::ServingConfig serving;
   std::unique_ptr<text::Tokenizer> tokenizer;
-  model::BertModel bert{nullptr};
+  internal::PooledBert net;
+  // Every parameter trained (the BERT's and weighted_mean's token weights), as the optimizer,
+  // gradient clipping and checkpoints see them.
+  std::shared_ptr<torch::nn::Module> trainable;
 };
 
 absl::StatusOr<BiEncoder> LoadBiEncoder(const FinetuneOptions& options) {
@@ -51,30 +53,62 @@ absl::StatusOr<BiEncoder> LoadBiEncoder(const FinetuneOptions& options) {
   SOUK_ASSIGN_OR_RETURN(encoder.tokenizer, encoder::LoadTokenizer(options.base_model_dir));
   encoder.config = files.config;
   encoder.config.architectures = {"BertModel"};
-  encoder.serving = files.serving;
+  model::ServingConfig& serving = encoder.net.serving;
+  serving = files.serving;
   if (!options.pooling.empty()) {
     std::optional<model::Pooling> pooling = model::ParsePooling(options.pooling);
     if (!pooling)
-      return Invalid("pooling", StrCat("'", options.pooling, "' is not cls, mean or pooler"));
-    encoder.serving.pooling = *pooling;
+      return Invalid("pooling",
+                     StrCat("'", options.pooling, "' is not cls, mean, weighted_mean or pooler"));
+    serving.pooling = *pooling;
   }
   // Cosine similarity is what the loss trains and what retrieval ranks by.
-  encoder.serving.normalize = true;
-  encoder.serving.max_length = std::max(options.max_query_length, options.max_product_length);
-  SOUK_RETURN_IF_ERROR(encoder.serving.ValidateFor(encoder.config));
+  serving.normalize = true;
+  serving.max_length = std::max(options.max_query_length, options.max_product_length);
+  SOUK_RETURN_IF_ERROR(serving.ValidateFor(encoder.config));
   // A BertForMaskedLM checkpoint carries an MLM head too: it is not needed here.
-  SOUK_ASSIGN_OR_RETURN(encoder.bert, internal::BuildBert(encoder.config, encoder.serving.pooling,
-                                                          files, options.base_model_dir));
+  SOUK_ASSIGN_OR_RETURN(encoder.net.bert, internal::BuildBert(encoder.config, serving.pooling,
+                                                              files, options.base_model_dir));
+  if (serving.pooling == model::Pooling::kWeightedMean) {
+    // Undefined when the base model has none: PrepareTrainable starts them from the catalog.
+    SOUK_ASSIGN_OR_RETURN(
+        encoder.net.token_log_weights,
+        model::FindTokenLogWeights(files.weights, encoder.config.vocab_size,
+                                   StrCat(options.base_model_dir, "/", encoder::kWeightsFile)));
+  }
   return encoder;
+}
+
+// Registers what `encoder` trains in one module and moves it to `device`. weighted_mean pooling
+// without token weights from the base model starts from log IDF over the product texts.
+void PrepareTrainable(BiEncoder& encoder, const FinetuneData& data, const torch::Device& device) {
+  internal::PooledBert& net = encoder.net;
+  encoder.trainable = std::make_shared<torch::nn::Module>("BiEncoder");
+  encoder.trainable->register_module("bert", net.bert.ptr());
+  if (net.serving.pooling == model::Pooling::kWeightedMean) {
+    if (!net.token_log_weights.defined()) {
+      net.token_log_weights = internal::LogIdfWeights(data.products, encoder.config.vocab_size);
+    }
+    net.token_log_weights =
+        encoder.trainable->register_parameter("token_log_weights", net.token_log_weights);
+  }
+  encoder.trainable->to(device);
+  encoder.trainable->train();
+}
+
+// The weights as model.safetensors stores them: Hugging Face names, plus the token weights.
+std::map<std::string, torch::Tensor> ModelWeights(const BiEncoder& encoder) {
+  std::map<std::string, torch::Tensor> weights = encoder.net.bert->NamedParameters();
+  if (encoder.net.token_log_weights.defined()) {
+    weights[model::kTokenLogWeightsTensor] = encoder.net.token_log_weights;
+  }
+  return weights;
 }
 
 torch::Tensor Embed(BiEncoder& encoder, const std::vector<const text::Encoding*>& texts,
                     const torch::Device& device) {
   auto [ids, mask] = internal::PadBatch(texts, encoder.tokenizer->pad_id());
-  ids = ids.to(device);
-  mask = mask.to(device);
-  const model::BertModelOutput out = encoder.bert->forward(ids, mask);
-  return model::PoolEmbeddings(out, mask, encoder.serving.pooling, /*normalize=*/true);
+  return encoder.net.Embed(ids.to(device), mask.to(device));
 }
 
 // InfoNCE over the batch's positives and hard negatives; a candidate that is another positive
@@ -134,11 +168,10 @@ std::map<std::string, double> EvaluateHeldout(BiEncoder& encoder, const Finetune
                                               const FinetuneOptions& options,
                                               const torch::Device& device) {
   const int64_t batch = 128;
-  const torch::Tensor docs = internal::EmbedEncodings(encoder.bert, data.products, encoder.serving,
+  const torch::Tensor docs = internal::EmbedEncodings(encoder.net, data.products,
                                                       encoder.tokenizer->pad_id(), device, batch);
-  const torch::Tensor queries =
-      internal::EmbedEncodings(encoder.bert, data.heldout_queries, encoder.serving,
-                               encoder.tokenizer->pad_id(), device, batch);
+  const torch::Tensor queries = internal::EmbedEncodings(
+      encoder.net, data.heldout_queries, encoder.tokenizer->pad_id(), device, batch);
   auto [indices, scores] =
       internal::TopKByDot(queries, docs, std::max<int64_t>(options.eval_k, 10));
   auto idx = indices.accessor<int64_t, 2>();
@@ -158,9 +191,9 @@ std::map<std::string, double> EvaluateHeldout(BiEncoder& encoder, const Finetune
 
 absl::Status WriteBest(BiEncoder& encoder, const FinetuneOptions& options, int64_t epoch,
                        const std::map<std::string, double>& metrics) {
-  SOUK_RETURN_IF_ERROR(
-      internal::WriteModelDirectory(options.out_dir, encoder.config, encoder.serving,
-                                    encoder.bert->NamedParameters(), options.base_model_dir));
+  SOUK_RETURN_IF_ERROR(internal::WriteModelDirectory(options.out_dir, encoder.config,
+                                                     encoder.net.serving, ModelWeights(encoder),
+                                                     options.base_model_dir));
   nlohmann::json j = {{"epoch", epoch}, {"heldout", metrics}};
   return WriteFileAtomically(StrCat(options.out_dir, "/eval.json"), j.dump(2) + "\n");
 }
@@ -239,7 +272,7 @@ absl::Status TrainStep(Loop& loop, int64_t step, const std::vector<int64_t>& ord
                                       "), the best model is in ", options.out_dir));
   }
   loss.backward();
-  internal::ClipGradients(*loop.encoder.bert, options.optimizer.max_grad_norm);
+  internal::ClipGradients(*loop.encoder.trainable, options.optimizer.max_grad_norm);
   loop.optimizer.step();
   loop.progress.Step(step + 1, step / steps_per_epoch + 1, loss_value, lr, batch);
   loop.epoch_loss += loss_value;
@@ -279,7 +312,7 @@ absl::Status RunLoop(Loop& loop) {
     loop.state.step = step + 1;
     if (epoch_done) SOUK_RETURN_IF_ERROR(EndEpoch(loop, epoch + 1));
     if (epoch_done || (step + 1) % options.runtime.checkpoint_every == 0 || step + 1 == last) {
-      SOUK_RETURN_IF_ERROR(internal::SaveCheckpoint(loop.checkpoint, *loop.encoder.bert,
+      SOUK_RETURN_IF_ERROR(internal::SaveCheckpoint(loop.checkpoint, *loop.encoder.trainable,
                                                     loop.optimizer, loop.state));
       loop.checkpoint_step = loop.state.step;
     }
@@ -320,13 +353,13 @@ absl::StatusOr<FinetuneResult> RunFinetuning(const FinetuneOptions& options) {
   SOUK_RETURN_IF_ERROR(MakeDirectories(options.out_dir));
   try {
     torch::manual_seed(options.runtime.seed);
-    encoder.bert->to(device);
-    encoder.bert->train();
-    auto optimizer = internal::MakeAdamW(*encoder.bert, options.optimizer);
+    PrepareTrainable(encoder, data, device);
+    auto optimizer = internal::MakeAdamW(*encoder.trainable, options.optimizer);
     const std::string checkpoint = StrCat(options.out_dir, "/checkpoint.pt");
     internal::TrainerState state;
     if (options.runtime.resume && std::filesystem::exists(checkpoint)) {
-      SOUK_ASSIGN_OR_RETURN(state, internal::LoadCheckpoint(checkpoint, *encoder.bert, *optimizer));
+      SOUK_ASSIGN_OR_RETURN(state,
+                            internal::LoadCheckpoint(checkpoint, *encoder.trainable, *optimizer));
       SOUK_LOG_INFO("train", "finetune: resuming at step ", state.step, " from ", checkpoint);
     }
     const int64_t n = static_cast<int64_t>(data.pairs.size()) + options.pseudo_queries;

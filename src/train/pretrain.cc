@@ -103,8 +103,12 @@ absl::Status PretrainOptions::Validate() const {
   if (tokenizer_dir.empty()) return Invalid("tokenizer_dir", "empty");
   if (out_dir.empty()) return Invalid("out_dir", "empty");
   if (batch_size < 1) return Invalid("batch_size", "must be >= 1");
-  if (steps < 1) return Invalid("steps", "must be >= 1");
+  if (steps < 0) return Invalid("steps", "must be >= 0");
   SOUK_RETURN_IF_ERROR(serving.Validate());
+  if (serving.pooling == model::Pooling::kWeightedMean) {
+    // Masked-LM training never pools, so it could not learn the token weights.
+    return Invalid("pooling", "weighted_mean is learned by fine-tuning: pre-train with another");
+  }
   SOUK_RETURN_IF_ERROR(optimizer.Validate());
   SOUK_RETURN_IF_ERROR(masking.Validate());
   return runtime.Validate();
@@ -119,6 +123,15 @@ absl::StatusOr<PretrainResult> RunPretraining(const PretrainOptions& options) {
   model::BertConfig config;
   SOUK_ASSIGN_OR_RETURN(model::BertForMaskedLM mlm, BuildModel(options, *data.tokenizer, &config));
   SOUK_RETURN_IF_ERROR(options.serving.ValidateFor(config));
+  if (options.steps == 0) {
+    // The initialized model itself: where fine-tuning from scratch starts.
+    PretrainResult result;
+    for (const torch::Tensor& p : mlm->parameters()) result.parameters += p.numel();
+    result.finished = true;
+    SOUK_RETURN_IF_ERROR(internal::WriteModelDirectory(
+        options.out_dir, config, options.serving, mlm->NamedParameters(), options.tokenizer_dir));
+    return result;
+  }
   try {
     mlm->to(device);
     mlm->train();

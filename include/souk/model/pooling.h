@@ -7,16 +7,35 @@
 
 #include <torch/types.h>
 
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
 #include "souk/model/bert.h"
 #include "souk/model/serving_config.h"
 
 namespace souk::model {
 
+/// Pooling::kWeightedMean's parameter in model.safetensors: [vocab_size] float32 log weights.
+inline constexpr char kTokenLogWeightsTensor[] = "pooling.token_log_weights";
+
+/// kTokenLogWeightsTensor of `weights` (a state dict) as float32 [vocab_size], or an undefined
+/// tensor when it has none. FAILED_PRECONDITION naming `source` when the shape is not [vocab_size].
+absl::StatusOr<torch::Tensor> FindTokenLogWeights(
+    const std::map<std::string, torch::Tensor>& weights, int64_t vocab_size,
+    std::string_view source);
+
+/// [B, T] weights of `input_ids` [B, T] for Pooling::kWeightedMean: exp(token_log_weights[id]).
+torch::Tensor TokenWeights(const torch::Tensor& token_log_weights, const torch::Tensor& input_ids);
+
 /// [B, H] embeddings of `output` for inputs with `attention_mask` [B, T] (1 = token): the [CLS]
-/// state, the mean over real tokens (padding never dilutes it; Reimers & Gurevych 2019), or the
-/// pooler output (precondition: the model has a pooler). L2-normalized when `normalize`.
-/// Differentiable: training backpropagates through it.
+/// state, the mean over real tokens (padding never dilutes it; Reimers & Gurevych 2019), the mean
+/// weighted by `token_weights` [B, T] (TokenWeights(); precondition: defined for kWeightedMean,
+/// unused otherwise), or the pooler output (precondition: the model has a pooler).
+/// L2-normalized when `normalize`. Differentiable: training backpropagates through it.
 torch::Tensor PoolEmbeddings(const BertModelOutput& output, const torch::Tensor& attention_mask,
-                             Pooling pooling, bool normalize);
+                             Pooling pooling, bool normalize,
+                             const torch::Tensor& token_weights = {});
 
 }  // namespace souk::model

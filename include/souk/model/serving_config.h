@@ -1,6 +1,6 @@
 // ServingConfig: how Souk turns a BERT's output into one embedding, read from `souk.json` beside
 // the Hugging Face files of a model directory:
-//   {"pooling": "cls" | "mean" | "pooler", "normalize": true, "max_length": 128}
+//   {"pooling": "cls" | "mean" | "weighted_mean" | "pooler", "normalize": true, "max_length": 128}
 // Every key is optional (defaults below); unknown keys and wrong types are errors naming the key,
 // as everywhere in Souk's configuration.
 // Thread-safety: a plain value type.
@@ -23,9 +23,14 @@ enum class Pooling {
   kCls,     ///< the final hidden state of [CLS] (Devlin et al. 2019, section 3)
   kMean,    ///< mean of the final hidden states over non-padding tokens (Reimers & Gurevych 2019)
   kPooler,  ///< BERT's pooler: tanh(W h_[CLS] + b), needs pooler.dense.* weights
+  /// sum_t w(id_t) h_t / sum_t w(id_t) over non-padding tokens, w = exp of a learned per-token
+  /// log weight ("pooling.token_log_weights" in model.safetensors, initialized to log IDF): each
+  /// token state has the norm LayerNorm gives it, so plain mean pooling cannot let a rare word
+  /// outweigh "in." or "x"; this can (the SIF idea of Arora et al. 2017, learned end to end).
+  kWeightedMean,
 };
 
-/// "cls", "mean" or "pooler".
+/// "cls", "mean", "weighted_mean" or "pooler".
 std::string_view PoolingName(Pooling pooling);
 /// The pooling named `name`, or nullopt.
 std::optional<Pooling> ParsePooling(std::string_view name);

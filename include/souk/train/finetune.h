@@ -54,7 +54,9 @@ struct FinetuneOptions {
   int64_t max_product_length = 48;  ///< Tokens per product text.
   int64_t eval_k = 100;             ///< Recall@k of the held-out evaluation.
   eval::MetricOptions metrics;      ///< Gains and the relevance threshold of Recall.
-  /// Pooling of the fine-tuned model ("cls", "mean", "pooler"); empty keeps the base model's.
+  /// Pooling of the fine-tuned model ("cls", "mean", "weighted_mean", "pooler"); empty keeps the
+  /// base model's. weighted_mean starts from the base model's token weights when it has them,
+  /// else from log IDF over the catalog's product texts.
   std::string pooling;
   OptimizerOptions optimizer{.learning_rate = 1e-4};
   RuntimeOptions runtime;

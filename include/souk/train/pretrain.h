@@ -38,7 +38,7 @@ struct PretrainOptions {
   /// How the encoder will pool this model (souk.json); max_length bounds training sequences.
   model::ServingConfig serving;
   int64_t batch_size = 64;  ///< Sequences per step.
-  int64_t steps = 2000;     ///< Optimizer steps of the whole run.
+  int64_t steps = 2000;     ///< Optimizer steps of the whole run; 0 writes the initialized model.
   OptimizerOptions optimizer;
   MaskingOptions masking;
   RuntimeOptions runtime;

@@ -1,10 +1,14 @@
 #include "souk/encoder/text_encoder.h"
 
+#include <torch/torch.h>
+
 #include <cmath>
 #include <thread>
 
 #include "souk/encoder/model_directory.h"
+#include "souk/model/pooling.h"
 #include "souk/model/safetensors.h"
+#include "souk/model/tensor_io.h"
 #include "support/test_support.h"
 
 namespace souk::encoder {
@@ -213,6 +217,42 @@ TEST_F(TextEncoderTest, AMissingOrMisshapenTensorIsNamed) {
   RewriteWeights(weights, "", "embeddings.position_embeddings.weight");
   EXPECT_THAT(TextEncoder::Create(options), StatusIs(absl::StatusCode::kInvalidArgument,
                                                      "embeddings.position_embeddings.weight"));
+}
+
+// Adds weighted_mean's token log weights to the weights file at `path`.
+void AddTokenLogWeights(const std::string& path, const torch::Tensor& log_weights) {
+  auto weights = model::ReadTensors(path);
+  ASSERT_OK(weights);
+  (*weights)[model::kTokenLogWeightsTensor] = log_weights;
+  ASSERT_OK(model::WriteTensors(path, *weights));
+}
+
+TEST_F(TextEncoderTest, WeightedMeanPoolingNeedsTokenWeightsAndUsesThem) {
+  EncoderOptions weighted;
+  weighted.pooling = model::Pooling::kWeightedMean;
+  weighted.model_dir = dir_.File("model");
+  EXPECT_THAT(TextEncoder::Create(weighted),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "weighted_mean"));
+
+  const std::string path = dir_.File("model/model.safetensors");
+  AddTokenLogWeights(path, torch::zeros({SmallConfig().vocab_size}));
+  auto uniform = Make(weighted);
+  auto mean = Make();
+  ASSERT_NE(uniform, nullptr);
+  ASSERT_NE(mean, nullptr);
+  const std::string text = "cordless drill for the garden";
+  EXPECT_LE(MaxAbsDiff(*uniform->Encode(text), *mean->Encode(text)), 1e-5);
+
+  torch::Tensor favour_drill = torch::zeros({SmallConfig().vocab_size});
+  favour_drill[12] = 4.0f;  // "drill"
+  AddTokenLogWeights(path, favour_drill);
+  auto favouring = Make(weighted);
+  ASSERT_NE(favouring, nullptr);
+  EXPECT_GT(MaxAbsDiff(*favouring->Encode(text), *mean->Encode(text)), 1e-3);
+
+  AddTokenLogWeights(path, torch::zeros({3}));
+  EXPECT_THAT(TextEncoder::Create(weighted),
+              StatusIs(absl::StatusCode::kFailedPrecondition, model::kTokenLogWeightsTensor));
 }
 
 TEST_F(TextEncoderTest, BadOptionsAreNamed) {

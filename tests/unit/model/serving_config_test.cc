@@ -27,10 +27,12 @@ TEST(ServingConfigTest, ParsesEveryKey) {
   EXPECT_FALSE(config->normalize);
   EXPECT_EQ(config->max_length, 64);
   EXPECT_EQ(ServingConfig::FromJson(R"({"pooling": "pooler"})", "s")->pooling, Pooling::kPooler);
+  EXPECT_EQ(ServingConfig::FromJson(R"({"pooling": "weighted_mean"})", "s")->pooling,
+            Pooling::kWeightedMean);
 }
 
 TEST(ServingConfigTest, PoolingNamesRoundTrip) {
-  for (Pooling p : {Pooling::kCls, Pooling::kMean, Pooling::kPooler}) {
+  for (Pooling p : {Pooling::kCls, Pooling::kMean, Pooling::kPooler, Pooling::kWeightedMean}) {
     EXPECT_EQ(ParsePooling(PoolingName(p)), p);
   }
   EXPECT_EQ(ParsePooling("max"), std::nullopt);

@@ -1,12 +1,11 @@
-// Weights through a safetensors file and back (the reloaded model computes exactly what the
-// saved one did), and pooling token states into one embedding.
+// Weights through a safetensors file and back: the reloaded model computes exactly what the
+// saved one did.
 
 #include "souk/model/tensor_io.h"
 
 #include <torch/torch.h>
 
 #include "souk/model/bert.h"
-#include "souk/model/pooling.h"
 #include "support/test_support.h"
 
 namespace souk::model {
@@ -60,18 +59,6 @@ TEST(TensorIoTest, AnIntegerTensorIsNotWrittenAsWeights) {
   TempDir dir;
   EXPECT_THAT(WriteTensors(dir.File("w.safetensors"), {{"ids", torch::arange(4)}}),
               StatusIs(absl::StatusCode::kInvalidArgument, "ids"));
-}
-
-TEST(PoolingTest, MeanPoolingIgnoresPaddingAndNormalizes) {
-  BertModelOutput out;
-  out.last_hidden_state = torch::tensor({{{1.0f, 0.0f}, {3.0f, 4.0f}, {100.0f, 100.0f}}});
-  const torch::Tensor mask = torch::tensor({{1, 1, 0}});
-  const torch::Tensor mean = PoolEmbeddings(out, mask, Pooling::kMean, /*normalize=*/false);
-  EXPECT_TRUE(torch::allclose(mean, torch::tensor({{2.0f, 2.0f}})));
-  const torch::Tensor unit = PoolEmbeddings(out, mask, Pooling::kMean, /*normalize=*/true);
-  EXPECT_NEAR(unit.norm().item<float>(), 1.0f, 1e-6);
-  const torch::Tensor cls = PoolEmbeddings(out, mask, Pooling::kCls, /*normalize=*/false);
-  EXPECT_TRUE(torch::equal(cls, torch::tensor({{1.0f, 0.0f}})));
 }
 
 }  // namespace

@@ -3,14 +3,21 @@
 
 #include "souk/train/finetune.h"
 
+#include <torch/torch.h>
+
 #include <filesystem>
 #include <fstream>
 
+#include "dense_internal.h"
 #include "nlohmann/json.hpp"
 #include "pipeline_fixture.h"
 #include "souk/base/check.h"
 #include "souk/catalog/catalog.h"
 #include "souk/catalog/product_reader.h"
+#include "souk/encoder/model_directory.h"
+#include "souk/encoder/text_encoder.h"
+#include "souk/model/pooling.h"
+#include "souk/model/tensor_io.h"
 #include "souk/train/dense_retrieval.h"
 #include "souk/train/pretrain.h"
 #include "support/test_support.h"
@@ -83,6 +90,47 @@ TEST(FinetuneTest, HeldOutRetrievalBeatsThePretrainedModel) {
   auto hits = (*retriever)->Search({"red hammer"}, 4);
   ASSERT_OK(hits);
   ASSERT_EQ((*hits)[0].size(), 4u);
+}
+
+TEST(FinetuneTest, WeightedMeanPoolingLearnsTokenWeightsFromLogIdf) {
+  TempDir dir;
+  FinetuneOptions options = TinyOptions(dir.path());
+  options.pooling = "weighted_mean";
+  options.epochs = 2;
+  auto result = RunFinetuning(options);
+  ASSERT_OK(result);
+  EXPECT_GT(result->best_epoch, 0);
+
+  // Where training started: log IDF over the product texts it encoded.
+  auto tokenizer = encoder::LoadTokenizer(PretrainedDir());
+  ASSERT_OK(tokenizer);
+  auto products = catalog::ReadProducts(ToyShop::Get().catalog_path, {});
+  ASSERT_OK(products);
+  std::vector<text::Encoding> texts;
+  for (const catalog::Product& p : *products) {
+    texts.push_back((*tokenizer)->Encode(ProductText(p), 12));
+  }
+  const torch::Tensor start = internal::LogIdfWeights(texts, (*tokenizer)->vocab_size());
+  const int64_t cls = texts[0].ids[0];
+  EXPECT_LT(start[cls].item<float>(), start.max().item<float>() - 5) << "[CLS] is in every text";
+
+  auto saved = model::ReadTensors(dir.File("model.safetensors"));
+  ASSERT_OK(saved);
+  ASSERT_TRUE(saved->contains(model::kTokenLogWeightsTensor));
+  const torch::Tensor learned = saved->at(model::kTokenLogWeightsTensor);
+  ASSERT_EQ(learned.sizes(), start.sizes());
+  EXPECT_GT((learned - start).abs().max().item<float>(), 1e-3) << "the weights were trained";
+
+  // The model serves with them.
+  encoder::EncoderOptions serve;
+  serve.model_dir = dir.path();
+  auto text_encoder = encoder::TextEncoder::Create(serve);
+  ASSERT_OK(text_encoder);
+  EXPECT_THAT((*text_encoder)->RuntimeSummary(), ::testing::HasSubstr("weighted_mean"));
+  auto embedding = (*text_encoder)->Encode("red hammer");
+  ASSERT_OK(embedding);
+  EXPECT_EQ(embedding->size(),
+            static_cast<size_t>(testing::TinyPretrainOptions("x").architecture.hidden_size));
 }
 
 TEST(FinetuneTest, PseudoQueriesJoinEveryEpochsPairs) {

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "nlohmann/json.hpp"
@@ -100,6 +101,22 @@ TEST(PretrainTest, TheWrittenModelServesThroughTheEncoder) {
   EXPECT_NEAR(norm, 1.0, 1e-4);
 }
 
+TEST(PretrainTest, ZeroStepsWritesTheInitializedModel) {
+  TempDir dir;
+  PretrainOptions options = TinyOptions(dir.path());
+  options.steps = 0;
+  auto result = RunPretraining(options);
+  ASSERT_OK(result);
+  EXPECT_TRUE(result->finished);
+  EXPECT_GT(result->parameters, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("checkpoint.pt")));
+  encoder::EncoderOptions encoder_options;
+  encoder_options.model_dir = dir.path();
+  auto encoder = encoder::TextEncoder::Create(encoder_options);
+  ASSERT_OK(encoder);
+  EXPECT_OK((*encoder)->Encode("red steel hammer"));
+}
+
 TEST(PretrainTest, ANonFiniteLossStopsWithTheStepAndKeepsTheLastCheckpoint) {
   TempDir dir;
   PretrainOptions options = TinyOptions(dir.path());
@@ -120,6 +137,14 @@ TEST(PretrainTest, AnEmptyCorpusIsAnError) {
   options.corpus.catalogs.clear();
   options.corpus.text_files = {dir.WriteFile("empty.txt", "\n\n")};
   EXPECT_THAT(RunPretraining(options), StatusIs(absl::StatusCode::kFailedPrecondition, "empty"));
+}
+
+TEST(PretrainTest, WeightedMeanPoolingIsLeftToFineTuning) {
+  TempDir dir;
+  PretrainOptions options = TinyOptions(dir.File("out"));
+  options.serving.pooling = model::Pooling::kWeightedMean;
+  EXPECT_THAT(RunPretraining(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "weighted_mean"));
 }
 
 TEST(PretrainTest, AnUnreadableCorpusFileIsNamed) {

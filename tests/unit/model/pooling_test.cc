@@ -1,0 +1,89 @@
+// Pooling token states into one embedding, and the token weights of weighted_mean pooling.
+
+#include "souk/model/pooling.h"
+
+#include <torch/torch.h>
+
+#include "support/test_support.h"
+
+namespace souk::model {
+namespace {
+
+using ::souk::testing::StatusIs;
+
+BertModelOutput ThreeTokens() {
+  BertModelOutput out;
+  out.last_hidden_state = torch::tensor({{{1.0f, 0.0f}, {3.0f, 4.0f}, {100.0f, 100.0f}}});
+  return out;
+}
+
+TEST(PoolingTest, MeanPoolingIgnoresPaddingAndNormalizes) {
+  const BertModelOutput out = ThreeTokens();
+  const torch::Tensor mask = torch::tensor({{1, 1, 0}});
+  const torch::Tensor mean = PoolEmbeddings(out, mask, Pooling::kMean, /*normalize=*/false);
+  EXPECT_TRUE(torch::allclose(mean, torch::tensor({{2.0f, 2.0f}})));
+  const torch::Tensor unit = PoolEmbeddings(out, mask, Pooling::kMean, /*normalize=*/true);
+  EXPECT_NEAR(unit.norm().item<float>(), 1.0f, 1e-6);
+  const torch::Tensor cls = PoolEmbeddings(out, mask, Pooling::kCls, /*normalize=*/false);
+  EXPECT_TRUE(torch::equal(cls, torch::tensor({{1.0f, 0.0f}})));
+}
+
+TEST(PoolingTest, WeightedMeanWeighsEachTokenByItsIdsWeight) {
+  const BertModelOutput out = ThreeTokens();
+  const torch::Tensor ids = torch::tensor({{4, 1, 0}}, torch::kLong);
+  const torch::Tensor mask = torch::tensor({{1, 1, 0}});
+  // Token 4 weighs 3, token 1 weighs 1; the padding token 0 would weigh 1000 but is masked.
+  torch::Tensor log_weights = torch::zeros({5});
+  log_weights[4] = std::log(3.0f);
+  log_weights[0] = std::log(1000.0f);
+  const torch::Tensor weights = TokenWeights(log_weights, ids);
+  EXPECT_TRUE(torch::allclose(weights, torch::tensor({{3.0f, 1.0f, 1000.0f}})));
+  const torch::Tensor pooled =
+      PoolEmbeddings(out, mask, Pooling::kWeightedMean, /*normalize=*/false, weights);
+  // (3 * [1, 0] + 1 * [3, 4]) / 4
+  EXPECT_TRUE(torch::allclose(pooled, torch::tensor({{1.5f, 1.0f}})));
+}
+
+TEST(PoolingTest, EqualTokenWeightsPoolAsTheMean) {
+  const BertModelOutput out = ThreeTokens();
+  const torch::Tensor ids = torch::tensor({{2, 3, 0}}, torch::kLong);
+  const torch::Tensor mask = torch::tensor({{1, 1, 0}});
+  const torch::Tensor weights = TokenWeights(torch::full({4}, 0.7f), ids);
+  EXPECT_TRUE(torch::allclose(
+      PoolEmbeddings(out, mask, Pooling::kWeightedMean, /*normalize=*/true, weights),
+      PoolEmbeddings(out, mask, Pooling::kMean, /*normalize=*/true)));
+}
+
+TEST(PoolingTest, WeightedMeanIsDifferentiableInTheTokenWeights) {
+  BertModelOutput out = ThreeTokens();
+  torch::Tensor log_weights = torch::zeros({5}).requires_grad_(true);
+  const torch::Tensor ids = torch::tensor({{4, 1, 2}}, torch::kLong);
+  const torch::Tensor mask = torch::ones({1, 3});
+  const torch::Tensor pooled = PoolEmbeddings(out, mask, Pooling::kWeightedMean,
+                                              /*normalize=*/false, TokenWeights(log_weights, ids));
+  pooled.select(1, 0).sum().backward();
+  ASSERT_TRUE(log_weights.grad().defined());
+  // Raising the weight of token 2 (state 100) raises the first coordinate; token 3 is unused.
+  EXPECT_GT(log_weights.grad()[2].item<float>(), 0);
+  EXPECT_EQ(log_weights.grad()[3].item<float>(), 0);
+}
+
+TEST(PoolingTest, TokenLogWeightsAreFoundByNameAndChecked) {
+  std::map<std::string, torch::Tensor> weights{
+      {"embeddings.word_embeddings.weight", torch::zeros({6, 2})}};
+  auto absent = FindTokenLogWeights(weights, 6, "m/model.safetensors");
+  ASSERT_OK(absent);
+  EXPECT_FALSE(absent->defined());
+
+  weights[kTokenLogWeightsTensor] = torch::arange(6, torch::kDouble);
+  auto found = FindTokenLogWeights(weights, 6, "m/model.safetensors");
+  ASSERT_OK(found);
+  EXPECT_EQ(found->scalar_type(), torch::kFloat);
+  EXPECT_EQ(found->size(0), 6);
+
+  EXPECT_THAT(FindTokenLogWeights(weights, 8, "m/model.safetensors"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "m/model.safetensors"));
+}
+
+}  // namespace
+}  // namespace souk::model
