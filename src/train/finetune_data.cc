@@ -98,7 +98,22 @@ std::vector<text::Encoding> EncodeQueries(const std::vector<eval::JudgedQuery>& 
   return out;
 }
 
-// A random span of `text`: 1-4 whole words, or 2-6 characters of a text without spaces.
+// 2-3 words of `words` drawn at random, in their order: "makita fan" from "Makita 18-Volt
+// LXT Lithium-Ion Cordless Jobsite Fan", the way shoppers name a brand and a product type.
+std::string WordSubset(const std::vector<std::string>& words, Rng& rng) {
+  const size_t k = std::min<size_t>(words.size(), 2 + rng.Below(2));
+  std::vector<size_t> picked;
+  for (size_t i = 0; i < words.size() && picked.size() < k; ++i) {
+    // Selection sampling (Knuth's algorithm S): each k-subset equally likely, in order.
+    if (rng.Below(words.size() - i) < k - picked.size()) picked.push_back(i);
+  }
+  std::string crop = words[picked[0]];
+  for (size_t i = 1; i < picked.size(); ++i) crop += " " + words[picked[i]];
+  return crop;
+}
+
+// A random span of `text` (1-4 whole words; 2-6 characters of a text without spaces), or, for
+// half the texts with spaces, an ordered subset of 2-3 of its words.
 std::string CropText(const std::string& text, Rng& rng) {
   std::vector<std::string> words;
   for (size_t begin = 0; begin < text.size();) {
@@ -106,6 +121,7 @@ std::string CropText(const std::string& text, Rng& rng) {
     if (end > begin) words.push_back(text.substr(begin, end - begin));
     begin = end + 1;
   }
+  if (words.size() >= 3 && rng.Below(2) == 0) return WordSubset(words, rng);
   if (words.size() >= 2) {
     const size_t length = 1 + rng.Below(std::min<size_t>(4, words.size()));
     const size_t first = rng.Below(words.size() - length + 1);

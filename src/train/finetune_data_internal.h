@@ -41,7 +41,8 @@ struct FinetuneData {
 /// to match query words to product words, which judged queries alone (a few thousand) cover
 /// sparsely. Random cropping as Contriever's (Izacard et al. 2022) and the inverse cloze task's
 /// (Lee et al. 2019): a span of 1-4 words of the brand and title, or of 2-6 characters when the
-/// text has no spaces (Chinese titles).
+/// text has no spaces (Chinese titles); for half the texts of 3+ words, an ordered subset of 2-3
+/// words instead, shaped like "brand + product type" queries.
 struct PseudoQueries {
   std::vector<uint32_t> docs;           ///< The product each query was cut from.
   std::vector<std::string> texts;       ///< The crops.
