@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Dense retrieval on Home Depot-style data, trained from scratch on this machine:
 #   1. a SentencePiece tokenizer on the product titles,
-#   2. masked-LM pre-training of a small BERT on the titles,
+#   2. a small BERT, initialized (masked-LM pre-training on the titles when
+#      SOUK_DENSE_PRETRAIN_STEPS > 0: it bought nothing for retrieval here, bench/RESULTS.md),
 #   3. contrastive fine-tuning on TRAIN_QRELS (query, product, grade) with BM25 hard negatives,
-#      plus pseudo queries cropped from the titles, early stopping on a held-out tenth of the
-#      training queries,
+#      plus pseudo queries cropped from the titles, weighted-mean pooling, early stopping on a
+#      held-out tenth of the training queries,
 #   4. the top 100 products by cosine for every TEST_QUERIES line, as a TREC run in RUN.
 #
 #   bench/quality/homedepot-dense.sh PRODUCTS TRAIN_QRELS TEST_QUERIES RUN [WORK_DIR]
@@ -12,12 +13,11 @@
 # PRODUCTS: `product_uid<TAB>title` with a header (products.tsv); TRAIN_QRELS: the layout of
 # dev-qrels.tsv; TEST_QUERIES: `query_id<TAB>query`, no header. Models and logs stay in WORK_DIR
 # when given (else a temporary directory, removed at the end). Sized to finish within 60 minutes
-# on 2 cores (about 43 measured, bench/RESULTS.md); the knobs below (environment) trade time for
-# quality.
+# on 2 cores (bench/RESULTS.md); the knobs below (environment) trade time for quality.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [[ $# -lt 4 ]]; then
-  sed -n '2,14p' "$0" >&2
+  sed -n '2,16p' "$0" >&2
   exit 2
 fi
 products=$1 train_qrels=$2 test_queries=$3 run=$4
@@ -32,8 +32,8 @@ else
 fi
 
 vocab=${SOUK_DENSE_VOCAB:-8000}
-pretrain_steps=${SOUK_DENSE_PRETRAIN_STEPS:-3000}
-epochs=${SOUK_DENSE_EPOCHS:-3}
+pretrain_steps=${SOUK_DENSE_PRETRAIN_STEPS:-0}
+epochs=${SOUK_DENSE_EPOCHS:-5}
 pseudo_queries=${SOUK_DENSE_PSEUDO_QUERIES:-20000}
 seed=${SOUK_DENSE_SEED:-42}
 common=(--seed "$seed" --threads "${SOUK_DENSE_THREADS:-0}")
@@ -47,8 +47,8 @@ start=$(date +%s)
 "$souk" train finetune --model "$work/pretrained" --catalog "$products" --qrels "$train_qrels" \
   --out "$work/finetuned" --heldout 0.1 --positive-min-grade 2 --gain-offset 1 \
   --relevant-grade 2.5 --batch 64 --hard-negatives 1 --pseudo-queries "$pseudo_queries" \
-  --epochs "$epochs" --patience 1 \
-  --max-query-length 16 --max-product-length 32 --temperature 0.05 --lr 2e-4 "${common[@]}"
+  --epochs "$epochs" --patience 2 --pooling weighted_mean \
+  --max-query-length 16 --max-product-length 32 --temperature 0.05 --lr 5e-4 "${common[@]}"
 "$souk" dense --model "$work/finetuned" --catalog "$products" --queries "$test_queries" --k 100 \
   --output "$run" --tag souk-dense
 echo "homedepot-dense: $(( $(date +%s) - start )) s; model in $work/finetuned" >&2
