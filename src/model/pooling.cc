@@ -23,7 +23,7 @@ absl::StatusOr<torch::Tensor> FindTokenLogWeights(
 }
 
 torch::Tensor TokenWeights(const torch::Tensor& token_log_weights, const torch::Tensor& input_ids) {
-  return token_log_weights.exp().index_select(0, input_ids.reshape(-1)).view(input_ids.sizes());
+  return token_log_weights.index_select(0, input_ids.reshape(-1)).exp().view(input_ids.sizes());
 }
 
 torch::Tensor PoolEmbeddings(const BertModelOutput& output, const torch::Tensor& attention_mask,
@@ -39,9 +39,11 @@ torch::Tensor PoolEmbeddings(const BertModelOutput& output, const torch::Tensor&
       break;
     }
     case Pooling::kWeightedMean: {
-      const torch::Tensor& h = output.last_hidden_state;
-      torch::Tensor w = (attention_mask.to(token_weights.dtype()) * token_weights).unsqueeze(-1);
-      pooled = (h * w.to(h.dtype())).sum(1) / w.sum(1).clamp_min(1e-12).to(h.dtype());
+      TORCH_CHECK(token_weights.defined(), "weighted_mean pooling needs the token weights");
+      // In float32 even when the model runs in fp16/bf16: tiny weights would round to 0 there.
+      const torch::Tensor w =
+          (attention_mask.to(torch::kFloat) * token_weights.to(torch::kFloat)).unsqueeze(-1);
+      pooled = (output.last_hidden_state.to(torch::kFloat) * w).sum(1) / w.sum(1).clamp_min(1e-12);
       break;
     }
     case Pooling::kPooler:

@@ -244,7 +244,7 @@ TEST_F(TextEncoderTest, WeightedMeanPoolingNeedsTokenWeightsAndUsesThem) {
   EXPECT_LE(MaxAbsDiff(*uniform->Encode(text), *mean->Encode(text)), 1e-5);
 
   torch::Tensor favour_drill = torch::zeros({SmallConfig().vocab_size});
-  favour_drill[12] = 4.0f;  // "drill"
+  favour_drill[mean->Tokenize("drill").at(1)] = 4.0f;  // [CLS] drill [SEP]
   AddTokenLogWeights(path, favour_drill);
   auto favouring = Make(weighted);
   ASSERT_NE(favouring, nullptr);
