@@ -1,0 +1,216 @@
+#include "souk/vector/exact_index.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "souk/base/logging.h"
+#include "souk/base/str_cat.h"
+#include "souk/model/device.h"
+
+namespace souk::vector {
+namespace {
+
+// Queries scored together: 256 x 1M rows of fp32 scores is 1 GB at most in flight.
+constexpr int64_t kQueryChunk = 256;
+
+// Largest magnitude an fp16 row can hold.
+constexpr float kHalfMax = 65504.0f;
+
+// Finite, and within `limit` in magnitude.
+bool AllWithin(std::span<const float> values, float limit) {
+  return std::all_of(values.begin(), values.end(),
+                     [limit](float v) { return std::isfinite(v) && std::abs(v) <= limit; });
+}
+
+}  // namespace
+
+struct ExactVectorIndex::Impl {
+  size_t dim = 0;
+  torch::Device device{torch::kCPU};
+  torch::Dtype dtype = torch::kFloat;
+  std::vector<uint32_t> ids;                    // row -> id
+  absl::flat_hash_map<uint32_t, int64_t> rows;  // id -> row
+  torch::Tensor matrix;                         // [rows, dim] on `device`, in `dtype`
+
+  torch::Tensor ToDevice(std::span<const float> values, int64_t n) const {
+    // from_blob does not copy: clone before the caller's buffer can go away.
+    return torch::from_blob(const_cast<float*>(values.data()), {n, static_cast<int64_t>(dim)},
+                            torch::kFloat)
+        .to(device, dtype, /*non_blocking=*/false, /*copy=*/true);
+  }
+
+  std::vector<std::vector<Neighbor>> SearchChunk(const torch::Tensor& queries, int64_t k,
+                                                 const torch::Tensor& allowed) const;
+};
+
+ExactVectorIndex::ExactVectorIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ExactVectorIndex::~ExactVectorIndex() = default;
+
+absl::StatusOr<std::unique_ptr<ExactVectorIndex>> ExactVectorIndex::Create(
+    size_t dim, const ExactIndexOptions& options) {
+  if (dim == 0) return absl::InvalidArgumentError("vector index: dim must be > 0");
+  auto impl = std::make_unique<Impl>();
+  impl->dim = dim;
+  absl::StatusOr<torch::Device> device = model::ResolveDevice(options.device, "vector.device");
+  if (!device.ok()) return device.status();
+  impl->device = *device;
+  impl->dtype = impl->device.is_cuda() && options.fp16_on_cuda ? torch::kHalf : torch::kFloat;
+  impl->matrix = torch::empty({0, static_cast<int64_t>(dim)},
+                              torch::TensorOptions().dtype(impl->dtype).device(impl->device));
+  return std::unique_ptr<ExactVectorIndex>(new ExactVectorIndex(std::move(impl)));
+}
+
+size_t ExactVectorIndex::dim() const { return impl_->dim; }
+size_t ExactVectorIndex::size() const { return impl_->ids.size(); }
+
+absl::Status ExactVectorIndex::Add(std::span<const uint32_t> ids, std::span<const float> vectors) {
+  Impl& m = *impl_;
+  if (vectors.size() != ids.size() * m.dim) {
+    return absl::InvalidArgumentError(StrCat("vector index: ", ids.size(), " ids need ",
+                                             ids.size() * m.dim, " values (dim ", m.dim, "), got ",
+                                             vectors.size()));
+  }
+  absl::flat_hash_set<uint32_t> seen;
+  for (uint32_t id : ids) {
+    if (!seen.insert(id).second) {
+      return absl::InvalidArgumentError(StrCat("vector index: id ", id, " repeats in one Add"));
+    }
+  }
+  const float limit = m.dtype == torch::kHalf ? kHalfMax : std::numeric_limits<float>::max();
+  if (!AllWithin(vectors, limit)) {
+    return absl::InvalidArgumentError(
+        StrCat("vector index: a vector has a NaN or infinite value",
+               m.dtype == torch::kHalf ? " or one beyond fp16's 65504" : ""));
+  }
+  if (ids.empty()) return absl::OkStatus();
+  std::vector<int64_t> replaced_rows, replaced_from, appended_from;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const auto it = m.rows.find(ids[i]);
+    if (it != m.rows.end()) {
+      replaced_rows.push_back(it->second);
+      replaced_from.push_back(static_cast<int64_t>(i));
+    } else {
+      appended_from.push_back(static_cast<int64_t>(i));
+    }
+  }
+  try {
+    // The new matrix is built aside and swapped in: a failure (out of device memory) changes
+    // nothing.
+    const torch::Tensor added = m.ToDevice(vectors, static_cast<int64_t>(ids.size()));
+    torch::Tensor matrix = m.matrix;
+    if (!replaced_rows.empty()) {
+      matrix = matrix.index_copy(0, torch::tensor(replaced_rows).to(m.device),
+                                 added.index_select(0, torch::tensor(replaced_from).to(m.device)));
+    }
+    if (!appended_from.empty()) {
+      matrix =
+          torch::cat({matrix, added.index_select(0, torch::tensor(appended_from).to(m.device))});
+    }
+    m.matrix = std::move(matrix);
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat("vector index: adding rows: ", e.what_without_backtrace()));
+  }
+  for (int64_t i : appended_from) {
+    m.rows[ids[static_cast<size_t>(i)]] = static_cast<int64_t>(m.ids.size());
+    m.ids.push_back(ids[static_cast<size_t>(i)]);
+  }
+  return absl::OkStatus();
+}
+
+size_t ExactVectorIndex::Remove(std::span<const uint32_t> ids) {
+  Impl& m = *impl_;
+  absl::flat_hash_set<uint32_t> gone;
+  for (uint32_t id : ids) {
+    if (m.rows.contains(id)) gone.insert(id);
+  }
+  if (gone.empty()) return 0;
+  std::vector<int64_t> keep;
+  std::vector<uint32_t> kept_ids;
+  for (size_t row = 0; row < m.ids.size(); ++row) {
+    if (gone.contains(m.ids[row])) continue;
+    keep.push_back(static_cast<int64_t>(row));
+    kept_ids.push_back(m.ids[row]);
+  }
+  try {
+    m.matrix = m.matrix.index_select(0, torch::tensor(keep, torch::kLong).to(m.device));
+  } catch (const c10::Error& e) {
+    // Only an allocation can fail here; the rows stay as they were.
+    SOUK_LOG_ERROR("vector", "removing rows: ", e.what_without_backtrace());
+    return 0;
+  }
+  m.ids = std::move(kept_ids);
+  m.rows.clear();
+  for (size_t row = 0; row < m.ids.size(); ++row) m.rows[m.ids[row]] = static_cast<int64_t>(row);
+  return gone.size();
+}
+
+std::vector<std::vector<Neighbor>> ExactVectorIndex::Impl::SearchChunk(
+    const torch::Tensor& queries, int64_t k, const torch::Tensor& allowed) const {
+  // fp16 rows give fp16 scores (about 3 significant digits, ExactIndexOptions); topk and the
+  // mask run in fp32.
+  torch::Tensor scores = torch::matmul(queries, matrix.t()).to(torch::kFloat);
+  if (allowed.defined()) {
+    scores.masked_fill_(allowed.logical_not(), -std::numeric_limits<float>::infinity());
+  }
+  auto [top_scores, top_rows] = scores.topk(k, /*dim=*/1, /*largest=*/true, /*sorted=*/true);
+  top_scores = top_scores.to(torch::kCPU);
+  top_rows = top_rows.to(torch::kCPU);
+  auto s = top_scores.accessor<float, 2>();
+  auto r = top_rows.accessor<int64_t, 2>();
+  std::vector<std::vector<Neighbor>> out(static_cast<size_t>(queries.size(0)));
+  for (int64_t q = 0; q < top_rows.size(0); ++q) {
+    for (int64_t j = 0; j < k; ++j) {
+      if (s[q][j] == -std::numeric_limits<float>::infinity()) break;  // only disallowed rows left
+      out[static_cast<size_t>(q)].push_back({ids[static_cast<size_t>(r[q][j])], s[q][j]});
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::vector<Neighbor>>> ExactVectorIndex::Search(
+    std::span<const float> queries, size_t k, const IdFilter& filter) const {
+  const Impl& m = *impl_;
+  if (queries.size() % m.dim != 0) {
+    return absl::InvalidArgumentError(
+        StrCat("vector search: ", queries.size(), " values are not whole queries of dim ", m.dim));
+  }
+  if (!AllWithin(queries, m.dtype == torch::kHalf ? kHalfMax : std::numeric_limits<float>::max())) {
+    return absl::InvalidArgumentError("vector search: a query has a NaN or infinite value");
+  }
+  const auto n = static_cast<int64_t>(queries.size() / m.dim);
+  std::vector<std::vector<Neighbor>> out;
+  out.reserve(static_cast<size_t>(n));
+  const auto kk = static_cast<int64_t>(std::min(k, m.ids.size()));
+  if (kk == 0) {
+    out.resize(static_cast<size_t>(n));
+    return out;
+  }
+  try {
+    torch::InferenceMode inference;
+    torch::Tensor allowed;
+    if (filter) {
+      allowed = torch::empty({static_cast<int64_t>(m.ids.size())}, torch::kBool);
+      auto a = allowed.accessor<bool, 1>();
+      for (size_t row = 0; row < m.ids.size(); ++row)
+        a[static_cast<int64_t>(row)] = filter(m.ids[row]);
+      allowed = allowed.to(m.device);
+    }
+    for (int64_t begin = 0; begin < n; begin += kQueryChunk) {
+      const int64_t count = std::min(kQueryChunk, n - begin);
+      const torch::Tensor chunk = m.ToDevice(
+          queries.subspan(static_cast<size_t>(begin) * m.dim, static_cast<size_t>(count) * m.dim),
+          count);
+      for (auto& row : m.SearchChunk(chunk, kk, allowed)) out.push_back(std::move(row));
+    }
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat("vector search: ", e.what_without_backtrace()));
+  }
+  return out;
+}
+
+}  // namespace souk::vector
