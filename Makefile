@@ -48,9 +48,11 @@ $(DEMO_DIR)/model/model.safetensors: | apps $(DEMO_DIR)/shop/catalog.jsonl
 
 demo-model: $(DEMO_DIR)/model/model.safetensors
 
-# The index is rebuilt on every run (a few seconds) so it always matches the binary and config.
+# The index is rebuilt on every run (BM25F in a second, the product embeddings in about half a
+# minute) so it always matches the binary, the config and the demo encoder.
 run: apps $(DEMO_DIR)/shop/catalog.jsonl $(DEMO_DIR)/model/model.safetensors
-	$(SOUK) index --catalog $(DEMO_DIR)/shop/catalog.jsonl --out $(DEMO_DIR)/index --config configs/demo.yaml
+	$(SOUK) index --catalog $(DEMO_DIR)/shop/catalog.jsonl --out $(DEMO_DIR)/index --config configs/demo.yaml \
+	  --threads $(JOBS)
 	$(SOUKD) --config configs/demo.yaml
 
 test: build

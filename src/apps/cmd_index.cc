@@ -13,25 +13,31 @@ namespace souk::apps {
 namespace {
 constexpr char kUsage[] =
     R"(usage: souk index --catalog FILE --out DIR [--config FILE] [--set k=v ...]
-                  [--skip-malformed]
+                  [--model DIR] [--threads N] [--skip-malformed]
 
 Reads FILE (.jsonl or .tsv, docs/formats/catalog.md) and writes the index directory DIR
 (docs/formats/index-dir.md), replacing it only once complete. Analyzer and BM25F settings come
-from --config (the server's YAML) or the defaults. --skip-malformed skips and counts bad lines
-instead of stopping at the first.
+from --config (the server's YAML) or the defaults. With an encoder (--model DIR, or the
+config's encoder.model_dir) every product is embedded too, for dense retrieval; --threads sets
+the encoder's threads for that (default: the config's). --skip-malformed skips and counts bad
+lines instead of stopping at the first.
 )";
 }  // namespace
 
 int RunIndex(int argc, char** argv) {
-  auto flags = Flags::Parse(
-      argc, argv, 2,
-      {.with_value = {"catalog", "out", "config", "set"}, .boolean = {"skip-malformed", "help"}});
+  auto flags = Flags::Parse(argc, argv, 2,
+                            {.with_value = {"catalog", "out", "config", "set", "model", "threads"},
+                             .boolean = {"skip-malformed", "help"}});
   if (!flags.ok()) return Fail("souk index", flags.status());
   if (flags->Has("help") || !flags->Require({"catalog", "out"}).ok()) {
     return Usage(kUsage, flags->Has("help"));
   }
   auto cfg = ConfigFromFlags(*flags, flags->Get("out"));
   if (!cfg.ok()) return Fail("souk index", cfg.status());
+  if (flags->Has("model")) cfg->snapshot.encoder.model_dir = flags->Get("model");
+  auto threads = flags->GetInt("threads", cfg->snapshot.encoder.threads);
+  if (!threads.ok()) return Fail("souk index", threads.status());
+  cfg->snapshot.encoder.threads = static_cast<int>(*threads);
 
   const auto start = std::chrono::steady_clock::now();
   catalog::ReadOptions read_options;
@@ -47,8 +53,13 @@ int RunIndex(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "indexed " << summary->manifest.products << " products (" << report.skipped
             << " malformed lines skipped), " << summary->terms << " terms, "
-            << summary->lexical_bytes / 1024 << " KiB lexical index, in " << seconds << " s -> "
-            << cfg->snapshot.index_dir << "\n";
+            << summary->lexical_bytes / 1024 << " KiB lexical index";
+  if (!summary->manifest.vectors_model.empty()) {
+    std::cout << ", " << summary->manifest.products << " vectors of dim "
+              << summary->manifest.vectors_dim << " (embedded in " << summary->embedding_seconds
+              << " s)";
+  }
+  std::cout << ", in " << seconds << " s -> " << cfg->snapshot.index_dir << "\n";
   return 0;
 }
 

@@ -80,4 +80,11 @@ absl::Status ValidateProduct(const Product& product) {
   return CheckAttributes(product);
 }
 
+std::string ProductText(const Product& product) {
+  if (product.brand.empty() || product.title.find(product.brand) != std::string::npos) {
+    return product.title;
+  }
+  return product.brand + " " + product.title;
+}
+
 }  // namespace souk::catalog

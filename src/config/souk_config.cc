@@ -1,5 +1,6 @@
 #include "souk/config/souk_config.h"
 
+#include <chrono>
 #include <sstream>
 
 #include "absl/strings/str_split.h"
@@ -48,7 +49,34 @@ absl::Status BindSearch(YamlBinder b, engine::SearchOptions* o) {
   b.Bind("max_page_size", &o->max_page_size);
   b.Bind("max_query_bytes", &o->max_query_bytes);
   b.Bind("max_result_window", &o->max_result_window);
-  return b.Finish({"max_page_size", "max_query_bytes", "max_result_window"});
+  b.Bind("lexical_candidates", &o->lexical_candidates);
+  b.Bind("dense_candidates", &o->dense_candidates);
+  b.Bind("rrf_k", &o->rrf_k);
+  return b.Finish({"max_page_size", "max_query_bytes", "max_result_window", "lexical_candidates",
+                   "dense_candidates", "rrf_k"});
+}
+
+absl::Status BindEncoder(YamlBinder b, encoder::EncoderOptions* o) {
+  b.Bind("model_dir", &o->model_dir);
+  b.Bind("device", &o->device);
+  b.Bind("threads", &o->threads);
+  b.Bind("cuda_precision", &o->cuda_precision);
+  b.Bind("cache_entries", &o->cache_entries);
+  YamlBinder batching = b.Child("batching");
+  batching.Bind("max_batch_size", &o->batching.max_batch_size);
+  auto wait_us = static_cast<size_t>(o->batching.max_wait.count());
+  batching.Bind("max_wait_us", &wait_us);
+  o->batching.max_wait = std::chrono::microseconds(wait_us);
+  batching.Bind("max_queue", &o->batching.max_queue);
+  SOUK_RETURN_IF_ERROR(batching.Finish({"max_batch_size", "max_wait_us", "max_queue"}));
+  return b.Finish(
+      {"model_dir", "device", "threads", "cuda_precision", "cache_entries", "batching"});
+}
+
+absl::Status BindVectors(YamlBinder b, vector::ExactIndexOptions* o) {
+  b.Bind("device", &o->device);
+  b.Bind("fp16_on_cuda", &o->fp16_on_cuda);
+  return b.Finish({"device", "fp16_on_cuda"});
 }
 
 absl::Status BindLogging(YamlBinder b, logging::LogOptions* o) {
@@ -71,9 +99,12 @@ absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
   SOUK_RETURN_IF_ERROR(index.Finish({"dir"}));
   SOUK_RETURN_IF_ERROR(BindAnalyzer(b.Child("analyzer"), &c->snapshot.analyzer));
   SOUK_RETURN_IF_ERROR(BindLexical(b.Child("lexical"), &c->snapshot.lexical));
+  SOUK_RETURN_IF_ERROR(BindEncoder(b.Child("encoder"), &c->snapshot.encoder));
+  SOUK_RETURN_IF_ERROR(BindVectors(b.Child("vectors"), &c->snapshot.vectors));
   SOUK_RETURN_IF_ERROR(BindSearch(b.Child("search"), &c->search));
   SOUK_RETURN_IF_ERROR(BindLogging(b.Child("logging"), &c->logging));
-  return b.Finish({"server", "index", "analyzer", "lexical", "search", "logging"});
+  return b.Finish(
+      {"server", "index", "analyzer", "lexical", "encoder", "vectors", "search", "logging"});
 }
 
 // Sets root[a][b][c] = value for "a.b.c=value", creating mappings on the way.
@@ -159,10 +190,25 @@ std::string ToYaml(const SoukConfig& c) {
         << l.fields[i].weight << YAML::Key << "b" << YAML::Value << l.fields[i].b << YAML::EndMap;
   }
   out << YAML::EndMap << YAML::EndMap;
+  const encoder::EncoderOptions& e = c.snapshot.encoder;
+  out << YAML::Key << "encoder" << YAML::Value << YAML::BeginMap << YAML::Key << "model_dir"
+      << YAML::Value << e.model_dir << YAML::Key << "device" << YAML::Value << e.device << YAML::Key
+      << "threads" << YAML::Value << e.threads << YAML::Key << "cuda_precision" << YAML::Value
+      << e.cuda_precision << YAML::Key << "cache_entries" << YAML::Value << e.cache_entries
+      << YAML::Key << "batching" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+      << "max_batch_size" << YAML::Value << e.batching.max_batch_size << YAML::Key << "max_wait_us"
+      << YAML::Value << e.batching.max_wait.count() << YAML::Key << "max_queue" << YAML::Value
+      << e.batching.max_queue << YAML::EndMap << YAML::EndMap;
+  out << YAML::Key << "vectors" << YAML::Value << YAML::BeginMap << YAML::Key << "device"
+      << YAML::Value << c.snapshot.vectors.device << YAML::Key << "fp16_on_cuda" << YAML::Value
+      << c.snapshot.vectors.fp16_on_cuda << YAML::EndMap;
   out << YAML::Key << "search" << YAML::Value << YAML::BeginMap << YAML::Key << "max_page_size"
       << YAML::Value << c.search.max_page_size << YAML::Key << "max_query_bytes" << YAML::Value
       << c.search.max_query_bytes << YAML::Key << "max_result_window" << YAML::Value
-      << c.search.max_result_window << YAML::EndMap;
+      << c.search.max_result_window << YAML::Key << "lexical_candidates" << YAML::Value
+      << c.search.lexical_candidates << YAML::Key << "dense_candidates" << YAML::Value
+      << c.search.dense_candidates << YAML::Key << "rrf_k" << YAML::Value << c.search.rrf_k
+      << YAML::EndMap;
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap << YAML::Key << "level"
       << YAML::Value << kLevelNames[static_cast<int>(c.logging.level)] << YAML::Key << "json"
       << YAML::Value << c.logging.json << YAML::EndMap;

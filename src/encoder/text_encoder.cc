@@ -11,10 +11,12 @@
 #include <numeric>
 
 #include "model_directory_internal.h"
+#include "souk/base/file_util.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/encoder/lru_cache.h"
+#include "souk/encoder/model_directory.h"
 #include "souk/model/device.h"
 #include "souk/model/pooling.h"
 
@@ -30,6 +32,7 @@ struct TextEncoder::Impl {
   int64_t max_length = 128;
   torch::Device device{torch::kCPU};
   torch::Dtype dtype = torch::kFloat;
+  std::string fingerprint;
   std::unique_ptr<LruCache<std::string, std::vector<float>>> cache;
   std::atomic<int> in_flight{0};          // Encode() calls past the cache, not yet answered
   std::atomic<uint64_t> direct_calls{0};  // answered on the caller's thread
@@ -56,6 +59,21 @@ std::string BlasLibrary() {
   std::error_code ec;
   const std::filesystem::path real = std::filesystem::canonical(info.dli_fname, ec);
   return StrCat("blas ", ec ? std::string(info.dli_fname) : real.string());
+}
+
+// See TextEncoder::fingerprint().
+absl::StatusOr<std::string> Fingerprint(const std::string& dir, model::Pooling pooling,
+                                        bool normalize, int64_t max_length) {
+  uint32_t crc = 0;
+  for (const char* name : {kWeightsFile, kConfigFile, kVocabFile, kSentencePieceFile}) {
+    const std::string path = StrCat(dir, "/", name);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) continue;
+    SOUK_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
+    crc = Crc32(bytes, crc);
+  }
+  return StrCat("crc32 ", absl::Hex(crc, absl::kZeroPad8), ", pooling ",
+                model::PoolingName(pooling), normalize ? " + L2" : "", ", max_length ", max_length);
 }
 
 }  // namespace
@@ -120,6 +138,8 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
   if (impl->pooling == model::Pooling::kPooler && !impl->model.bert->has_pooler()) {
     return absl::FailedPreconditionError("encoder.pooling: pooler, but the model has no pooler");
   }
+  SOUK_ASSIGN_OR_RETURN(impl->fingerprint, Fingerprint(options.model_dir, impl->pooling,
+                                                       impl->normalize, impl->max_length));
   if (impl->pooling == model::Pooling::kWeightedMean && !impl->model.token_log_weights.defined()) {
     return absl::FailedPreconditionError(
         "encoder.pooling: weighted_mean, but the model has no token weights");
@@ -218,6 +238,8 @@ size_t TextEncoder::dimension() const {
 uint64_t TextEncoder::cache_hits() const { return impl_->cache->hits(); }
 uint64_t TextEncoder::cache_misses() const { return impl_->cache->misses(); }
 uint64_t TextEncoder::direct_calls() const { return impl_->direct_calls.load(); }
+
+const std::string& TextEncoder::fingerprint() const { return impl_->fingerprint; }
 
 std::string TextEncoder::RuntimeSummary() const {
   const model::BertConfig& c = impl_->model.config;

@@ -15,7 +15,9 @@
 #include "souk/base/str_cat.h"
 #include "souk/catalog/catalog.h"
 #include "souk/catalog/product_reader.h"
+#include "souk/encoder/text_encoder.h"
 #include "souk/lexical/inverted_index.h"
+#include "souk/vector/vector_file.h"
 
 namespace souk::engine {
 namespace {
@@ -40,7 +42,35 @@ std::string ManifestJson(const Manifest& m) {
                       {"products", m.products},
                       {"analyzer", m.analyzer_fingerprint},
                       {"files", {kCatalogFile, kLexicalFile}}};
+  if (!m.vectors_model.empty()) {
+    j["files"].push_back(kVectorsFile);
+    j["vectors"] = {{"model", m.vectors_model}, {"dim", m.vectors_dim}};
+  }
   return j.dump(2) + "\n";
+}
+
+// Embeds every product with the configured encoder into `path`; returns the seconds it took.
+absl::StatusOr<double> WriteProductVectors(const catalog::Catalog& cat,
+                                           const encoder::EncoderOptions& options,
+                                           const std::string& path, Manifest* manifest) {
+  const auto start = std::chrono::steady_clock::now();
+  SOUK_ASSIGN_OR_RETURN(auto text_encoder, encoder::TextEncoder::Create(options));
+  std::vector<std::string> texts;
+  texts.reserve(cat.size());
+  for (const catalog::Product& p : cat.products()) texts.push_back(catalog::ProductText(p));
+  SOUK_ASSIGN_OR_RETURN(auto rows, text_encoder->EncodeBatch(texts, /*batch_size=*/64));
+  vector::VectorSet set;
+  set.dim = text_encoder->dimension();
+  set.model = text_encoder->fingerprint();
+  set.values.reserve(rows.size() * set.dim);
+  for (size_t d = 0; d < rows.size(); ++d) {
+    set.ids.push_back(static_cast<uint32_t>(d));
+    set.values.insert(set.values.end(), rows[d].begin(), rows[d].end());
+  }
+  SOUK_RETURN_IF_ERROR(vector::WriteVectorFile(path, set));
+  manifest->vectors_model = set.model;
+  manifest->vectors_dim = set.dim;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // "out/idx/" and "out/idx" name the same directory; the staging and old copies go beside it.
@@ -98,6 +128,12 @@ absl::StatusOr<IndexSummary> WriteInto(const fs::path& staging, const catalog::C
   summary.manifest.index_id = NewIndexId(summary.manifest.created_unix_s);
   summary.manifest.products = cat.size();
   summary.manifest.analyzer_fingerprint = analyzer->Fingerprint();
+  if (options.dense()) {
+    SOUK_ASSIGN_OR_RETURN(
+        summary.embedding_seconds,
+        WriteProductVectors(cat, options.encoder, (staging / kVectorsFile).string(),
+                            &summary.manifest));
+  }
   summary.terms = index->num_terms();
   std::error_code ec;
   summary.lexical_bytes = fs::file_size(lexical_path, ec);
@@ -151,6 +187,16 @@ absl::StatusOr<Manifest> ReadManifest(const std::string& dir) {
   m.products = *products;
   m.analyzer_fingerprint = *analyzer;
   m.created_unix_s = Field<int64_t>(j, "created_unix_s").value_or(0);
+  if (auto vectors = j.find("vectors"); vectors != j.end()) {
+    if (vectors->is_object()) {
+      m.vectors_model = Field<std::string>(*vectors, "model").value_or("");
+      m.vectors_dim = Field<uint64_t>(*vectors, "dim").value_or(0);
+    }
+    if (m.vectors_model.empty() || m.vectors_dim == 0) {
+      return absl::DataLossError(
+          StrCat(path, ": vectors.model or vectors.dim missing or mistyped"));
+    }
+  }
   return m;
 }
 

@@ -8,6 +8,7 @@
 #include "souk/base/str_cat.h"
 #include "souk/base/utf8.h"
 #include "souk/catalog/product_reader.h"
+#include "souk/engine/rank_fusion.h"
 
 namespace souk::engine {
 namespace {
@@ -124,22 +125,51 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   // whether another page exists, so the last page never carries a token.
   const size_t end =
       std::min(offset + static_cast<size_t>(q.page_size), options_.max_result_window);
+  const size_t depth = std::min(end + 1, options_.max_result_window);
+  const bool hybrid = snap.encoder() != nullptr;
   lexical::SearchOptions search_options;
-  search_options.k = std::min(end + 1, options_.max_result_window);
+  search_options.k = hybrid ? std::max(depth, options_.lexical_candidates) : depth;
   search_options.facets = q.facets;
   const std::vector<std::string> terms = snap.analyzer().Analyze(q.query);
-  lexical::SearchResult result =
-      snap.lexical().Search(terms, doc_filter ? &*doc_filter : nullptr, search_options);
+  const lexical::DocFilter* filter_ptr = doc_filter ? &*doc_filter : nullptr;
+  lexical::SearchResult result = snap.lexical().Search(terms, filter_ptr, search_options);
 
-  for (size_t i = offset; i < std::min(end, result.hits.size()); ++i) {
-    const lexical::Hit& hit = result.hits[i];
-    page.items.push_back({hit.doc, &snap.catalog().product(hit.doc), hit.score});
+  std::vector<ResultItem> ranked;
+  if (hybrid) {
+    SOUK_ASSIGN_OR_RETURN(ranked, HybridRanking(snap, q.query, result.hits, filter_ptr, depth));
+  } else {
+    for (const lexical::Hit& hit : result.hits) ranked.push_back({hit.doc, nullptr, hit.score});
   }
-  if (result.hits.size() > end) page.next_page_token = PageToken(end);
+  for (size_t i = offset; i < std::min(end, ranked.size()); ++i) {
+    page.items.push_back(ranked[i]);
+    page.items.back().product = &snap.catalog().product(ranked[i].doc);
+  }
+  if (ranked.size() > end) page.next_page_token = PageToken(end);
   page.total_matches = result.total_matches;
   page.facets = std::move(result.facets);
   page.request_id = NextRequestId();
   return page;
+}
+
+absl::StatusOr<std::vector<ResultItem>> SearchEngine::HybridRanking(
+    const Snapshot& snap, const std::string& query, const std::vector<lexical::Hit>& hits,
+    const lexical::DocFilter* filter, size_t depth) const {
+  SOUK_ASSIGN_OR_RETURN(std::vector<float> embedding, snap.encoder()->Encode(query));
+  vector::IdFilter allowed;
+  if (filter != nullptr) {
+    allowed = [filter](uint32_t id) { return filter->Contains(catalog::DocId(id)); };
+  }
+  SOUK_ASSIGN_OR_RETURN(
+      std::vector<std::vector<vector::Neighbor>> neighbors,
+      snap.vectors()->Search(embedding, std::max(depth, options_.dense_candidates), allowed));
+  std::vector<std::vector<catalog::DocId>> lists(2);
+  for (const lexical::Hit& hit : hits) lists[0].push_back(hit.doc);
+  for (const vector::Neighbor& n : neighbors.at(0)) lists[1].push_back(catalog::DocId(n.id));
+  std::vector<ResultItem> ranked;
+  for (const FusedDoc& fused : FuseReciprocalRank(lists, options_.rrf_k)) {
+    ranked.push_back({fused.doc, nullptr, static_cast<float>(fused.score)});
+  }
+  return ranked;
 }
 
 }  // namespace souk::engine

@@ -8,8 +8,45 @@
 #include "souk/base/str_cat.h"
 #include "souk/catalog/product_reader.h"
 #include "souk/engine/index_directory.h"
+#include "souk/vector/exact_index.h"
+#include "souk/vector/vector_file.h"
 
 namespace souk::engine {
+
+absl::Status Snapshot::LoadDense(const SnapshotOptions& options, const Manifest& manifest) {
+  const std::string& dir = options.index_dir;
+  SOUK_ASSIGN_OR_RETURN(encoder_, encoder::TextEncoder::Create(options.encoder));
+  const std::string rebuild = StrCat("; rebuild it with souk index and this encoder.model_dir (",
+                                     options.encoder.model_dir, ")");
+  if (manifest.vectors_model.empty()) {
+    return absl::FailedPreconditionError(
+        StrCat(dir, ": the index has no product vectors but an encoder is configured", rebuild));
+  }
+  if (manifest.vectors_model != encoder_->fingerprint()) {
+    return absl::FailedPreconditionError(
+        StrCat(dir, ": product vectors made by the model '", manifest.vectors_model,
+               "' but the encoder serves '", encoder_->fingerprint(), "'", rebuild));
+  }
+  const std::string path = StrCat(dir, "/", kVectorsFile);
+  SOUK_ASSIGN_OR_RETURN(vector::VectorSet set, vector::ReadVectorFile(path));
+  if (set.model != manifest.vectors_model || set.dim != encoder_->dimension() ||
+      set.ids.size() != catalog_->size()) {
+    return absl::DataLossError(StrCat(path, ": ", set.ids.size(), " vectors of dim ", set.dim,
+                                      " by '", set.model, "' do not match the manifest (",
+                                      catalog_->size(), " products of dim ", encoder_->dimension(),
+                                      ")"));
+  }
+  for (uint32_t id : set.ids) {
+    if (id >= catalog_->size()) {
+      return absl::DataLossError(StrCat(path, ": vector id ", id, " is not a product"));
+    }
+  }
+  SOUK_ASSIGN_OR_RETURN(auto index, vector::ExactVectorIndex::Create(set.dim, options.vectors));
+  SOUK_RETURN_IF_ERROR(Annotate(index->Add(set.ids, set.values), path));
+  vectors_ = std::move(index);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOptions& options) {
   SOUK_RETURN_IF_ERROR(options.Validate());
   const auto start = std::chrono::steady_clock::now();
@@ -34,12 +71,14 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
   SOUK_ASSIGN_OR_RETURN(
       snap->lexical_, lexical::InvertedIndex::Load(StrCat(dir, "/", kLexicalFile), *snap->catalog_,
                                                    *snap->analyzer_, options.lexical));
+  if (options.dense()) SOUK_RETURN_IF_ERROR(snap->LoadDense(options, manifest));
   snap->version_ = manifest.index_id;
   snap->loaded_unix_s_ = NowUnixSeconds();
   const int64_t ms = MillisSince(start);
   SOUK_LOG_INFO("engine", "loaded snapshot ", snap->version_, " from ", dir, ": ",
                 snap->catalog_->size(), " products, ", snap->lexical_->num_terms(), " terms, ",
-                snap->lexical_->MemoryBytes() >> 20, " MiB lexical, ", ms, " ms");
+                snap->lexical_->MemoryBytes() >> 20, " MiB lexical, ",
+                snap->vectors_ ? StrCat(snap->vectors_->size(), " vectors, ") : "", ms, " ms");
   return std::shared_ptr<const Snapshot>(std::move(snap));
 }
 

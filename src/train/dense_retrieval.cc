@@ -13,13 +13,6 @@
 
 namespace souk::train {
 
-std::string ProductText(const catalog::Product& product) {
-  if (product.brand.empty() || product.title.find(product.brand) != std::string::npos) {
-    return product.title;
-  }
-  return StrCat(product.brand, " ", product.title);
-}
-
 struct DenseRetriever::Impl {
   std::shared_ptr<const catalog::Catalog> catalog;
   std::unique_ptr<text::Tokenizer> tokenizer;
@@ -62,8 +55,8 @@ absl::StatusOr<std::unique_ptr<DenseRetriever>> DenseRetriever::Create(
     std::vector<text::Encoding> encodings;
     encodings.reserve(impl->catalog->size());
     for (const catalog::Product& p : impl->catalog->products()) {
-      encodings.push_back(
-          impl->tokenizer->Encode(ProductText(p), static_cast<size_t>(m.serving.max_length)));
+      encodings.push_back(impl->tokenizer->Encode(catalog::ProductText(p),
+                                                  static_cast<size_t>(m.serving.max_length)));
     }
     impl->product_embeddings = internal::EmbedEncodings(m, encodings, impl->tokenizer->pad_id(),
                                                         impl->device, impl->batch_size);

@@ -148,7 +148,8 @@ PseudoQueries MakePseudoQueries(const catalog::Catalog& catalog, const text::Tok
   PseudoQueries pseudo;
   for (int64_t i = 0; i < count; ++i) {
     const auto doc = static_cast<uint32_t>(rng.Below(catalog.size()));
-    const std::string crop = CropText(ProductText(catalog.product(catalog::DocId(doc))), rng);
+    const std::string crop =
+        CropText(catalog::ProductText(catalog.product(catalog::DocId(doc))), rng);
     pseudo.docs.push_back(doc);
     pseudo.queries.push_back(tokenizer.Encode(crop, static_cast<size_t>(max_query_length)));
     pseudo.texts.push_back(crop);
@@ -176,7 +177,7 @@ absl::StatusOr<FinetuneData> LoadFinetuneData(const FinetuneOptions& options,
   data.products.reserve(data.catalog->size());
   for (const catalog::Product& p : data.catalog->products()) {
     data.products.push_back(
-        tokenizer.Encode(ProductText(p), static_cast<size_t>(options.max_product_length)));
+        tokenizer.Encode(catalog::ProductText(p), static_cast<size_t>(options.max_product_length)));
   }
   data.train_queries = EncodeQueries(data.train, tokenizer, options.max_query_length);
   data.heldout_queries = EncodeQueries(data.heldout, tokenizer, options.max_query_length);

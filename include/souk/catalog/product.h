@@ -51,6 +51,10 @@ struct Product {
 /// "a\xff" is not valid UTF-8`.
 absl::Status ValidateProduct(const Product& product);
 
+/// The text a product is embedded from, in training and in serving alike: its brand (unless the
+/// title already names it) and title.
+std::string ProductText(const Product& product);
+
 /// Separator used when a category path is written as one string: "Home > Kitchen > Knives".
 inline constexpr char kCategorySeparator[] = " > ";
 

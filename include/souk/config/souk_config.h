@@ -17,7 +17,7 @@ namespace souk::config {
 
 struct SoukConfig {
   api::ServerOptions server;
-  engine::SnapshotOptions snapshot;  ///< Sections index, analyzer, lexical.
+  engine::SnapshotOptions snapshot;  ///< Sections index, analyzer, lexical, encoder, vectors.
   engine::SearchOptions search;
   logging::LogOptions logging;
 

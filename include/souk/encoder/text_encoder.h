@@ -43,6 +43,10 @@ class TextEncoder {
   std::vector<int64_t> Tokenize(std::string_view text) const;
 
   size_t dimension() const;
+  /// What this encoder computes: a CRC-32 over its weights, config and tokenizer files, and the
+  /// pooling, normalization and length it runs with. Vectors are comparable only between
+  /// encoders with one fingerprint (an index's product vectors record the one that made them).
+  const std::string& fingerprint() const;
   /// Device, dtype, threads, BLAS and pooling in one line, for the start-up log.
   std::string RuntimeSummary() const;
   uint64_t cache_hits() const;

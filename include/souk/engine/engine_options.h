@@ -5,8 +5,10 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "souk/encoder/encoder_options.h"
 #include "souk/lexical/lexical_options.h"
 #include "souk/text/analyzer.h"
+#include "souk/vector/exact_index.h"
 
 namespace souk::engine {
 
@@ -15,7 +17,12 @@ struct SnapshotOptions {
   std::string index_dir;  ///< Directory written by `souk index` (docs/formats/index-dir.md).
   text::AnalyzerOptions analyzer;   ///< Must match the options the index was built with.
   lexical::LexicalOptions lexical;  ///< BM25F parameters, applied at load time.
+  /// The text encoder of dense retrieval (section `encoder`). An empty model_dir serves BM25
+  /// alone; otherwise `souk index` embeds every product with it and Search fuses both.
+  encoder::EncoderOptions encoder;
+  vector::ExactIndexOptions vectors;  ///< Where product vectors are searched (section `vectors`).
 
+  bool dense() const { return !encoder.model_dir.empty(); }
   absl::Status Validate() const;
 };
 
@@ -24,6 +31,12 @@ struct SearchOptions {
   size_t max_page_size = 1000;       ///< Largest SearchRequest.page_size accepted.
   size_t max_query_bytes = 4096;     ///< Longest SearchRequest.query accepted, in UTF-8 bytes.
   size_t max_result_window = 10000;  ///< offset + page_size may not exceed this (deep paging).
+  /// Hybrid retrieval, when the snapshot has an encoder: BM25's first `lexical_candidates` and
+  /// the first `dense_candidates` by cosine (both at least as deep as the page asked for),
+  /// fused by reciprocal rank: score = sum over the two lists of 1 / (rrf_k + rank).
+  size_t lexical_candidates = 100;
+  size_t dense_candidates = 100;
+  float rrf_k = 60;  ///< Cormack, Clarke & Buettcher (SIGIR 2009) found 60 robust.
 
   absl::Status Validate() const;
 };

@@ -3,6 +3,7 @@
 //   <dir>/manifest.json    format name and version, index id, counts, analyzer fingerprint
 //   <dir>/catalog.jsonl    the products (docs/formats/catalog.md)
 //   <dir>/lexical.souklex  the BM25F index (docs/formats/lexical-index.md)
+//   <dir>/vectors.soukvec  product embeddings, when built with an encoder (docs/formats/vectors.md)
 //
 // Layout and versions: docs/formats/index-dir.md. Writing is all-or-nothing: files go to a
 // temporary sibling directory that replaces `dir` only once complete.
@@ -22,6 +23,7 @@ namespace souk::engine {
 inline constexpr char kManifestFile[] = "manifest.json";
 inline constexpr char kCatalogFile[] = "catalog.jsonl";
 inline constexpr char kLexicalFile[] = "lexical.souklex";
+inline constexpr char kVectorsFile[] = "vectors.soukvec";
 inline constexpr char kIndexFormat[] = "souk-index";
 inline constexpr int kIndexFormatVersion = 1;
 
@@ -30,6 +32,10 @@ struct Manifest {
   int64_t created_unix_s = 0;
   uint64_t products = 0;
   std::string analyzer_fingerprint;
+  /// The fingerprint of the encoder that embedded the products (TextEncoder::fingerprint());
+  /// empty when the index has no vectors.
+  std::string vectors_model;
+  uint64_t vectors_dim = 0;
 };
 
 absl::StatusOr<Manifest> ReadManifest(const std::string& dir);
@@ -38,9 +44,11 @@ struct IndexSummary {
   Manifest manifest;
   uint64_t terms = 0;
   uint64_t lexical_bytes = 0;
+  double embedding_seconds = 0;  ///< Time spent embedding products (0 without an encoder).
 };
 
-/// Builds the index of `products` with `options` (index_dir is the output) and writes it.
+/// Builds the index of `products` with `options` (index_dir is the output) and writes it; with
+/// an encoder (options.dense()), also every product's embedding of catalog::ProductText.
 absl::StatusOr<IndexSummary> WriteIndexDirectory(std::vector<catalog::Product> products,
                                                  const SnapshotOptions& options);
 

@@ -1,8 +1,9 @@
 // SearchEngine: answers search requests against the current Snapshot.
 //
 // It validates a request once at the boundary (so the retrieval loop cannot fail), analyzes the
-// query with the snapshot's analyzer, retrieves with BM25F, applies filters and paging, and
-// assigns a request id that feedback events refer back to.
+// query with the snapshot's analyzer, retrieves with BM25F (and, when the snapshot has an
+// encoder, by cosine over the product vectors, the two lists fused by reciprocal rank), applies
+// filters and paging, and assigns a request id that feedback events refer back to.
 //
 // Thread-safety: Search() may run on many threads while Swap() installs a new snapshot; each
 // request holds the snapshot it started with until it returns.
@@ -39,7 +40,7 @@ struct SearchQuery {
 struct ResultItem {
   catalog::DocId doc;
   const catalog::Product* product = nullptr;  ///< Owned by SearchPage::snapshot.
-  float score = 0;
+  float score = 0;  ///< BM25F score, or the fused reciprocal-rank score in hybrid search.
 };
 
 struct SearchPage {
@@ -47,6 +48,7 @@ struct SearchPage {
   std::vector<ResultItem> items;
   std::string request_id;
   std::string next_page_token;  ///< Empty on the last page.
+  /// Products matching the query's words and the filters (BM25F), counted when facets are.
   std::optional<size_t> total_matches;
   lexical::Facets facets;
 };
@@ -67,6 +69,13 @@ class SearchEngine {
  private:
   SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot);
   absl::Status Validate(const SearchQuery& query, size_t* offset) const;
+  /// BM25F's `hits` fused with the first dense candidates allowed by `filter` (null: all), at
+  /// least `depth` of each.
+  absl::StatusOr<std::vector<ResultItem>> HybridRanking(const Snapshot& snap,
+                                                        const std::string& query,
+                                                        const std::vector<lexical::Hit>& hits,
+                                                        const lexical::DocFilter* filter,
+                                                        size_t depth) const;
   std::string NextRequestId() const;
 
   SearchOptions options_;

@@ -1,5 +1,6 @@
 // Snapshot: one immutable, versioned bundle of what serving needs (catalog, analyzer, lexical
-// index), loaded from an index directory. The engine swaps whole snapshots atomically, so a
+// index, and for dense retrieval the text encoder with the product vectors it made), loaded
+// from an index directory. The engine swaps whole snapshots atomically, so a
 // request sees one consistent version from start to end.
 //
 // Thread-safety: immutable after Load; share it as std::shared_ptr<const Snapshot>.
@@ -11,31 +12,43 @@
 
 #include "absl/status/statusor.h"
 #include "souk/catalog/catalog.h"
+#include "souk/encoder/text_encoder.h"
 #include "souk/engine/engine_options.h"
+#include "souk/engine/index_directory.h"
 #include "souk/lexical/inverted_index.h"
 #include "souk/text/analyzer.h"
+#include "souk/vector/vector_index.h"
 
 namespace souk::engine {
 
 class Snapshot {
  public:
-  /// Loads and validates `options.index_dir`; errors name the file that was wrong.
+  /// Loads and validates `options.index_dir`; errors name the file that was wrong. With an
+  /// encoder configured, the index must hold vectors made by that very model
+  /// (FAILED_PRECONDITION naming both fingerprints otherwise: rebuild with `souk index`).
   static absl::StatusOr<std::shared_ptr<const Snapshot>> Load(const SnapshotOptions& options);
 
   const catalog::Catalog& catalog() const { return *catalog_; }
   const text::Analyzer& analyzer() const { return *analyzer_; }
   const lexical::InvertedIndex& lexical() const { return *lexical_; }
+  /// Dense retrieval's query encoder (thread-safe) and product vectors (row id = DocId value);
+  /// both null when the configuration has no encoder.
+  encoder::TextEncoder* encoder() const { return encoder_.get(); }
+  const vector::VectorIndex* vectors() const { return vectors_.get(); }
   /// The manifest's index id: changes with every `souk index` run.
   const std::string& version() const { return version_; }
   int64_t loaded_unix_s() const { return loaded_unix_s_; }
 
  private:
   Snapshot() = default;
+  absl::Status LoadDense(const SnapshotOptions& options, const Manifest& manifest);
 
   // Declaration order is destruction order in reverse: the index points into the catalog.
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<text::Analyzer> analyzer_;
   std::unique_ptr<lexical::InvertedIndex> lexical_;
+  std::unique_ptr<encoder::TextEncoder> encoder_;
+  std::unique_ptr<vector::VectorIndex> vectors_;
   std::string version_;
   int64_t loaded_unix_s_ = 0;
 };

@@ -18,9 +18,6 @@
 
 namespace souk::train {
 
-/// The text a product is embedded from: its brand (unless the title already names it) and title.
-std::string ProductText(const catalog::Product& product);
-
 struct DenseRetrievalOptions {
   std::string device = "auto";  ///< As RuntimeOptions::device.
   int threads = 0;              ///< CPU intra-op threads; 0 = every core.

@@ -78,13 +78,44 @@ TEST(SoukConfigTest, OverridesBeatTheFile) {
 }
 
 TEST(SoukConfigTest, PrintedConfigParsesBackToTheSameValues) {
-  auto c = ParseConfig(kMinimal, {"lexical.k1=0.7", "search.max_query_bytes=100"});
+  auto c = ParseConfig(kMinimal, {"lexical.k1=0.7", "search.max_query_bytes=100",
+                                  "encoder.model_dir=models/m", "search.rrf_k=30"});
   ASSERT_OK(c);
   const std::string yaml = ToYaml(*c);
   auto again = ParseConfig(yaml);
   ASSERT_OK(again);
   EXPECT_EQ(ToYaml(*again), yaml);
   EXPECT_THAT(yaml, HasSubstr("k1: 0.7"));
+  EXPECT_THAT(yaml, HasSubstr("model_dir: models/m"));
+}
+
+TEST(SoukConfigTest, EncoderVectorsAndHybridSearchAreRead) {
+  auto c = ParseConfig(std::string(kMinimal) + R"(
+encoder:
+  model_dir: models/shop
+  threads: 2
+  batching: {max_batch_size: 8, max_wait_us: 900}
+vectors: {device: cpu, fp16_on_cuda: false}
+search: {lexical_candidates: 50, dense_candidates: 200, rrf_k: 10}
+)");
+  ASSERT_OK(c);
+  EXPECT_TRUE(c->snapshot.dense());
+  EXPECT_EQ(c->snapshot.encoder.model_dir, "models/shop");
+  EXPECT_EQ(c->snapshot.encoder.threads, 2);
+  EXPECT_EQ(c->snapshot.encoder.batching.max_batch_size, 8u);
+  EXPECT_EQ(c->snapshot.encoder.batching.max_wait, std::chrono::microseconds(900));
+  EXPECT_FALSE(c->snapshot.vectors.fp16_on_cuda);
+  EXPECT_EQ(c->search.lexical_candidates, 50u);
+  EXPECT_EQ(c->search.dense_candidates, 200u);
+  EXPECT_FLOAT_EQ(c->search.rrf_k, 10);
+
+  EXPECT_FALSE(ParseConfig(kMinimal)->snapshot.dense());
+  EXPECT_THAT(ParseConfig(kMinimal, {"encoder.model_dir=m", "encoder.threads=0"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "encoder.threads"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"encoder.batching.bogus=1"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "encoder.batching.bogus"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"search.rrf_k=0"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "search.rrf_k"));
 }
 
 TEST(SoukConfigTest, ShippedConfigsAreValid) {

@@ -108,7 +108,7 @@ TEST(FinetuneTest, WeightedMeanPoolingLearnsTokenWeightsFromLogIdf) {
   ASSERT_OK(products);
   std::vector<text::Encoding> texts;
   for (const catalog::Product& p : *products) {
-    texts.push_back((*tokenizer)->Encode(ProductText(p), 12));
+    texts.push_back((*tokenizer)->Encode(catalog::ProductText(p), 12));
   }
   const torch::Tensor start = internal::LogIdfWeights(texts, (*tokenizer)->vocab_size());
   const int64_t cls = texts[0].ids[0];
