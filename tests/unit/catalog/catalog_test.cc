@@ -17,6 +17,18 @@ Product Make(std::string id, std::string title = "") {
   return product;
 }
 
+TEST(ProductTextTest, IsTheBrandAndTitleWithoutRepeatingTheBrand) {
+  Product p;
+  p.title = "Cordless Drill 18V";
+  EXPECT_EQ(ProductText(p), "Cordless Drill 18V");
+  p.brand = "Makita";
+  EXPECT_EQ(ProductText(p), "Makita Cordless Drill 18V");
+  p.title = "Makita Cordless Drill 18V";
+  EXPECT_EQ(ProductText(p), "Makita Cordless Drill 18V");
+  p.description = "not embedded";
+  EXPECT_EQ(ProductText(p), "Makita Cordless Drill 18V");
+}
+
 TEST(CatalogTest, FindsProductsByIdAndDocId) {
   auto catalog = Catalog::Create({Make("a", "Apple"), Make("b", "Banana"), Make("中文", "Tea")});
   ASSERT_OK(catalog);
