@@ -1,10 +1,13 @@
 // A tiny catalog written as an index directory in a temp dir, shared by the engine tests.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "souk/catalog/product.h"
 #include "souk/engine/engine_options.h"
+#include "souk/engine/search_engine.h"
 #include "support/test_support.h"
 
 namespace souk::engine::testing {
@@ -40,6 +43,24 @@ inline SnapshotOptions OptionsFor(const std::string& dir) {
   SnapshotOptions options;
   options.index_dir = dir;
   return options;
+}
+
+inline SearchQuery Query(std::string text, int64_t page_size = 10) {
+  SearchQuery q;
+  q.query = std::move(text);
+  q.page_size = page_size;
+  return q;
+}
+
+/// The product ids of `engine`'s answer to `q`, best first (a failed search fails the test).
+inline std::vector<std::string> ResultIds(const SearchEngine& engine, const SearchQuery& q) {
+  auto page = engine.Search(q);
+  EXPECT_OK(page);
+  std::vector<std::string> ids;
+  if (page.ok()) {
+    for (const ResultItem& item : page->items) ids.push_back(item.product->id);
+  }
+  return ids;
 }
 
 }  // namespace souk::engine::testing

@@ -21,6 +21,7 @@ using ::souk::testing::StatusIs;
 using ::souk::testing::TempDir;
 using ::testing::ElementsAre;
 using testing::OptionsFor;
+using testing::Query;
 using testing::SmallCatalog;
 using ::testing::UnorderedElementsAre;
 
@@ -75,22 +76,7 @@ class HybridSearchTest : public ::testing::Test {
     engine_ = std::move(*engine);
   }
 
-  std::vector<std::string> Ids(const SearchQuery& q) {
-    auto page = engine_->Search(q);
-    EXPECT_OK(page);
-    std::vector<std::string> ids;
-    if (page.ok()) {
-      for (const ResultItem& item : page->items) ids.push_back(item.product->id);
-    }
-    return ids;
-  }
-
-  static SearchQuery Query(std::string text, int64_t page_size = 10) {
-    SearchQuery q;
-    q.query = std::move(text);
-    q.page_size = page_size;
-    return q;
-  }
+  std::vector<std::string> Ids(const SearchQuery& q) { return testing::ResultIds(*engine_, q); }
 
   TempDir tmp_;
   std::string model_;
