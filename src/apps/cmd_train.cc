@@ -38,11 +38,13 @@ constexpr char kPretrainUsage[] =
     R"(usage: souk train pretrain --tokenizer DIR --out DIR [corpus flags as `souk train tokenizer`]
                            [--init MODEL_DIR] [--layers 4] [--hidden 256] [--heads 4]
                            [--intermediate 1024] [--max-length 64] [--pooling mean]
-                           [--batch 64] [--steps 2000] [--lr 5e-4] [--warmup 0.06]
+                           [--bag-of-words-init] [--batch 64] [--steps 2000] [--lr 5e-4] [--warmup 0.06]
                            [--weight-decay 0.01] [--clip 1.0] [--mask-prob 0.15] [--no-whole-word]
                            [runtime flags]
 
 --steps 0 writes the initialized, untrained model: a start for fine-tuning from scratch.
+--bag-of-words-init starts position and segment embeddings at zero, so that model, fine-tuned
+with --pooling weighted_mean, begins as an IDF-weighted bag of token vectors.
 
 Runtime flags (pretrain and finetune): [--device auto|cpu|cuda|cuda:N] [--threads 0]
   [--no-mixed-precision] [--seed 42] [--resume] [--checkpoint-every 200] [--stop-after STEP]
@@ -158,6 +160,7 @@ absl::Status ReadPretrainFlags(const Flags& flags, train::PretrainOptions* optio
   options->serving.pooling = *pooling;
   SOUK_ASSIGN_OR_RETURN(options->batch_size, flags.GetInt("batch", options->batch_size));
   SOUK_ASSIGN_OR_RETURN(options->steps, flags.GetInt("steps", options->steps));
+  options->bag_of_words_init = flags.Has("bag-of-words-init");
   SOUK_ASSIGN_OR_RETURN(options->masking.mask_probability,
                         flags.GetDouble("mask-prob", options->masking.mask_probability));
   options->masking.whole_word = !flags.Has("no-whole-word");
@@ -166,14 +169,15 @@ absl::Status ReadPretrainFlags(const Flags& flags, train::PretrainOptions* optio
 }
 
 int RunPretrainStep(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 3,
-                            {.with_value = Union({kCorpusFlags,
-                                                  kRuntimeFlags,
-                                                  kOptimizerFlags,
-                                                  {"tokenizer", "init", "out", "layers", "hidden",
-                                                   "heads", "intermediate", "max-length", "pooling",
-                                                   "batch", "steps", "mask-prob"}}),
-                             .boolean = Union({kRuntimeBooleans, {"no-whole-word"}})});
+  auto flags = Flags::Parse(
+      argc, argv, 3,
+      {.with_value =
+           Union({kCorpusFlags,
+                  kRuntimeFlags,
+                  kOptimizerFlags,
+                  {"tokenizer", "init", "out", "layers", "hidden", "heads", "intermediate",
+                   "max-length", "pooling", "batch", "steps", "mask-prob"}}),
+       .boolean = Union({kRuntimeBooleans, {"no-whole-word", "bag-of-words-init"}})});
   if (!flags.ok()) return Fail("souk train pretrain", flags.status());
   if (flags->Has("help")) return Usage(kPretrainUsage, true);
   if (absl::Status s = flags->Require({"tokenizer", "out"}); !s.ok()) {

@@ -30,6 +30,13 @@ absl::Status Invalid(std::string_view field, std::string_view what) {
   return absl::InvalidArgumentError(StrCat(field, ": ", what));
 }
 
+void ZeroPositionAndSegmentEmbeddings(torch::nn::Module& bert) {
+  torch::NoGradGuard no_grad;
+  torch::OrderedDict<std::string, torch::Tensor> named = bert.named_parameters();
+  named["embeddings.position_embeddings.weight"].zero_();
+  named["embeddings.token_type_embeddings.weight"].zero_();
+}
+
 // The model to train: `init_model_dir`'s weights and architecture, or a fresh one.
 absl::StatusOr<model::BertForMaskedLM> BuildModel(const PretrainOptions& options,
                                                   const text::Tokenizer& tokenizer,
@@ -42,6 +49,7 @@ absl::StatusOr<model::BertForMaskedLM> BuildModel(const PretrainOptions& options
     SOUK_RETURN_IF_ERROR(config->Validate());
     torch::manual_seed(DeriveSeed(options.runtime.seed, 0, 0));
     SOUK_ASSIGN_OR_RETURN(auto mlm, model::BertForMaskedLMImpl::Create(*config));
+    if (options.bag_of_words_init) ZeroPositionAndSegmentEmbeddings(*mlm->bert());
     return model::BertForMaskedLM(mlm);
   }
   SOUK_ASSIGN_OR_RETURN(internal::ModelFiles files,
@@ -104,6 +112,9 @@ absl::Status PretrainOptions::Validate() const {
   if (out_dir.empty()) return Invalid("out_dir", "empty");
   if (batch_size < 1) return Invalid("batch_size", "must be >= 1");
   if (steps < 0) return Invalid("steps", "must be >= 0");
+  if (bag_of_words_init && !init_model_dir.empty()) {
+    return Invalid("bag_of_words_init", "initializes a fresh model, not init_model_dir's weights");
+  }
   SOUK_RETURN_IF_ERROR(serving.Validate());
   if (serving.pooling == model::Pooling::kWeightedMean) {
     // Masked-LM training never pools, so it could not learn the token weights.

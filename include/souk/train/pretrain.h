@@ -39,6 +39,13 @@ struct PretrainOptions {
   model::ServingConfig serving;
   int64_t batch_size = 64;  ///< Sequences per step.
   int64_t steps = 2000;     ///< Optimizer steps of the whole run; 0 writes the initialized model.
+  /// A fresh model's position and segment embeddings start at zero instead of random. BERT's
+  /// random layers are near the identity at initialization, so every output state is then about
+  /// its own token's normalized embedding, and a weighted-mean pooled encoder starts as an
+  /// IDF-weighted bag of (random, nearly orthogonal) token vectors: lexical matching before any
+  /// training, which contrastive fine-tuning from scratch refines (bench/RESULTS.md). Random
+  /// position vectors would add a component shared by all texts of a length instead.
+  bool bag_of_words_init = false;
   OptimizerOptions optimizer;
   MaskingOptions masking;
   RuntimeOptions runtime;

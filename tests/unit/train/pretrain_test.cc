@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -115,6 +116,44 @@ TEST(PretrainTest, ZeroStepsWritesTheInitializedModel) {
   auto encoder = encoder::TextEncoder::Create(encoder_options);
   ASSERT_OK(encoder);
   EXPECT_OK((*encoder)->Encode("red steel hammer"));
+}
+
+// With position embeddings at zero the untrained encoder cannot tell word order: it is a bag of
+// tokens. A random init tells the two orders apart.
+TEST(PretrainTest, BagOfWordsInitIgnoresWordOrderBeforeTraining) {
+  for (bool bag_of_words : {false, true}) {
+    TempDir dir;
+    PretrainOptions options = TinyOptions(dir.path());
+    options.steps = 0;
+    options.bag_of_words_init = bag_of_words;
+    ASSERT_OK(RunPretraining(options));
+    encoder::EncoderOptions encoder_options;
+    encoder_options.model_dir = dir.path();
+    auto encoder = encoder::TextEncoder::Create(encoder_options);
+    ASSERT_OK(encoder);
+    auto forward = (*encoder)->Encode("red steel hammer");
+    auto backward = (*encoder)->Encode("hammer steel red");
+    ASSERT_OK(forward);
+    ASSERT_OK(backward);
+    float max_difference = 0;
+    for (size_t i = 0; i < forward->size(); ++i) {
+      max_difference = std::max(max_difference, std::abs((*forward)[i] - (*backward)[i]));
+    }
+    if (bag_of_words) {
+      EXPECT_LT(max_difference, 1e-5);
+    } else {
+      EXPECT_GT(max_difference, 1e-3);
+    }
+  }
+}
+
+TEST(PretrainTest, BagOfWordsInitIsForAFreshModel) {
+  TempDir dir;
+  PretrainOptions options = TinyOptions(dir.File("out"));
+  options.bag_of_words_init = true;
+  options.init_model_dir = dir.File("some-model");
+  EXPECT_THAT(RunPretraining(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "bag_of_words_init"));
 }
 
 TEST(PretrainTest, ANonFiniteLossStopsWithTheStepAndKeepsTheLastCheckpoint) {
