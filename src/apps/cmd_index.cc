@@ -59,6 +59,9 @@ int RunIndex(int argc, char** argv) {
               << summary->manifest.vectors_dim << " (embedded in " << summary->embedding_seconds
               << " s)";
   }
+  if (summary->manifest.vectors_hnsw) {
+    std::cout << ", HNSW graph (built in " << summary->hnsw_seconds << " s)";
+  }
   std::cout << ", in " << seconds << " s -> " << cfg->snapshot.index_dir << "\n";
   return 0;
 }

@@ -73,10 +73,17 @@ absl::Status BindEncoder(YamlBinder b, encoder::EncoderOptions* o) {
       {"model_dir", "device", "threads", "cuda_precision", "cache_entries", "batching"});
 }
 
-absl::Status BindVectors(YamlBinder b, vector::ExactIndexOptions* o) {
-  b.Bind("device", &o->device);
-  b.Bind("fp16_on_cuda", &o->fp16_on_cuda);
-  return b.Finish({"device", "fp16_on_cuda"});
+absl::Status BindVectors(YamlBinder b, engine::VectorOptions* o) {
+  b.Bind("backend", &o->backend);
+  b.Bind("device", &o->exact.device);
+  b.Bind("fp16_on_cuda", &o->exact.fp16_on_cuda);
+  YamlBinder hnsw = b.Child("hnsw");
+  hnsw.Bind("m", &o->hnsw.m);
+  hnsw.Bind("ef_construction", &o->hnsw.ef_construction);
+  hnsw.Bind("ef_search", &o->hnsw.ef_search);
+  hnsw.Bind("build_threads", &o->hnsw.build_threads);
+  SOUK_RETURN_IF_ERROR(hnsw.Finish({"m", "ef_construction", "ef_search", "build_threads"}));
+  return b.Finish({"backend", "device", "fp16_on_cuda", "hnsw"});
 }
 
 absl::Status BindLogging(YamlBinder b, logging::LogOptions* o) {
@@ -199,9 +206,14 @@ std::string ToYaml(const SoukConfig& c) {
       << "max_batch_size" << YAML::Value << e.batching.max_batch_size << YAML::Key << "max_wait_us"
       << YAML::Value << e.batching.max_wait.count() << YAML::Key << "max_queue" << YAML::Value
       << e.batching.max_queue << YAML::EndMap << YAML::EndMap;
-  out << YAML::Key << "vectors" << YAML::Value << YAML::BeginMap << YAML::Key << "device"
-      << YAML::Value << c.snapshot.vectors.device << YAML::Key << "fp16_on_cuda" << YAML::Value
-      << c.snapshot.vectors.fp16_on_cuda << YAML::EndMap;
+  const engine::VectorOptions& v = c.snapshot.vectors;
+  out << YAML::Key << "vectors" << YAML::Value << YAML::BeginMap << YAML::Key << "backend"
+      << YAML::Value << v.backend << YAML::Key << "device" << YAML::Value << v.exact.device
+      << YAML::Key << "fp16_on_cuda" << YAML::Value << v.exact.fp16_on_cuda << YAML::Key << "hnsw"
+      << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "m" << YAML::Value << v.hnsw.m
+      << YAML::Key << "ef_construction" << YAML::Value << v.hnsw.ef_construction << YAML::Key
+      << "ef_search" << YAML::Value << v.hnsw.ef_search << YAML::Key << "build_threads"
+      << YAML::Value << v.hnsw.build_threads << YAML::EndMap << YAML::EndMap;
   out << YAML::Key << "search" << YAML::Value << YAML::BeginMap << YAML::Key << "max_page_size"
       << YAML::Value << c.search.max_page_size << YAML::Key << "max_query_bytes" << YAML::Value
       << c.search.max_query_bytes << YAML::Key << "max_result_window" << YAML::Value

@@ -1,14 +1,24 @@
 #include "souk/engine/engine_options.h"
 
 #include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
 
 namespace souk::engine {
+
+absl::Status VectorOptions::Validate() const {
+  if (backend != "exact" && backend != "hnsw") {
+    return absl::InvalidArgumentError(
+        StrCat("vectors.backend: '", backend, "' is not one of exact|hnsw"));
+  }
+  return Annotate(hnsw.Validate(), "vectors");
+}
 
 absl::Status SnapshotOptions::Validate() const {
   if (index_dir.empty()) return absl::InvalidArgumentError("index.dir: must not be empty");
   SOUK_RETURN_IF_ERROR(Annotate(analyzer.Validate(), "analyzer"));
   SOUK_RETURN_IF_ERROR(Annotate(lexical.Validate(), "lexical"));
   if (dense()) SOUK_RETURN_IF_ERROR(encoder.Validate());  // its errors name encoder.*
+  SOUK_RETURN_IF_ERROR(vectors.Validate());
   return absl::OkStatus();
 }
 

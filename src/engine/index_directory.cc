@@ -17,6 +17,7 @@
 #include "souk/catalog/product_reader.h"
 #include "souk/encoder/text_encoder.h"
 #include "souk/lexical/inverted_index.h"
+#include "souk/vector/hnsw_index.h"
 #include "souk/vector/vector_file.h"
 
 namespace souk::engine {
@@ -46,14 +47,20 @@ std::string ManifestJson(const Manifest& m) {
     j["files"].push_back(kVectorsFile);
     j["vectors"] = {{"model", m.vectors_model}, {"dim", m.vectors_dim}};
   }
+  if (m.vectors_hnsw) {
+    j["files"].push_back(kHnswFile);
+    j["vectors"]["hnsw"] = true;
+  }
   return j.dump(2) + "\n";
 }
 
-// Embeds every product with the configured encoder into `path`; returns the seconds it took.
-absl::StatusOr<double> WriteProductVectors(const catalog::Catalog& cat,
-                                           const encoder::EncoderOptions& options,
-                                           const std::string& path, Manifest* manifest) {
-  const auto start = std::chrono::steady_clock::now();
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Embeds every product with the configured encoder.
+absl::StatusOr<vector::VectorSet> EmbedProducts(const catalog::Catalog& cat,
+                                                const encoder::EncoderOptions& options) {
   SOUK_ASSIGN_OR_RETURN(auto text_encoder, encoder::TextEncoder::Create(options));
   std::vector<std::string> texts;
   texts.reserve(cat.size());
@@ -67,10 +74,26 @@ absl::StatusOr<double> WriteProductVectors(const catalog::Catalog& cat,
     set.ids.push_back(static_cast<uint32_t>(d));
     set.values.insert(set.values.end(), rows[d].begin(), rows[d].end());
   }
-  SOUK_RETURN_IF_ERROR(vector::WriteVectorFile(path, set));
-  manifest->vectors_model = set.model;
-  manifest->vectors_dim = set.dim;
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return set;
+}
+
+// Writes the product embeddings (and their HNSW graph when configured) into `staging`.
+absl::Status WriteProductVectors(const catalog::Catalog& cat, const SnapshotOptions& options,
+                                 const fs::path& staging, IndexSummary* summary) {
+  auto start = std::chrono::steady_clock::now();
+  SOUK_ASSIGN_OR_RETURN(vector::VectorSet set, EmbedProducts(cat, options.encoder));
+  SOUK_RETURN_IF_ERROR(vector::WriteVectorFile((staging / kVectorsFile).string(), set));
+  summary->embedding_seconds = SecondsSince(start);
+  summary->manifest.vectors_model = set.model;
+  summary->manifest.vectors_dim = set.dim;
+  if (!options.vectors.hnsw_backend()) return absl::OkStatus();
+  start = std::chrono::steady_clock::now();
+  SOUK_ASSIGN_OR_RETURN(auto graph, vector::HnswVectorIndex::Create(set.dim, options.vectors.hnsw));
+  SOUK_RETURN_IF_ERROR(graph->Add(set.ids, set.values));
+  SOUK_RETURN_IF_ERROR(graph->Save((staging / kHnswFile).string()));
+  summary->hnsw_seconds = SecondsSince(start);
+  summary->manifest.vectors_hnsw = true;
+  return absl::OkStatus();
 }
 
 // "out/idx/" and "out/idx" name the same directory; the staging and old copies go beside it.
@@ -128,12 +151,7 @@ absl::StatusOr<IndexSummary> WriteInto(const fs::path& staging, const catalog::C
   summary.manifest.index_id = NewIndexId(summary.manifest.created_unix_s);
   summary.manifest.products = cat.size();
   summary.manifest.analyzer_fingerprint = analyzer->Fingerprint();
-  if (options.dense()) {
-    SOUK_ASSIGN_OR_RETURN(
-        summary.embedding_seconds,
-        WriteProductVectors(cat, options.encoder, (staging / kVectorsFile).string(),
-                            &summary.manifest));
-  }
+  if (options.dense()) SOUK_RETURN_IF_ERROR(WriteProductVectors(cat, options, staging, &summary));
   summary.terms = index->num_terms();
   std::error_code ec;
   summary.lexical_bytes = fs::file_size(lexical_path, ec);
@@ -191,6 +209,8 @@ absl::StatusOr<Manifest> ReadManifest(const std::string& dir) {
     if (vectors->is_object()) {
       m.vectors_model = Field<std::string>(*vectors, "model").value_or("");
       m.vectors_dim = Field<uint64_t>(*vectors, "dim").value_or(0);
+      const auto hnsw = vectors->find("hnsw");
+      m.vectors_hnsw = hnsw != vectors->end() && hnsw->is_boolean() && hnsw->get<bool>();
     }
     if (m.vectors_model.empty() || m.vectors_dim == 0) {
       return absl::DataLossError(

@@ -9,6 +9,7 @@
 #include "souk/catalog/product_reader.h"
 #include "souk/engine/index_directory.h"
 #include "souk/vector/exact_index.h"
+#include "souk/vector/hnsw_index.h"
 #include "souk/vector/vector_file.h"
 
 namespace souk::engine {
@@ -27,6 +28,7 @@ absl::Status Snapshot::LoadDense(const SnapshotOptions& options, const Manifest&
         StrCat(dir, ": product vectors made by the model '", manifest.vectors_model,
                "' but the encoder serves '", encoder_->fingerprint(), "'", rebuild));
   }
+  if (options.vectors.hnsw_backend() && manifest.vectors_hnsw) return LoadHnsw(options);
   const std::string path = StrCat(dir, "/", kVectorsFile);
   SOUK_ASSIGN_OR_RETURN(vector::VectorSet set, vector::ReadVectorFile(path));
   if (set.model != manifest.vectors_model || set.dim != encoder_->dimension() ||
@@ -41,9 +43,32 @@ absl::Status Snapshot::LoadDense(const SnapshotOptions& options, const Manifest&
       return absl::DataLossError(StrCat(path, ": vector id ", id, " is not a product"));
     }
   }
-  SOUK_ASSIGN_OR_RETURN(auto index, vector::ExactVectorIndex::Create(set.dim, options.vectors));
+  if (options.vectors.hnsw_backend()) {
+    const auto start = std::chrono::steady_clock::now();
+    SOUK_ASSIGN_OR_RETURN(auto graph,
+                          vector::HnswVectorIndex::Create(set.dim, options.vectors.hnsw));
+    SOUK_RETURN_IF_ERROR(Annotate(graph->Add(set.ids, set.values), path));
+    SOUK_LOG_WARN("engine", dir, ": no saved HNSW graph; built one in ", MillisSince(start),
+                  " ms (souk index with vectors.backend hnsw saves it with the index)");
+    vectors_ = std::move(graph);
+    return absl::OkStatus();
+  }
+  SOUK_ASSIGN_OR_RETURN(auto index,
+                        vector::ExactVectorIndex::Create(set.dim, options.vectors.exact));
   SOUK_RETURN_IF_ERROR(Annotate(index->Add(set.ids, set.values), path));
   vectors_ = std::move(index);
+  return absl::OkStatus();
+}
+
+absl::Status Snapshot::LoadHnsw(const SnapshotOptions& options) {
+  const std::string path = StrCat(options.index_dir, "/", kHnswFile);
+  SOUK_ASSIGN_OR_RETURN(auto graph, vector::HnswVectorIndex::Load(path, options.vectors.hnsw));
+  if (graph->dim() != encoder_->dimension() || graph->size() != catalog_->size()) {
+    return absl::DataLossError(StrCat(path, ": ", graph->size(), " vectors of dim ", graph->dim(),
+                                      " do not match the index (", catalog_->size(),
+                                      " products of dim ", encoder_->dimension(), ")"));
+  }
+  vectors_ = std::move(graph);
   return absl::OkStatus();
 }
 

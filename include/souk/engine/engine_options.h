@@ -9,8 +9,22 @@
 #include "souk/lexical/lexical_options.h"
 #include "souk/text/analyzer.h"
 #include "souk/vector/exact_index.h"
+#include "souk/vector/hnsw_index.h"
 
 namespace souk::engine {
+
+/// How product vectors are searched (section `vectors`).
+struct VectorOptions {
+  /// "exact": every vector scored (recall 1; keys device, fp16_on_cuda). "hnsw": an HNSW graph
+  /// (key hnsw), approximate and far faster on large catalogs; `souk index` saves the graph
+  /// with the index, and a snapshot without one builds it at load.
+  std::string backend = "exact";
+  vector::ExactIndexOptions exact;
+  vector::HnswOptions hnsw;
+
+  bool hnsw_backend() const { return backend == "hnsw"; }
+  absl::Status Validate() const;
+};
 
 /// What a snapshot is built from and loaded with.
 struct SnapshotOptions {
@@ -20,7 +34,7 @@ struct SnapshotOptions {
   /// The text encoder of dense retrieval (section `encoder`). An empty model_dir serves BM25
   /// alone; otherwise `souk index` embeds every product with it and Search fuses both.
   encoder::EncoderOptions encoder;
-  vector::ExactIndexOptions vectors;  ///< Where product vectors are searched (section `vectors`).
+  VectorOptions vectors;
 
   bool dense() const { return !encoder.model_dir.empty(); }
   absl::Status Validate() const;

@@ -4,6 +4,7 @@
 //   <dir>/catalog.jsonl    the products (docs/formats/catalog.md)
 //   <dir>/lexical.souklex  the BM25F index (docs/formats/lexical-index.md)
 //   <dir>/vectors.soukvec  product embeddings, when built with an encoder (docs/formats/vectors.md)
+//   <dir>/vectors.soukhnsw their HNSW graph, with vectors.backend hnsw (docs/formats/hnsw.md)
 //
 // Layout and versions: docs/formats/index-dir.md. Writing is all-or-nothing: files go to a
 // temporary sibling directory that replaces `dir` only once complete.
@@ -24,6 +25,7 @@ inline constexpr char kManifestFile[] = "manifest.json";
 inline constexpr char kCatalogFile[] = "catalog.jsonl";
 inline constexpr char kLexicalFile[] = "lexical.souklex";
 inline constexpr char kVectorsFile[] = "vectors.soukvec";
+inline constexpr char kHnswFile[] = "vectors.soukhnsw";
 inline constexpr char kIndexFormat[] = "souk-index";
 inline constexpr int kIndexFormatVersion = 1;
 
@@ -36,6 +38,7 @@ struct Manifest {
   /// empty when the index has no vectors.
   std::string vectors_model;
   uint64_t vectors_dim = 0;
+  bool vectors_hnsw = false;  ///< The directory holds an HNSW graph of the vectors (kHnswFile).
 };
 
 absl::StatusOr<Manifest> ReadManifest(const std::string& dir);
@@ -45,10 +48,12 @@ struct IndexSummary {
   uint64_t terms = 0;
   uint64_t lexical_bytes = 0;
   double embedding_seconds = 0;  ///< Time spent embedding products (0 without an encoder).
+  double hnsw_seconds = 0;       ///< Time spent building the HNSW graph (0 without one).
 };
 
 /// Builds the index of `products` with `options` (index_dir is the output) and writes it; with
-/// an encoder (options.dense()), also every product's embedding of catalog::ProductText.
+/// an encoder (options.dense()), also every product's embedding of catalog::ProductText, and
+/// with vectors.backend hnsw their graph.
 absl::StatusOr<IndexSummary> WriteIndexDirectory(std::vector<catalog::Product> products,
                                                  const SnapshotOptions& options);
 

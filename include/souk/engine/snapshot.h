@@ -42,6 +42,8 @@ class Snapshot {
  private:
   Snapshot() = default;
   absl::Status LoadDense(const SnapshotOptions& options, const Manifest& manifest);
+  // The HNSW graph `souk index` saved (vectors.backend hnsw).
+  absl::Status LoadHnsw(const SnapshotOptions& options);
 
   // Declaration order is destruction order in reverse: the index points into the catalog.
   std::unique_ptr<catalog::Catalog> catalog_;

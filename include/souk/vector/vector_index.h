@@ -3,7 +3,7 @@
 // inner product is the cosine the encoder is trained for.
 //
 // Backends: ExactVectorIndex (exact_index.h: every row scored by one matrix product, CPU or
-// CUDA). An approximate (HNSW) backend implements the same interface.
+// CUDA) and HnswVectorIndex (hnsw_index.h: approximate, over an HNSW graph).
 //
 // Thread-safety: Search() may run on many threads at once; Add() and Remove() need exclusive
 // access (serving builds an index once per snapshot and never mutates it).

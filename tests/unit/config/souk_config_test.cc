@@ -78,14 +78,16 @@ TEST(SoukConfigTest, OverridesBeatTheFile) {
 }
 
 TEST(SoukConfigTest, PrintedConfigParsesBackToTheSameValues) {
-  auto c = ParseConfig(kMinimal, {"lexical.k1=0.7", "search.max_query_bytes=100",
-                                  "encoder.model_dir=models/m", "search.rrf_k=30"});
+  auto c =
+      ParseConfig(kMinimal, {"lexical.k1=0.7", "search.max_query_bytes=100",
+                             "encoder.model_dir=models/m", "search.rrf_k=30", "vectors.hnsw.m=32"});
   ASSERT_OK(c);
   const std::string yaml = ToYaml(*c);
   auto again = ParseConfig(yaml);
   ASSERT_OK(again);
   EXPECT_EQ(ToYaml(*again), yaml);
   EXPECT_THAT(yaml, HasSubstr("k1: 0.7"));
+  EXPECT_THAT(yaml, HasSubstr("m: 32"));
   EXPECT_THAT(yaml, HasSubstr("model_dir: models/m"));
 }
 
@@ -95,7 +97,7 @@ encoder:
   model_dir: models/shop
   threads: 2
   batching: {max_batch_size: 8, max_wait_us: 900}
-vectors: {device: cpu, fp16_on_cuda: false}
+vectors: {backend: hnsw, device: cpu, fp16_on_cuda: false, hnsw: {m: 24, ef_search: 64}}
 search: {lexical_candidates: 50, dense_candidates: 200, rrf_k: 10}
 )");
   ASSERT_OK(c);
@@ -104,7 +106,11 @@ search: {lexical_candidates: 50, dense_candidates: 200, rrf_k: 10}
   EXPECT_EQ(c->snapshot.encoder.threads, 2);
   EXPECT_EQ(c->snapshot.encoder.batching.max_batch_size, 8u);
   EXPECT_EQ(c->snapshot.encoder.batching.max_wait, std::chrono::microseconds(900));
-  EXPECT_FALSE(c->snapshot.vectors.fp16_on_cuda);
+  EXPECT_FALSE(c->snapshot.vectors.exact.fp16_on_cuda);
+  EXPECT_TRUE(c->snapshot.vectors.hnsw_backend());
+  EXPECT_EQ(c->snapshot.vectors.hnsw.m, 24u);
+  EXPECT_EQ(c->snapshot.vectors.hnsw.ef_search, 64u);
+  EXPECT_EQ(c->snapshot.vectors.hnsw.ef_construction, vector::HnswOptions{}.ef_construction);
   EXPECT_EQ(c->search.lexical_candidates, 50u);
   EXPECT_EQ(c->search.dense_candidates, 200u);
   EXPECT_FLOAT_EQ(c->search.rrf_k, 10);
@@ -114,6 +120,10 @@ search: {lexical_candidates: 50, dense_candidates: 200, rrf_k: 10}
               StatusIs(absl::StatusCode::kInvalidArgument, "encoder.threads"));
   EXPECT_THAT(ParseConfig(kMinimal, {"encoder.batching.bogus=1"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "encoder.batching.bogus"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"vectors.backend=faiss"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "vectors.backend: 'faiss'"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"vectors.hnsw.ef_search=0"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "hnsw.ef_search"));
   EXPECT_THAT(ParseConfig(kMinimal, {"search.rrf_k=0"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "search.rrf_k"));
 }

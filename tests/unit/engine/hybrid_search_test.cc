@@ -4,6 +4,7 @@
 // not the model's quality (bench/RESULTS.md measures that).
 
 #include <cmath>
+#include <filesystem>
 
 #include "engine_fixture.h"
 #include "souk/base/check.h"
@@ -162,6 +163,44 @@ TEST(HybridSnapshotTest, VectorsOfAnotherModelOrNoneAreRefused) {
   ASSERT_OK(WriteIndexDirectory(SmallCatalog(), OptionsFor(tmp.File("plain"))));
   EXPECT_THAT(Snapshot::Load(DenseOptions(tmp.File("plain"), model_a)),
               StatusIs(absl::StatusCode::kFailedPrecondition, "no product vectors"));
+}
+
+// The same searches through an HNSW graph: saved by the index build, or built at load for an
+// index without one. On six products the graph's answers are exact.
+TEST(HybridSnapshotTest, AnHnswBackendAnswersAsTheExactOne) {
+  TempDir tmp;
+  const std::string model = WriteModel(tmp, "model", 5);
+  SnapshotOptions hnsw = DenseOptions(tmp.File("hnsw-index"), model);
+  hnsw.vectors.backend = "hnsw";
+  ASSERT_OK(WriteIndexDirectory(SmallCatalog(), hnsw));
+  auto manifest = ReadManifest(hnsw.index_dir);
+  ASSERT_OK(manifest);
+  EXPECT_TRUE(manifest->vectors_hnsw);
+  EXPECT_TRUE(std::filesystem::exists(tmp.File("hnsw-index/vectors.soukhnsw")));
+
+  SnapshotOptions exact = DenseOptions(tmp.File("index"), model);
+  ASSERT_OK(WriteIndexDirectory(SmallCatalog(), exact));
+  EXPECT_FALSE(ReadManifest(exact.index_dir)->vectors_hnsw);
+  SnapshotOptions built_at_load = exact;
+  built_at_load.vectors.backend = "hnsw";
+
+  std::vector<std::vector<std::string>> answers;
+  for (const SnapshotOptions& options : {exact, hnsw, built_at_load}) {
+    auto snapshot = Snapshot::Load(options);
+    ASSERT_OK(snapshot);
+    EXPECT_EQ((*snapshot)->vectors()->size(), SmallCatalog().size());
+    auto engine = SearchEngine::Create(SearchOptions{}, *snapshot);
+    ASSERT_OK(engine);
+    SearchQuery makita = Query("submarine");
+    makita.brands = {"Makita"};
+    answers.push_back(testing::ResultIds(**engine, Query("cordless drill")));
+    answers.push_back(testing::ResultIds(**engine, makita));
+  }
+  EXPECT_EQ(answers[2], answers[0]);
+  EXPECT_EQ(answers[3], answers[1]);
+  EXPECT_EQ(answers[4], answers[0]);
+  EXPECT_EQ(answers[5], answers[1]);
+  EXPECT_THAT(answers[1], UnorderedElementsAre("p1", "p6"));
 }
 
 TEST(RankFusionTest, DocumentsInBothListsRiseAndTiesGoByDocId) {
