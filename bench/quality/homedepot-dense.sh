@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Dense retrieval on Home Depot-style data, trained from scratch on this machine:
 #   1. a SentencePiece tokenizer on the product titles,
-#   2. a small BERT, initialized (masked-LM pre-training on the titles when
-#      SOUK_DENSE_PRETRAIN_STEPS > 0: it bought nothing for retrieval here, bench/RESULTS.md),
+#   2. a small BERT, initialized as a bag of words (position embeddings at zero; masked-LM
+#      pre-training on the titles when SOUK_DENSE_PRETRAIN_STEPS > 0: it bought nothing for
+#      retrieval here, bench/RESULTS.md),
 #   3. contrastive fine-tuning on TRAIN_QRELS (query, product, grade) with BM25 hard negatives,
 #      plus pseudo queries cropped from the titles, weighted-mean pooling, early stopping on a
 #      held-out tenth of the training queries,
@@ -31,9 +32,10 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 
-vocab=${SOUK_DENSE_VOCAB:-8000}
+vocab=${SOUK_DENSE_VOCAB:-2000}
 pretrain_steps=${SOUK_DENSE_PRETRAIN_STEPS:-0}
-epochs=${SOUK_DENSE_EPOCHS:-5}
+epochs=${SOUK_DENSE_EPOCHS:-7}
+layers=${SOUK_DENSE_LAYERS:-2}
 pseudo_queries=${SOUK_DENSE_PSEUDO_QUERIES:-20000}
 seed=${SOUK_DENSE_SEED:-42}
 common=(--seed "$seed" --threads "${SOUK_DENSE_THREADS:-0}")
@@ -42,13 +44,13 @@ start=$(date +%s)
 "$souk" train tokenizer --catalog "$products" --out "$work/tokenizer" --vocab-size "$vocab" \
   --seed "$seed"
 "$souk" train pretrain --tokenizer "$work/tokenizer" --catalog "$products" --out "$work/pretrained" \
-  --layers 4 --hidden 256 --heads 4 --max-length 32 --batch 64 --steps "$pretrain_steps" \
-  --lr 5e-4 --pooling mean "${common[@]}"
+  --layers "$layers" --hidden 256 --heads 4 --max-length 32 --batch 64 \
+  --steps "$pretrain_steps" --bag-of-words-init --lr 5e-4 --pooling mean "${common[@]}"
 "$souk" train finetune --model "$work/pretrained" --catalog "$products" --qrels "$train_qrels" \
   --out "$work/finetuned" --heldout 0.1 --positive-min-grade 2 --gain-offset 1 \
   --relevant-grade 2.5 --batch 64 --hard-negatives 1 --pseudo-queries "$pseudo_queries" \
   --epochs "$epochs" --patience 2 --pooling weighted_mean \
-  --max-query-length 16 --max-product-length 32 --temperature 0.05 --lr 5e-4 "${common[@]}"
+  --max-query-length 16 --max-product-length 32 --temperature 0.05 --lr 2e-4 "${common[@]}"
 "$souk" dense --model "$work/finetuned" --catalog "$products" --queries "$test_queries" --k 100 \
   --output "$run" --tag souk-dense
 echo "homedepot-dense: $(( $(date +%s) - start )) s; model in $work/finetuned" >&2
