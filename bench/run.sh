@@ -11,11 +11,13 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSOUK_BUILD_BENCH=ON \
   -DSOUK_BUILD_TESTS=OFF > /dev/null
-cmake --build build/bench --target bm25_bench encoder_bench
+cmake --build build/bench --target bm25_bench encoder_bench vector_bench
 mkdir -p bench/out
 echo "machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), commit $(git rev-parse --short HEAD)"
 build/bench/bench/bm25_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
   --benchmark_out=bench/out/bm25_bench.json --benchmark_out_format=json "$@"
 # Encoder figures are single runs: BERT-base at batch 32 takes seconds per forward.
 build/bench/bench/encoder_bench --benchmark_out=bench/out/encoder_bench.json \
+  --benchmark_out_format=json "$@"
+build/bench/bench/vector_bench --benchmark_out=bench/out/vector_bench.json \
   --benchmark_out_format=json "$@"
