@@ -3,7 +3,7 @@
 //
 // Rows: 100,000 unit vectors of dim 128 around 1,000 random centres (seeded), the shape of
 // product embeddings; queries: 1,000 more from the same centres. Each index is built once per
-// process (the HNSW build time, m 16, ef_construction 200, 2 threads, is printed). Per query, one
+// process (the HNSW build time, m 16, ef_construction 200, one thread, is printed). Per query, one
 // at a time (batch 1, as Search asks):
 //  - BM_Exact: the exact top 10, unfiltered and with a filter allowing half the ids;
 //  - BM_Hnsw/ef: the graph's top 10 at ef_search 50 / 100 / 200, with recall@10 against the
@@ -71,14 +71,12 @@ struct Data {
     auto e = ExactVectorIndex::Create(kDim, {});
     if (!e.ok() || !(*e)->Add(ids, rows).ok()) Die("exact index");
     exact = std::move(*e);
-    HnswOptions options;
-    options.build_threads = 2;
     const auto start = std::chrono::steady_clock::now();
-    auto h = HnswVectorIndex::Create(kDim, options);
+    auto h = HnswVectorIndex::Create(kDim, {});
     if (!h.ok() || !(*h)->Add(ids, rows).ok()) Die("hnsw index");
     std::cerr << "hnsw build: " << kRows << " rows of dim " << kDim << " in "
               << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
-              << " s (m 16, ef_construction 200, 2 threads)\n";
+              << " s (m 16, ef_construction 200, 1 thread)\n";
     hnsw = std::move(*h);
     truth = Truth({});
     truth_even = Truth(EvenId);

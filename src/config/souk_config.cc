@@ -81,8 +81,7 @@ absl::Status BindVectors(YamlBinder b, engine::VectorOptions* o) {
   hnsw.Bind("m", &o->hnsw.m);
   hnsw.Bind("ef_construction", &o->hnsw.ef_construction);
   hnsw.Bind("ef_search", &o->hnsw.ef_search);
-  hnsw.Bind("build_threads", &o->hnsw.build_threads);
-  SOUK_RETURN_IF_ERROR(hnsw.Finish({"m", "ef_construction", "ef_search", "build_threads"}));
+  SOUK_RETURN_IF_ERROR(hnsw.Finish({"m", "ef_construction", "ef_search"}));
   return b.Finish({"backend", "device", "fp16_on_cuda", "hnsw"});
 }
 
@@ -212,8 +211,7 @@ std::string ToYaml(const SoukConfig& c) {
       << YAML::Key << "fp16_on_cuda" << YAML::Value << v.exact.fp16_on_cuda << YAML::Key << "hnsw"
       << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "m" << YAML::Value << v.hnsw.m
       << YAML::Key << "ef_construction" << YAML::Value << v.hnsw.ef_construction << YAML::Key
-      << "ef_search" << YAML::Value << v.hnsw.ef_search << YAML::Key << "build_threads"
-      << YAML::Value << v.hnsw.build_threads << YAML::EndMap << YAML::EndMap;
+      << "ef_search" << YAML::Value << v.hnsw.ef_search << YAML::EndMap << YAML::EndMap;
   out << YAML::Key << "search" << YAML::Value << YAML::BeginMap << YAML::Key << "max_page_size"
       << YAML::Value << c.search.max_page_size << YAML::Key << "max_query_bytes" << YAML::Value
       << c.search.max_query_bytes << YAML::Key << "max_result_window" << YAML::Value

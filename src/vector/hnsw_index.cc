@@ -4,13 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <exception>
 #include <limits>
-#include <mutex>
-#include <thread>
 
 #include "absl/container/flat_hash_set.h"
 #include "hnswlib/hnswlib.h"
@@ -89,11 +86,6 @@ class MemoryFile {
 
 bool AllFinite(std::span<const float> values) {
   return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
-}
-
-size_t ResolveThreads(size_t threads) {
-  if (threads > 0) return threads;
-  return std::max<size_t>(1, std::thread::hardware_concurrency());
 }
 
 // The bytes hnswlib gives every row of a graph of `dim` floats and `max_m0` bottom-layer links.
@@ -176,27 +168,14 @@ absl::Status HnswVectorIndex::Impl::Reserve(size_t new_rows) {
 
 absl::Status HnswVectorIndex::Impl::Insert(std::span<const uint32_t> ids,
                                            std::span<const float> vectors) {
-  std::atomic<size_t> next{0};
-  std::mutex error_mutex;
-  std::string error;
-  auto work = [&] {
-    for (size_t i = next++; i < ids.size(); i = next++) {
-      try {
-        graph->addPoint(vectors.data() + i * dim, ids[i]);
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (error.empty()) error = e.what();
-        return;
-      }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    try {
+      graph->addPoint(vectors.data() + i * dim, ids[i]);
+    } catch (const std::exception& e) {
+      // Only an allocation inside hnswlib can fail after Reserve: rows inserted before it stay.
+      return absl::ResourceExhaustedError(StrCat("hnsw index: adding: ", e.what()));
     }
-  };
-  const size_t threads = std::min(ResolveThreads(options.build_threads), ids.size());
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
-  // Only an allocation inside hnswlib can fail after Reserve: rows inserted before it stay.
-  if (!error.empty()) return absl::ResourceExhaustedError(StrCat("hnsw index: adding: ", error));
+  }
   return absl::OkStatus();
 }
 
@@ -365,13 +344,17 @@ absl::StatusOr<std::unique_ptr<HnswVectorIndex>> HnswVectorIndex::Load(const std
   if (!graph_file.ok() || !graph_file.Write(body.substr(kHeaderBytes))) {
     return absl::InternalError(StrCat("loading ", path, ": staging the graph in memory"));
   }
+  // Not the loading constructor: hnswlib 0.6.2 leaves num_deleted_ uninitialized there and
+  // then counts the deleted rows onto it.
+  impl->graph = std::make_unique<Graph>(impl->space.get());
+  impl->graph->num_deleted_ = 0;
   try {
-    // Not the loading constructor: hnswlib 0.6.2 leaves num_deleted_ uninitialized there and
-    // then counts the deleted rows onto it.
-    impl->graph = std::make_unique<Graph>(impl->space.get());
-    impl->graph->num_deleted_ = 0;
     impl->graph->loadIndex(graph_file.path(), impl->space.get());
   } catch (const std::exception& e) {
+    // A graph that failed half-way through loading has members its destructor would free
+    // uninitialized: leak it rather than crash (only a file that passed the checksum but not
+    // hnswlib's own checks gets here).
+    (void)impl->graph.release();
     return absl::DataLossError(StrCat(path, ": ", e.what()));
   }
   const Graph& g = *impl->graph;

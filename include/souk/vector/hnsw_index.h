@@ -32,9 +32,9 @@ struct HnswOptions {
   size_t ef_construction = 200;
   /// Candidate list while searching (at least k): higher recall for a slower search.
   size_t ef_search = 100;
-  /// Threads inserting rows in Add (hnswlib inserts concurrently); 0 = hardware threads.
-  size_t build_threads = 0;
-  uint64_t seed = 100;  ///< Level assignment; one seed and one thread give one graph.
+  /// Level assignment: one seed and one order of Adds give one graph. Rows are inserted on one
+  /// thread: hnswlib 0.6.2 draws levels from an unguarded generator, so concurrent inserts race.
+  uint64_t seed = 100;
   /// INVALID_ARGUMENT naming the field.
   absl::Status Validate() const;
 };
@@ -44,7 +44,7 @@ class HnswVectorIndex final : public VectorIndex {
   /// INVALID_ARGUMENT for dim 0 or invalid options.
   static absl::StatusOr<std::unique_ptr<HnswVectorIndex>> Create(size_t dim,
                                                                  const HnswOptions& options);
-  /// Reads a graph Save() wrote; options.ef_search and build_threads apply, the graph's own m and
+  /// Reads a graph Save() wrote; options.ef_search applies, the graph's own m and
   /// ef_construction are kept. INVALID_ARGUMENT when the file is not a Souk HNSW file,
   /// FAILED_PRECONDITION for another version, DATA_LOSS for a checksum mismatch or a header that
   /// disagrees with the graph.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "souk/base/check.h"
 #include "souk/base/file_util.h"
@@ -90,30 +91,26 @@ std::vector<std::vector<Neighbor>> ExactSearch(const Fixture& f, size_t k,
 
 TEST(HnswVectorIndexTest, FindsNearlyWhatTheExactIndexFinds) {
   const Fixture f;
-  for (size_t threads : {1, 2}) {
-    HnswOptions options;
-    options.build_threads = threads;
-    auto index = MakeIndex(options);
-    ASSERT_OK(index->Add(f.ids, f.rows));
-    EXPECT_EQ(index->size(), f.ids.size());
-    auto found = index->Search(f.queries, 10);
-    ASSERT_OK(found);
-    const auto exact = ExactSearch(f, 10);
-    EXPECT_GE(Recall(exact, *found), 0.95) << threads << " threads";
-    // Scores are inner products, best first.
-    const std::vector<Neighbor>& first = (*found)[0];
-    ASSERT_EQ(first.size(), 10u);
-    EXPECT_NEAR(first[0].score, exact[0][0].score, 1e-4);
-    EXPECT_TRUE(
-        std::is_sorted(first.begin(), first.end(),
-                       [](const Neighbor& a, const Neighbor& b) { return a.score > b.score; }));
-    // A smaller candidate list still answers k rows, at a recall no better.
-    index->set_ef_search(1);
-    auto narrow = index->Search(f.queries, 10);
-    ASSERT_OK(narrow);
-    EXPECT_EQ((*narrow)[0].size(), 10u);
-    EXPECT_LE(Recall(exact, *narrow), Recall(exact, *found));
-  }
+  auto index = MakeIndex();
+  ASSERT_OK(index->Add(f.ids, f.rows));
+  EXPECT_EQ(index->size(), f.ids.size());
+  auto found = index->Search(f.queries, 10);
+  ASSERT_OK(found);
+  const auto exact = ExactSearch(f, 10);
+  EXPECT_GE(Recall(exact, *found), 0.95);
+  // Scores are inner products, best first.
+  const std::vector<Neighbor>& first = (*found)[0];
+  ASSERT_EQ(first.size(), 10u);
+  EXPECT_NEAR(first[0].score, exact[0][0].score, 1e-4);
+  EXPECT_TRUE(std::is_sorted(first.begin(), first.end(), [](const Neighbor& a, const Neighbor& b) {
+    return a.score > b.score;
+  }));
+  // A smaller candidate list still answers k rows, at a recall no better.
+  index->set_ef_search(1);
+  auto narrow = index->Search(f.queries, 10);
+  ASSERT_OK(narrow);
+  EXPECT_EQ((*narrow)[0].size(), 10u);
+  EXPECT_LE(Recall(exact, *narrow), Recall(exact, *found));
 }
 
 TEST(HnswVectorIndexTest, FiltersKeepOnlyAllowedIdsWideOrNarrow) {
@@ -163,6 +160,29 @@ TEST(HnswVectorIndexTest, RemovedRowsAreNotFoundAndAddingRevivesAndReplaces) {
   EXPECT_EQ(index->size(), f.ids.size() - 1);
   const std::vector<uint32_t> top2 = Ids(index->Search(other, 2).value()[0]);
   EXPECT_EQ(std::set<uint32_t>(top2.begin(), top2.end()), (std::set<uint32_t>{100, 2000}));
+}
+
+// Serving searches one graph from many threads at once.
+TEST(HnswVectorIndexTest, ConcurrentSearchesAnswerAsSequentialOnes) {
+  const Fixture f;
+  auto index = MakeIndex();
+  ASSERT_OK(index->Add(f.ids, f.rows));
+  const auto expected = index->Search(f.queries, 10).value();
+  const IdFilter even = [](uint32_t id) { return id % 2 == 0; };
+  const auto expected_even = index->Search(f.queries, 10, even).value();
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (size_t t = 0; t < mismatches.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t q = t; q < expected.size(); q += mismatches.size()) {
+        const std::span<const float> query(&f.queries[q * kDim], kDim);
+        if (index->Search(query, 10).value()[0] != expected[q]) ++mismatches[t];
+        if (index->Search(query, 10, even).value()[0] != expected_even[q]) ++mismatches[t];
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(mismatches, std::vector<int>(mismatches.size(), 0));
 }
 
 TEST(HnswVectorIndexTest, ASavedGraphLoadsAndAnswersTheSame) {
