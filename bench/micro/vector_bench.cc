@@ -10,6 +10,7 @@
 //    exact answers as a counter; the filtered variant shows the cost of post-filtering.
 //
 //   cmake --build build/bench --target vector_bench && build/bench/bench/vector_bench
+//   SOUK_BENCH_VECTORS=index/vectors.soukvec build/bench/bench/vector_bench  # real embeddings
 
 #include <benchmark/benchmark.h>
 
@@ -24,6 +25,7 @@
 
 #include "souk/vector/exact_index.h"
 #include "souk/vector/hnsw_index.h"
+#include "souk/vector/vector_file.h"
 
 namespace souk::vector {
 namespace {
@@ -58,23 +60,51 @@ std::vector<float> Clustered(size_t n, uint32_t seed) {
 
 bool EvenId(uint32_t id) { return id % 2 == 0; }
 
+// SOUK_BENCH_VECTORS=file.soukvec: that file's rows (an index's product embeddings), and 1,000
+// of them sampled (seeded) as queries: neighbours of products, as SimilarItems asks for.
+void LoadRows(std::vector<uint32_t>* ids, std::vector<float>* rows, std::vector<float>* queries,
+              size_t* dim) {
+  const char* path = std::getenv("SOUK_BENCH_VECTORS");
+  if (path == nullptr) {
+    for (size_t i = 0; i < kRows; ++i) ids->push_back(static_cast<uint32_t>(i));
+    *rows = Clustered(kRows, 1);
+    *queries = Clustered(kQueries, 2);
+    *dim = kDim;
+    return;
+  }
+  auto set = ReadVectorFile(path);
+  if (!set.ok()) Die(std::string(set.status().message()));
+  if (set->ids.size() < kQueries) Die("fewer vectors than queries");
+  *ids = set->ids;
+  *rows = set->values;
+  *dim = set->dim;
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<size_t> pick(0, set->ids.size() - 1);
+  for (size_t q = 0; q < kQueries; ++q) {
+    const size_t r = pick(rng);
+    queries->insert(queries->end(), rows->begin() + r * *dim, rows->begin() + (r + 1) * *dim);
+  }
+  std::cerr << "vectors: " << ids->size() << " of dim " << *dim << " from " << path << "\n";
+}
+
 struct Data {
   std::vector<uint32_t> ids;
-  std::vector<float> rows = Clustered(kRows, 1);
-  std::vector<float> queries = Clustered(kQueries, 2);
+  std::vector<float> rows;
+  std::vector<float> queries;
+  size_t dim = 0;
   std::unique_ptr<ExactVectorIndex> exact;
   std::unique_ptr<HnswVectorIndex> hnsw;  // ef_search set per benchmark (they run one by one)
   std::vector<std::set<uint32_t>> truth, truth_even;  // exact top 10 per query
 
   Data() {
-    for (size_t i = 0; i < kRows; ++i) ids.push_back(static_cast<uint32_t>(i));
-    auto e = ExactVectorIndex::Create(kDim, {});
+    LoadRows(&ids, &rows, &queries, &dim);
+    auto e = ExactVectorIndex::Create(dim, {});
     if (!e.ok() || !(*e)->Add(ids, rows).ok()) Die("exact index");
     exact = std::move(*e);
     const auto start = std::chrono::steady_clock::now();
-    auto h = HnswVectorIndex::Create(kDim, {});
+    auto h = HnswVectorIndex::Create(dim, {});
     if (!h.ok() || !(*h)->Add(ids, rows).ok()) Die("hnsw index");
-    std::cerr << "hnsw build: " << kRows << " rows of dim " << kDim << " in "
+    std::cerr << "hnsw build: " << ids.size() << " rows of dim " << dim << " in "
               << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
               << " s (m 16, ef_construction 200, 1 thread)\n";
     hnsw = std::move(*h);
@@ -94,7 +124,7 @@ struct Data {
   }
 
   std::span<const float> Query(size_t q) const {
-    return std::span<const float>(queries).subspan(q * kDim, kDim);
+    return std::span<const float>(queries).subspan(q * dim, dim);
   }
 };
 
