@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "row_checks_internal.h"
 #include "souk/base/logging.h"
 #include "souk/base/str_cat.h"
 #include "souk/model/device.h"
@@ -20,12 +21,6 @@ constexpr int64_t kQueryChunk = 256;
 
 // Largest magnitude an fp16 row can hold.
 constexpr float kHalfMax = 65504.0f;
-
-// Finite, and within `limit` in magnitude.
-bool AllWithin(std::span<const float> values, float limit) {
-  return std::all_of(values.begin(), values.end(),
-                     [limit](float v) { return std::isfinite(v) && std::abs(v) <= limit; });
-}
 
 }  // namespace
 
@@ -70,19 +65,9 @@ size_t ExactVectorIndex::size() const { return impl_->ids.size(); }
 
 absl::Status ExactVectorIndex::Add(std::span<const uint32_t> ids, std::span<const float> vectors) {
   Impl& m = *impl_;
-  if (vectors.size() != ids.size() * m.dim) {
-    return absl::InvalidArgumentError(StrCat("vector index: ", ids.size(), " ids need ",
-                                             ids.size() * m.dim, " values (dim ", m.dim, "), got ",
-                                             vectors.size()));
-  }
-  absl::flat_hash_set<uint32_t> seen;
-  for (uint32_t id : ids) {
-    if (!seen.insert(id).second) {
-      return absl::InvalidArgumentError(StrCat("vector index: id ", id, " repeats in one Add"));
-    }
-  }
+  if (absl::Status s = internal::CheckRows(ids, vectors, m.dim, "vector index"); !s.ok()) return s;
   const float limit = m.dtype == torch::kHalf ? kHalfMax : std::numeric_limits<float>::max();
-  if (!AllWithin(vectors, limit)) {
+  if (!internal::AllWithin(vectors, limit)) {
     return absl::InvalidArgumentError(
         StrCat("vector index: a vector has a NaN or infinite value",
                m.dtype == torch::kHalf ? " or one beyond fp16's 65504" : ""));
@@ -175,11 +160,11 @@ std::vector<std::vector<Neighbor>> ExactVectorIndex::Impl::SearchChunk(
 absl::StatusOr<std::vector<std::vector<Neighbor>>> ExactVectorIndex::Search(
     std::span<const float> queries, size_t k, const IdFilter& filter) const {
   const Impl& m = *impl_;
-  if (queries.size() % m.dim != 0) {
-    return absl::InvalidArgumentError(
-        StrCat("vector search: ", queries.size(), " values are not whole queries of dim ", m.dim));
+  if (absl::Status s = internal::CheckQueryShape(queries, m.dim, "vector search"); !s.ok()) {
+    return s;
   }
-  if (!AllWithin(queries, m.dtype == torch::kHalf ? kHalfMax : std::numeric_limits<float>::max())) {
+  if (!internal::AllWithin(
+          queries, m.dtype == torch::kHalf ? kHalfMax : std::numeric_limits<float>::max())) {
     return absl::InvalidArgumentError("vector search: a query has a NaN or infinite value");
   }
   const auto n = static_cast<int64_t>(queries.size() / m.dim);

@@ -19,6 +19,7 @@
 #define NO_MANUAL_VECTORIZATION
 #endif
 #include "hnswlib/hnswlib.h"
+#include "row_checks_internal.h"
 #include "souk/base/file_util.h"
 #include "souk/base/str_cat.h"
 
@@ -91,10 +92,6 @@ class MemoryFile {
  private:
   int fd_;
 };
-
-bool AllFinite(std::span<const float> values) {
-  return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
-}
 
 // The bytes hnswlib gives every row of a graph of `dim` floats and `max_m0` bottom-layer links.
 size_t RowBytes(size_t dim, size_t max_m0) {
@@ -189,23 +186,13 @@ absl::Status HnswVectorIndex::Impl::Insert(std::span<const uint32_t> ids,
 
 absl::Status HnswVectorIndex::Add(std::span<const uint32_t> ids, std::span<const float> vectors) {
   Impl& m = *impl_;
-  if (vectors.size() != ids.size() * m.dim) {
-    return absl::InvalidArgumentError(StrCat("hnsw index: ", ids.size(), " ids need ",
-                                             ids.size() * m.dim, " values (dim ", m.dim, "), got ",
-                                             vectors.size()));
-  }
-  absl::flat_hash_set<uint32_t> seen;
-  size_t new_rows = 0;
-  for (uint32_t id : ids) {
-    if (!seen.insert(id).second) {
-      return absl::InvalidArgumentError(StrCat("hnsw index: id ", id, " repeats in one Add"));
-    }
-    if (!m.graph->label_lookup_.contains(id)) ++new_rows;
-  }
-  if (!AllFinite(vectors)) {
+  if (absl::Status s = internal::CheckRows(ids, vectors, m.dim, "hnsw index"); !s.ok()) return s;
+  if (!internal::AllWithin(vectors)) {
     return absl::InvalidArgumentError("hnsw index: a vector has a NaN or infinite value");
   }
   if (ids.empty()) return absl::OkStatus();
+  const auto new_rows = static_cast<size_t>(std::count_if(
+      ids.begin(), ids.end(), [&m](uint32_t id) { return !m.graph->label_lookup_.contains(id); }));
   if (absl::Status s = m.Reserve(new_rows); !s.ok()) return s;
   return m.Insert(ids, vectors);
 }
@@ -270,11 +257,8 @@ std::vector<Neighbor> HnswVectorIndex::Impl::SearchOne(const float* query, size_
 absl::StatusOr<std::vector<std::vector<Neighbor>>> HnswVectorIndex::Search(
     std::span<const float> queries, size_t k, const IdFilter& filter) const {
   const Impl& m = *impl_;
-  if (queries.size() % m.dim != 0) {
-    return absl::InvalidArgumentError(
-        StrCat("hnsw search: ", queries.size(), " values are not whole queries of dim ", m.dim));
-  }
-  if (!AllFinite(queries)) {
+  if (absl::Status s = internal::CheckQueryShape(queries, m.dim, "hnsw search"); !s.ok()) return s;
+  if (!internal::AllWithin(queries)) {
     return absl::InvalidArgumentError("hnsw search: a query has a NaN or infinite value");
   }
   std::vector<std::vector<Neighbor>> out(queries.size() / m.dim);
