@@ -31,7 +31,9 @@ struct PostingStore {
   /// Term t's postings are [offsets[t], offsets[t + 1] - 1); the last slot is its sentinel.
   std::vector<uint64_t> offsets{0};
   std::vector<uint32_t> docs;
-  std::vector<float> impacts;     ///< BM25F impact of each posting (bm25f_scorer.h).
+  std::vector<float> impacts;  ///< BM25F impact of each posting (bm25f_scorer.h).
+  /// Per posting, bit f set when Field f holds the term (the file's field mask); 0 = sentinel.
+  std::vector<uint8_t> field_masks;
   std::vector<float> idf;         ///< Per term.
   std::vector<float> max_impact;  ///< Per term: the largest impact of its postings.
 

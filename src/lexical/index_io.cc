@@ -133,6 +133,7 @@ class PostingsDecoder {
     p.offsets.reserve(h_.num_terms + 1);
     p.docs.reserve(h_.num_postings + h_.num_terms);
     p.impacts.reserve(h_.num_postings + h_.num_terms);
+    p.field_masks.reserve(h_.num_postings + h_.num_terms);
     p.idf.reserve(h_.num_terms);
     p.max_impact.reserve(h_.num_terms);
     data_->dictionary.reserve(h_.num_terms);
@@ -188,13 +189,16 @@ class PostingsDecoder {
         return Corrupt(r, StrCat("term '", term, "': DocId out of range"));
       }
       float impact = 0;
-      SOUK_RETURN_IF_ERROR(ReadFieldTfs(r, term, static_cast<uint32_t>(doc), &impact));
+      uint8_t mask = 0;
+      SOUK_RETURN_IF_ERROR(ReadFieldTfs(r, term, static_cast<uint32_t>(doc), &mask, &impact));
       p.docs.push_back(static_cast<uint32_t>(doc));
       p.impacts.push_back(impact);
+      p.field_masks.push_back(mask);
       max_impact = std::max(max_impact, impact);
     }
     p.docs.push_back(kEndDoc);
     p.impacts.push_back(0.0f);
+    p.field_masks.push_back(0);
     p.offsets.push_back(p.docs.size());
     p.idf.push_back(Bm25fScorer::Idf(h_.num_docs, df));
     p.max_impact.push_back(max_impact);
@@ -202,8 +206,9 @@ class PostingsDecoder {
   }
 
   // The field mask and per-field tfs of one posting, folded into its impact.
-  absl::Status ReadFieldTfs(ByteReader& r, std::string_view term, uint32_t doc, float* impact) {
-    uint8_t mask = 0;
+  absl::Status ReadFieldTfs(ByteReader& r, std::string_view term, uint32_t doc, uint8_t* mask_out,
+                            float* impact) {
+    uint8_t& mask = *mask_out;
     if (!r.ReadByte(&mask) || mask == 0 || mask >= (1u << kNumFields)) {
       return Corrupt(r, StrCat("term '", term, "': bad field mask"));
     }

@@ -15,7 +15,8 @@ namespace internal {
 
 size_t PostingStore::MemoryBytes() const {
   return offsets.capacity() * sizeof(uint64_t) + docs.capacity() * sizeof(uint32_t) +
-         (impacts.capacity() + idf.capacity() + max_impact.capacity()) * sizeof(float);
+         (impacts.capacity() + idf.capacity() + max_impact.capacity()) * sizeof(float) +
+         field_masks.capacity();
 }
 
 CursorList OpenCursors(const IndexData& data, const std::vector<std::string>& terms) {
@@ -93,6 +94,29 @@ float InvertedIndex::Score(const std::vector<std::string>& terms, catalog::DocId
     if (c.Doc() == doc.value()) score += c.Score();
   }
   return static_cast<float>(score);
+}
+
+std::vector<TermMatch> InvertedIndex::MatchTerms(const std::vector<std::string>& terms,
+                                                 std::span<const catalog::DocId> docs) const {
+  const internal::PostingStore& p = data_->postings;
+  std::vector<TermMatch> matches(docs.size() * terms.size());
+  for (size_t t = 0; t < terms.size(); ++t) {
+    auto it = data_->dictionary.find(terms[t]);
+    if (it == data_->dictionary.end()) continue;
+    const uint32_t* begin = p.docs.data() + p.offsets[it->second];
+    const uint32_t* end = p.docs.data() + p.offsets[it->second + 1] - 1;  // the sentinel
+    for (size_t d = 0; d < docs.size(); ++d) {
+      SOUK_CHECK(docs[d].value() < data_->num_docs);
+      TermMatch& m = matches[d * terms.size() + t];
+      m.idf = p.idf[it->second];
+      const uint32_t* found = std::lower_bound(begin, end, docs[d].value());
+      if (found == end || *found != docs[d].value()) continue;
+      const size_t posting = static_cast<size_t>(found - p.docs.data());
+      m.impact = p.impacts[posting];
+      m.fields = p.field_masks[posting];
+    }
+  }
+  return matches;
 }
 
 size_t InvertedIndex::num_docs() const { return data_->num_docs; }

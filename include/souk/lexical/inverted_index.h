@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,16 @@ struct SearchResult {
   /// Number of documents matching at least one term and the filter; set only with facets.
   std::optional<size_t> total_matches;
   Facets facets;
+};
+
+/// How one analyzed query term matches one document: what ranking features and explanations
+/// read. A term the index does not know has idf 0; one the document lacks has fields 0.
+struct TermMatch {
+  float idf = 0;       ///< The term's BM25 idf over the whole index.
+  float impact = 0;    ///< Its saturated BM25F impact in the document (score = idf * impact).
+  uint8_t fields = 0;  ///< Bit f set when Field f of the document holds the term.
+  bool matched() const { return fields != 0; }
+  bool InField(Field f) const { return (fields >> static_cast<unsigned>(f)) & 1u; }
 };
 
 class InvertedIndex {
@@ -75,6 +86,12 @@ class InvertedIndex {
   /// would give it, for documents found by other means (ranking features, explanations).
   /// `doc` < num_docs() (checked).
   float Score(const std::vector<std::string>& terms, catalog::DocId doc) const;
+
+  /// For every document of `docs` and every term of `terms` (repeats kept, in order), how the
+  /// term matches it: docs.size() x terms.size(), document-major. Each `docs` entry < num_docs()
+  /// (checked). O(terms x docs x log df).
+  std::vector<TermMatch> MatchTerms(const std::vector<std::string>& terms,
+                                    std::span<const catalog::DocId> docs) const;
 
   size_t num_docs() const;
   size_t num_terms() const;

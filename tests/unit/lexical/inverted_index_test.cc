@@ -106,6 +106,46 @@ TEST(InvertedIndexTest, UnknownTermsAndEmptyQueries) {
   EXPECT_FALSE(known.total_matches.has_value());
 }
 
+TEST(InvertedIndexTest, MatchTermsTellsWhichFieldsHoldEachTerm) {
+  catalog::Product drill;
+  drill.id = "a";
+  drill.title = "Cordless drill";
+  drill.brand = "Makita";
+  drill.description = "A drill for wood";
+  catalog::Product hammer;
+  hammer.id = "b";
+  hammer.title = "Hammer";
+  hammer.description = "Goes well with a cordless drill";
+  catalog::Product saw;
+  saw.id = "c";
+  saw.title = "Saw";
+  auto catalog = MakeCatalog({drill, hammer, saw});
+  LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), {}));
+  const std::vector<std::string> terms = Terms("makita cordless zzzunknown");
+  ASSERT_EQ(terms.size(), 3u);
+  const std::vector<catalog::DocId> docs = {catalog::DocId(0), catalog::DocId(1),
+                                            catalog::DocId(2)};
+  const std::vector<TermMatch> m = index->MatchTerms(terms, docs);
+  ASSERT_EQ(m.size(), 9u);
+  // Document-major: row 0 is the drill.
+  EXPECT_EQ(m[0].fields, 1u << static_cast<unsigned>(Field::kBrand));
+  EXPECT_TRUE(m[1].InField(Field::kTitle));
+  EXPECT_FALSE(m[1].InField(Field::kDescription));
+  EXPECT_FALSE(m[2].matched());
+  EXPECT_EQ(m[2].idf, 0.0f);
+  // The hammer has "cordless" in its description only; the saw has none of the terms.
+  EXPECT_EQ(m[4].fields, 1u << static_cast<unsigned>(Field::kDescription));
+  EXPECT_FALSE(m[3].matched());
+  EXPECT_GT(m[3].idf, m[4].idf);  // "makita" is rarer than "cordless"
+  for (size_t t = 0; t < 3; ++t) EXPECT_FALSE(m[6 + t].matched());
+  // The impacts add up to the document's BM25F score.
+  for (size_t d = 0; d < docs.size(); ++d) {
+    double sum = 0;
+    for (size_t t = 0; t < terms.size(); ++t) sum += m[d * 3 + t].idf * m[d * 3 + t].impact;
+    EXPECT_NEAR(sum, index->Score(terms, docs[d]), 1e-5) << "doc " << d;
+  }
+}
+
 TEST(InvertedIndexTest, LargeKReturnsEveryMatch) {
   auto catalog = MakeCatalog(RandomProducts(8, 100));
   LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), {}));
