@@ -1,0 +1,86 @@
+// Ranking features: what the learned ranker sees of one (query, candidate product) pair.
+//
+// One fixed, named table (kFeatureTable; documented in docs/ranking.md). A ranker model lists
+// the names of the features it was trained on, so adding a feature at the end of the table
+// keeps older models loadable. Missing values (no encoder, no price) are NaN, which XGBoost
+// treats as "missing" and routes down each tree's learned default branch.
+//
+// Thread-safety: FeatureExtractor is immutable after construction; Extract is thread-safe.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "souk/catalog/catalog.h"
+#include "souk/lexical/inverted_index.h"
+
+namespace souk::rank {
+
+struct FeatureInfo {
+  std::string_view name;
+  std::string_view description;
+};
+
+inline constexpr std::array kFeatureTable = {
+    FeatureInfo{"bm25f", "BM25F score of the query in the product's fields"},
+    FeatureInfo{"bm25_reciprocal_rank", "1 / rank in the BM25F candidate list; 0 when not in it"},
+    FeatureInfo{"dense_cosine", "cosine of query and product embeddings; NaN without an encoder"},
+    FeatureInfo{"dense_reciprocal_rank", "1 / rank in the dense candidate list; 0 when not in it"},
+    FeatureInfo{"query_terms", "analyzed query terms the index knows"},
+    FeatureInfo{"matched_terms_fraction", "share of the known query terms the product holds"},
+    FeatureInfo{"idf_coverage", "idf-weighted share of the known query terms the product holds"},
+    FeatureInfo{"title_idf_coverage", "idf_coverage counting the title only"},
+    FeatureInfo{"brand_idf_coverage", "idf_coverage counting the brand only"},
+    FeatureInfo{"category_idf_coverage", "idf_coverage counting the category path only"},
+    FeatureInfo{"attributes_idf_coverage", "idf_coverage counting attribute values only"},
+    FeatureInfo{"description_idf_coverage", "idf_coverage counting the description only"},
+    FeatureInfo{"all_terms_in_title", "1 when the title holds every known query term"},
+    FeatureInfo{"max_missing_idf", "largest idf of a known query term the product lacks"},
+    FeatureInfo{"title_words", "words in the title"},
+    FeatureInfo{"price", "price; NaN when unknown"},
+    FeatureInfo{"price_to_category_median", "price / median price of its category; NaN if unknown"},
+    FeatureInfo{"log_age_days", "ln(1 + days since listing); NaN when unknown"},
+    FeatureInfo{"in_stock", "1 when in stock or stock is not tracked"},
+};
+inline constexpr size_t kNumFeatures = kFeatureTable.size();
+
+/// Index of feature `name` in kFeatureTable, or nullopt.
+std::optional<size_t> FindFeature(std::string_view name);
+
+/// What retrieval knows of one candidate before ranking.
+struct Candidate {
+  catalog::DocId doc;
+  uint32_t bm25_rank = 0;       ///< 1-based rank in the BM25F list; 0 when not in it.
+  std::optional<float> cosine;  ///< Query-product cosine; absent without an encoder.
+  uint32_t dense_rank = 0;      ///< 1-based rank in the dense list; 0 when not in it.
+};
+
+class FeatureExtractor {
+ public:
+  /// Precomputes per-category median prices. `catalog` and `index` (built from it) must
+  /// outlive the extractor.
+  FeatureExtractor(const catalog::Catalog& catalog, const lexical::InvertedIndex& index);
+
+  /// Features of every candidate for the analyzed `query_terms`: candidates.size() x
+  /// kNumFeatures, row-major. `now_unix_s` dates the products' ages.
+  std::vector<float> Extract(const std::vector<std::string>& query_terms,
+                             std::span<const Candidate> candidates, int64_t now_unix_s) const;
+
+ private:
+  void LexicalFeatures(std::span<const lexical::TermMatch> matches, float* row) const;
+  void ProductFeatures(const catalog::Product& product, int64_t now_unix_s, float* row) const;
+
+  const catalog::Catalog& catalog_;
+  const lexical::InvertedIndex& index_;
+  /// Per product, the median price of the products sharing its category path; NaN when the
+  /// category has no priced product.
+  std::vector<float> category_median_price_;
+};
+
+}  // namespace souk::rank

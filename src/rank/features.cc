@@ -1,0 +1,163 @@
+#include "souk/rank/features.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_join.h"
+#include "souk/base/check.h"
+
+namespace souk::rank {
+namespace {
+
+using lexical::Field;
+
+constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+constexpr double kSecondsPerDay = 86400.0;
+
+// Column of `name`; a misspelled name fails to compile (the loop runs out at compile time).
+consteval size_t Column(std::string_view name) {
+  for (size_t i = 0; i < kFeatureTable.size(); ++i) {
+    if (kFeatureTable[i].name == name) return i;
+  }
+  throw "no such feature";
+}
+
+constexpr size_t kBm25f = Column("bm25f");
+constexpr size_t kBm25ReciprocalRank = Column("bm25_reciprocal_rank");
+constexpr size_t kDenseCosine = Column("dense_cosine");
+constexpr size_t kDenseReciprocalRank = Column("dense_reciprocal_rank");
+constexpr size_t kQueryTerms = Column("query_terms");
+constexpr size_t kMatchedTermsFraction = Column("matched_terms_fraction");
+constexpr size_t kIdfCoverage = Column("idf_coverage");
+constexpr size_t kAllTermsInTitle = Column("all_terms_in_title");
+constexpr size_t kMaxMissingIdf = Column("max_missing_idf");
+constexpr size_t kTitleWords = Column("title_words");
+constexpr size_t kPrice = Column("price");
+constexpr size_t kPriceToCategoryMedian = Column("price_to_category_median");
+constexpr size_t kLogAgeDays = Column("log_age_days");
+constexpr size_t kInStock = Column("in_stock");
+
+// The per-field coverage columns, in Field order.
+constexpr std::array<size_t, lexical::kNumFields> kFieldCoverage = {
+    Column("title_idf_coverage"), Column("brand_idf_coverage"), Column("category_idf_coverage"),
+    Column("attributes_idf_coverage"), Column("description_idf_coverage")};
+
+float ReciprocalRank(uint32_t rank) { return rank == 0 ? 0.0f : 1.0f / static_cast<float>(rank); }
+
+size_t CountWords(std::string_view text) {
+  size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words;
+}
+
+float Median(std::vector<double> values) {
+  if (values.empty()) return kMissing;
+  const size_t mid = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + mid, values.end());
+  return static_cast<float>(values[mid]);
+}
+
+}  // namespace
+
+std::optional<size_t> FindFeature(std::string_view name) {
+  for (size_t i = 0; i < kFeatureTable.size(); ++i) {
+    if (kFeatureTable[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+FeatureExtractor::FeatureExtractor(const catalog::Catalog& catalog,
+                                   const lexical::InvertedIndex& index)
+    : catalog_(catalog), index_(index) {
+  absl::flat_hash_map<std::string, std::vector<double>> prices;
+  for (const catalog::Product& p : catalog.products()) {
+    if (p.price)
+      prices[absl::StrJoin(p.category_path, catalog::kCategorySeparator)].push_back(*p.price);
+  }
+  absl::flat_hash_map<std::string, float> medians;
+  for (auto& [category, values] : prices) medians[category] = Median(std::move(values));
+  category_median_price_.reserve(catalog.size());
+  for (const catalog::Product& p : catalog.products()) {
+    auto it = medians.find(absl::StrJoin(p.category_path, catalog::kCategorySeparator));
+    category_median_price_.push_back(it == medians.end() ? kMissing : it->second);
+  }
+}
+
+std::vector<float> FeatureExtractor::Extract(const std::vector<std::string>& query_terms,
+                                             std::span<const Candidate> candidates,
+                                             int64_t now_unix_s) const {
+  std::vector<catalog::DocId> docs;
+  docs.reserve(candidates.size());
+  for (const Candidate& c : candidates) docs.push_back(c.doc);
+  const std::vector<lexical::TermMatch> matches = index_.MatchTerms(query_terms, docs);
+  std::vector<float> features(candidates.size() * kNumFeatures, kMissing);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    float* row = features.data() + i * kNumFeatures;
+    row[kBm25ReciprocalRank] = ReciprocalRank(c.bm25_rank);
+    if (c.cosine) row[kDenseCosine] = *c.cosine;
+    row[kDenseReciprocalRank] = ReciprocalRank(c.dense_rank);
+    const size_t n = query_terms.size();
+    LexicalFeatures(std::span(matches).subspan(i * n, n), row);
+    SOUK_CHECK(c.doc.value() < catalog_.size());
+    ProductFeatures(catalog_.product(c.doc), now_unix_s, row);
+    const float median = category_median_price_[c.doc.value()];
+    if (median > 0) row[kPriceToCategoryMedian] = row[kPrice] / median;
+  }
+  return features;
+}
+
+void FeatureExtractor::LexicalFeatures(std::span<const lexical::TermMatch> matches,
+                                       float* row) const {
+  double score = 0, known_idf = 0, matched_idf = 0, max_missing_idf = 0;
+  std::array<double, lexical::kNumFields> field_idf{};
+  size_t known = 0, matched = 0, in_title = 0;
+  for (const lexical::TermMatch& m : matches) {
+    if (m.idf <= 0) continue;  // a term the index does not know says nothing of this product
+    ++known;
+    known_idf += m.idf;
+    score += static_cast<double>(m.idf) * m.impact;
+    if (!m.matched()) {
+      max_missing_idf = std::max<double>(max_missing_idf, m.idf);
+      continue;
+    }
+    ++matched;
+    matched_idf += m.idf;
+    for (size_t f = 0; f < lexical::kNumFields; ++f) {
+      if (m.InField(static_cast<Field>(f))) field_idf[f] += m.idf;
+    }
+    in_title += m.InField(Field::kTitle) ? 1 : 0;
+  }
+  row[kBm25f] = static_cast<float>(score);
+  row[kQueryTerms] = static_cast<float>(known);
+  const auto share = [](double part, double whole) {
+    return whole > 0 ? static_cast<float>(part / whole) : 0.0f;
+  };
+  row[kMatchedTermsFraction] = share(static_cast<double>(matched), static_cast<double>(known));
+  row[kIdfCoverage] = share(matched_idf, known_idf);
+  for (size_t f = 0; f < lexical::kNumFields; ++f) {
+    row[kFieldCoverage[f]] = share(field_idf[f], known_idf);
+  }
+  row[kAllTermsInTitle] = known > 0 && in_title == known ? 1.0f : 0.0f;
+  row[kMaxMissingIdf] = static_cast<float>(max_missing_idf);
+}
+
+void FeatureExtractor::ProductFeatures(const catalog::Product& product, int64_t now_unix_s,
+                                       float* row) const {
+  row[kTitleWords] = static_cast<float>(CountWords(product.title));
+  if (product.price) row[kPrice] = static_cast<float>(*product.price);
+  if (product.created_unix_s > 0) {
+    const double days = std::max(0.0, (now_unix_s - product.created_unix_s) / kSecondsPerDay);
+    row[kLogAgeDays] = static_cast<float>(std::log1p(days));
+  }
+  row[kInStock] = product.InStock() ? 1.0f : 0.0f;
+}
+
+}  // namespace souk::rank
