@@ -107,10 +107,13 @@ absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
   SOUK_RETURN_IF_ERROR(BindLexical(b.Child("lexical"), &c->snapshot.lexical));
   SOUK_RETURN_IF_ERROR(BindEncoder(b.Child("encoder"), &c->snapshot.encoder));
   SOUK_RETURN_IF_ERROR(BindVectors(b.Child("vectors"), &c->snapshot.vectors));
+  YamlBinder ranker = b.Child("ranker");
+  ranker.Bind("model", &c->snapshot.ranker_model);
+  SOUK_RETURN_IF_ERROR(ranker.Finish({"model"}));
   SOUK_RETURN_IF_ERROR(BindSearch(b.Child("search"), &c->search));
   SOUK_RETURN_IF_ERROR(BindLogging(b.Child("logging"), &c->logging));
-  return b.Finish(
-      {"server", "index", "analyzer", "lexical", "encoder", "vectors", "search", "logging"});
+  return b.Finish({"server", "index", "analyzer", "lexical", "encoder", "vectors", "ranker",
+                   "search", "logging"});
 }
 
 // Sets root[a][b][c] = value for "a.b.c=value", creating mappings on the way.
@@ -212,6 +215,8 @@ std::string ToYaml(const SoukConfig& c) {
       << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "m" << YAML::Value << v.hnsw.m
       << YAML::Key << "ef_construction" << YAML::Value << v.hnsw.ef_construction << YAML::Key
       << "ef_search" << YAML::Value << v.hnsw.ef_search << YAML::EndMap << YAML::EndMap;
+  out << YAML::Key << "ranker" << YAML::Value << YAML::BeginMap << YAML::Key << "model"
+      << YAML::Value << c.snapshot.ranker_model << YAML::EndMap;
   out << YAML::Key << "search" << YAML::Value << YAML::BeginMap << YAML::Key << "max_page_size"
       << YAML::Value << c.search.max_page_size << YAML::Key << "max_query_bytes" << YAML::Value
       << c.search.max_query_bytes << YAML::Key << "max_result_window" << YAML::Value

@@ -1,9 +1,12 @@
 #include "souk/engine/search_engine.h"
 
+#include <algorithm>
 #include <charconv>
 #include <random>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "souk/base/clock.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/base/utf8.h"
@@ -126,17 +129,20 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   const size_t end =
       std::min(offset + static_cast<size_t>(q.page_size), options_.max_result_window);
   const size_t depth = std::min(end + 1, options_.max_result_window);
-  const bool hybrid = snap.encoder() != nullptr;
+  // Hybrid retrieval and the ranker both look past the page, at the configured candidates.
+  const bool candidates = snap.encoder() != nullptr || snap.ranker() != nullptr;
   lexical::SearchOptions search_options;
-  search_options.k = hybrid ? std::max(depth, options_.lexical_candidates) : depth;
+  search_options.k = candidates ? std::max(depth, options_.lexical_candidates) : depth;
   search_options.facets = q.facets;
   const std::vector<std::string> terms = snap.analyzer().Analyze(q.query);
   const lexical::DocFilter* filter_ptr = doc_filter ? &*doc_filter : nullptr;
   lexical::SearchResult result = snap.lexical().Search(terms, filter_ptr, search_options);
 
   std::vector<ResultItem> ranked;
-  if (hybrid) {
-    SOUK_ASSIGN_OR_RETURN(ranked, HybridRanking(snap, q.query, result.hits, filter_ptr, depth));
+  if (candidates) {
+    SOUK_ASSIGN_OR_RETURN(CandidateSet set, Retrieve(snap, q.query, terms, result.hits, filter_ptr,
+                                                     depth, snap.ranker() != nullptr));
+    SOUK_ASSIGN_OR_RETURN(ranked, Rank(snap, set));
   } else {
     for (const lexical::Hit& hit : result.hits) ranked.push_back({hit.doc, nullptr, hit.score});
   }
@@ -151,24 +157,96 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   return page;
 }
 
-absl::StatusOr<std::vector<ResultItem>> SearchEngine::HybridRanking(
-    const Snapshot& snap, const std::string& query, const std::vector<lexical::Hit>& hits,
-    const lexical::DocFilter* filter, size_t depth) const {
-  SOUK_ASSIGN_OR_RETURN(std::vector<float> embedding, snap.encoder()->Encode(query));
-  vector::IdFilter allowed;
-  if (filter != nullptr) {
-    allowed = [filter](uint32_t id) { return filter->Contains(catalog::DocId(id)); };
+absl::StatusOr<CandidateSet> SearchEngine::Candidates(const std::string& query) const {
+  SearchQuery q;
+  q.query = query;
+  size_t offset = 0;
+  SOUK_RETURN_IF_ERROR(Validate(q, &offset));
+  std::shared_ptr<const Snapshot> snap = snapshot();
+  lexical::SearchOptions search_options;
+  search_options.k = options_.lexical_candidates;
+  const std::vector<std::string> terms = snap->analyzer().Analyze(query);
+  const lexical::SearchResult result = snap->lexical().Search(terms, nullptr, search_options);
+  SOUK_ASSIGN_OR_RETURN(CandidateSet set,
+                        Retrieve(*snap, query, terms, result.hits, nullptr, 1, true));
+  set.snapshot = std::move(snap);
+  return set;
+}
+
+absl::StatusOr<CandidateSet> SearchEngine::Retrieve(const Snapshot& snap, const std::string& query,
+                                                    const std::vector<std::string>& terms,
+                                                    const std::vector<lexical::Hit>& hits,
+                                                    const lexical::DocFilter* filter, size_t depth,
+                                                    bool with_features) const {
+  CandidateSet set;
+  absl::flat_hash_map<uint32_t, uint32_t> bm25_rank;
+  for (size_t i = 0; i < hits.size(); ++i) bm25_rank[hits[i].doc.value()] = i + 1;
+  if (snap.encoder() == nullptr) {
+    for (size_t i = 0; i < hits.size(); ++i) {
+      set.candidates.push_back({hits[i].doc, static_cast<uint32_t>(i + 1), std::nullopt, 0});
+      set.retrieval_scores.push_back(hits[i].score);
+    }
+  } else {
+    SOUK_ASSIGN_OR_RETURN(std::vector<float> embedding, snap.encoder()->Encode(query));
+    vector::IdFilter allowed;
+    if (filter != nullptr) {
+      allowed = [filter](uint32_t id) { return filter->Contains(catalog::DocId(id)); };
+    }
+    SOUK_ASSIGN_OR_RETURN(
+        std::vector<std::vector<vector::Neighbor>> neighbors,
+        snap.vectors()->Search(embedding, std::max(depth, options_.dense_candidates), allowed));
+    // Every dense candidate's cosine is known; a BM25F-only candidate's is computed below.
+    absl::flat_hash_map<uint32_t, std::pair<uint32_t, float>> dense;  // rank, cosine
+    std::vector<std::vector<catalog::DocId>> lists(2);
+    for (const lexical::Hit& hit : hits) lists[0].push_back(hit.doc);
+    for (size_t i = 0; i < neighbors.at(0).size(); ++i) {
+      const vector::Neighbor& n = neighbors[0][i];
+      lists[1].push_back(catalog::DocId(n.id));
+      dense[n.id] = {static_cast<uint32_t>(i + 1), n.score};
+    }
+    std::vector<uint32_t> lexical_only;  // candidates whose cosine the dense list lacks
+    std::vector<size_t> lexical_only_at;
+    for (const FusedDoc& fused : FuseReciprocalRank(lists, options_.rrf_k)) {
+      rank::Candidate c{fused.doc, 0, std::nullopt, 0};
+      if (auto it = bm25_rank.find(fused.doc.value()); it != bm25_rank.end()) {
+        c.bm25_rank = it->second;
+      }
+      if (auto it = dense.find(fused.doc.value()); it != dense.end()) {
+        c.dense_rank = it->second.first;
+        c.cosine = it->second.second;
+      } else {
+        lexical_only.push_back(fused.doc.value());
+        lexical_only_at.push_back(set.candidates.size());
+      }
+      set.candidates.push_back(c);
+      set.retrieval_scores.push_back(static_cast<float>(fused.score));
+    }
+    if (with_features && !lexical_only.empty()) {
+      SOUK_ASSIGN_OR_RETURN(std::vector<float> cosines,
+                            snap.vectors()->Score(embedding, lexical_only));
+      for (size_t i = 0; i < cosines.size(); ++i) {
+        set.candidates[lexical_only_at[i]].cosine = cosines[i];
+      }
+    }
   }
-  SOUK_ASSIGN_OR_RETURN(
-      std::vector<std::vector<vector::Neighbor>> neighbors,
-      snap.vectors()->Search(embedding, std::max(depth, options_.dense_candidates), allowed));
-  std::vector<std::vector<catalog::DocId>> lists(2);
-  for (const lexical::Hit& hit : hits) lists[0].push_back(hit.doc);
-  for (const vector::Neighbor& n : neighbors.at(0)) lists[1].push_back(catalog::DocId(n.id));
+  if (with_features) {
+    set.features = snap.features().Extract(terms, set.candidates, NowUnixSeconds());
+  }
+  return set;
+}
+
+absl::StatusOr<std::vector<ResultItem>> SearchEngine::Rank(const Snapshot& snap,
+                                                           const CandidateSet& set) const {
   std::vector<ResultItem> ranked;
-  for (const FusedDoc& fused : FuseReciprocalRank(lists, options_.rrf_k)) {
-    ranked.push_back({fused.doc, nullptr, static_cast<float>(fused.score)});
+  for (size_t i = 0; i < set.candidates.size(); ++i) {
+    ranked.push_back({set.candidates[i].doc, nullptr, set.retrieval_scores[i]});
   }
+  if (snap.ranker() == nullptr) return ranked;
+  SOUK_ASSIGN_OR_RETURN(std::vector<float> scores, snap.ranker()->Score(set.features));
+  for (size_t i = 0; i < ranked.size(); ++i) ranked[i].score = scores[i];
+  // Stable: equal scores keep retrieval order.
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const ResultItem& a, const ResultItem& b) { return a.score > b.score; });
   return ranked;
 }
 

@@ -97,13 +97,19 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
       snap->lexical_, lexical::InvertedIndex::Load(StrCat(dir, "/", kLexicalFile), *snap->catalog_,
                                                    *snap->analyzer_, options.lexical));
   if (options.dense()) SOUK_RETURN_IF_ERROR(snap->LoadDense(options, manifest));
+  snap->features_ = std::make_unique<rank::FeatureExtractor>(*snap->catalog_, *snap->lexical_);
+  if (!options.ranker_model.empty()) {
+    SOUK_ASSIGN_OR_RETURN(snap->ranker_, rank::Ranker::Load(options.ranker_model));
+  }
   snap->version_ = manifest.index_id;
   snap->loaded_unix_s_ = NowUnixSeconds();
   const int64_t ms = MillisSince(start);
-  SOUK_LOG_INFO("engine", "loaded snapshot ", snap->version_, " from ", dir, ": ",
-                snap->catalog_->size(), " products, ", snap->lexical_->num_terms(), " terms, ",
-                snap->lexical_->MemoryBytes() >> 20, " MiB lexical, ",
-                snap->vectors_ ? StrCat(snap->vectors_->size(), " vectors, ") : "", ms, " ms");
+  SOUK_LOG_INFO(
+      "engine", "loaded snapshot ", snap->version_, " from ", dir, ": ", snap->catalog_->size(),
+      " products, ", snap->lexical_->num_terms(), " terms, ", snap->lexical_->MemoryBytes() >> 20,
+      " MiB lexical, ", snap->vectors_ ? StrCat(snap->vectors_->size(), " vectors, ") : "",
+      snap->ranker_ ? StrCat("ranker of ", snap->ranker_->model().rounds(), " trees, ") : "", ms,
+      " ms");
   return std::shared_ptr<const Snapshot>(std::move(snap));
 }
 

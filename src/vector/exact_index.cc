@@ -198,4 +198,36 @@ absl::StatusOr<std::vector<std::vector<Neighbor>>> ExactVectorIndex::Search(
   return out;
 }
 
+absl::StatusOr<std::vector<float>> ExactVectorIndex::Score(std::span<const float> query,
+                                                           std::span<const uint32_t> ids) const {
+  const Impl& m = *impl_;
+  if (query.size() != m.dim) {
+    return absl::InvalidArgumentError(
+        StrCat("vector score: a query of ", query.size(), " values, the index has dim ", m.dim));
+  }
+  if (!internal::AllWithin(
+          query, m.dtype == torch::kHalf ? kHalfMax : std::numeric_limits<float>::max())) {
+    return absl::InvalidArgumentError("vector score: the query has a NaN or infinite value");
+  }
+  std::vector<int64_t> rows;
+  rows.reserve(ids.size());
+  for (uint32_t id : ids) {
+    const auto it = m.rows.find(id);
+    if (it == m.rows.end()) return absl::NotFoundError(StrCat("vector score: no row for id ", id));
+    rows.push_back(it->second);
+  }
+  if (rows.empty()) return std::vector<float>();
+  try {
+    torch::InferenceMode inference;
+    const torch::Tensor selected =
+        m.matrix.index_select(0, torch::tensor(rows, torch::kLong).to(m.device));
+    const torch::Tensor scores =
+        torch::matmul(selected, m.ToDevice(query, 1).squeeze(0)).to(torch::kCPU, torch::kFloat);
+    const float* data = scores.data_ptr<float>();
+    return std::vector<float>(data, data + rows.size());
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat("vector score: ", e.what_without_backtrace()));
+  }
+}
+
 }  // namespace souk::vector

@@ -360,4 +360,29 @@ absl::StatusOr<std::unique_ptr<HnswVectorIndex>> HnswVectorIndex::Load(const std
   return std::unique_ptr<HnswVectorIndex>(new HnswVectorIndex(std::move(impl)));
 }
 
+absl::StatusOr<std::vector<float>> HnswVectorIndex::Score(std::span<const float> query,
+                                                          std::span<const uint32_t> ids) const {
+  const Impl& m = *impl_;
+  if (query.size() != m.dim) {
+    return absl::InvalidArgumentError(
+        StrCat("hnsw score: a query of ", query.size(), " values, the index has dim ", m.dim));
+  }
+  if (!internal::AllWithin(query)) {
+    return absl::InvalidArgumentError("hnsw score: the query has a NaN or infinite value");
+  }
+  std::vector<float> scores;
+  scores.reserve(ids.size());
+  for (uint32_t id : ids) {
+    const auto it = m.graph->label_lookup_.find(id);
+    if (it == m.graph->label_lookup_.end() || m.graph->isMarkedDeleted(it->second)) {
+      return absl::NotFoundError(StrCat("hnsw score: no row for id ", id));
+    }
+    const auto* row = reinterpret_cast<const float*>(m.graph->getDataByInternalId(it->second));
+    double dot = 0;
+    for (size_t i = 0; i < m.dim; ++i) dot += static_cast<double>(row[i]) * query[i];
+    scores.push_back(static_cast<float>(dot));
+  }
+  return scores;
+}
+
 }  // namespace souk::vector

@@ -35,6 +35,9 @@ struct SnapshotOptions {
   /// alone; otherwise `souk index` embeds every product with it and Search fuses both.
   encoder::EncoderOptions encoder;
   VectorOptions vectors;
+  /// The learned ranker (section `ranker`, key `model`): XGBoost JSON that `souk train ranker`
+  /// wrote. Empty: results stay in retrieval order (reciprocal rank fusion, or BM25F alone).
+  std::string ranker_model;
 
   bool dense() const { return !encoder.model_dir.empty(); }
   absl::Status Validate() const;
@@ -47,7 +50,8 @@ struct SearchOptions {
   size_t max_result_window = 10000;  ///< offset + page_size may not exceed this (deep paging).
   /// Hybrid retrieval, when the snapshot has an encoder: BM25's first `lexical_candidates` and
   /// the first `dense_candidates` by cosine (both at least as deep as the page asked for),
-  /// fused by reciprocal rank: score = sum over the two lists of 1 / (rrf_k + rank).
+  /// fused by reciprocal rank: score = sum over the two lists of 1 / (rrf_k + rank). With a
+  /// ranker, it reorders these candidates (BM25F's alone without an encoder).
   size_t lexical_candidates = 100;
   size_t dense_candidates = 100;
   float rrf_k = 60;  ///< Cormack, Clarke & Buettcher (SIGIR 2009) found 60 robust.

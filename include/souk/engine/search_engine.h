@@ -2,8 +2,9 @@
 //
 // It validates a request once at the boundary (so the retrieval loop cannot fail), analyzes the
 // query with the snapshot's analyzer, retrieves with BM25F (and, when the snapshot has an
-// encoder, by cosine over the product vectors, the two lists fused by reciprocal rank), applies
-// filters and paging, and assigns a request id that feedback events refer back to.
+// encoder, by cosine over the product vectors, the two lists fused by reciprocal rank), reorders
+// the candidates with the learned ranker when the snapshot has one, applies filters and paging,
+// and assigns a request id that feedback events refer back to.
 //
 // Thread-safety: Search() may run on many threads while Swap() installs a new snapshot; each
 // request holds the snapshot it started with until it returns.
@@ -40,7 +41,18 @@ struct SearchQuery {
 struct ResultItem {
   catalog::DocId doc;
   const catalog::Product* product = nullptr;  ///< Owned by SearchPage::snapshot.
-  float score = 0;  ///< BM25F score, or the fused reciprocal-rank score in hybrid search.
+  /// The ranker's score; without one, the fused reciprocal-rank score in hybrid search, else
+  /// the BM25F score.
+  float score = 0;
+};
+
+/// What the ranker sees of one query: its candidates in retrieval order (reciprocal rank
+/// fusion, or BM25F's order alone) and their features, candidates.size() x rank::kNumFeatures.
+struct CandidateSet {
+  std::shared_ptr<const Snapshot> snapshot;  ///< The snapshot the DocIds refer to.
+  std::vector<rank::Candidate> candidates;
+  std::vector<float> retrieval_scores;  ///< Per candidate: the fused (or BM25F) score.
+  std::vector<float> features;
 };
 
 struct SearchPage {
@@ -62,6 +74,10 @@ class SearchEngine {
   /// UTF-8, page_size out of range, unknown filter values, bad page token).
   absl::StatusOr<SearchPage> Search(const SearchQuery& query) const;
 
+  /// The candidates and features a ranker would reorder for `query` (unfiltered): what
+  /// `souk train ranker` learns from, so that training sees exactly what serving scores.
+  absl::StatusOr<CandidateSet> Candidates(const std::string& query) const;
+
   /// Installs `snapshot` for every request that starts after this call.
   void Swap(std::shared_ptr<const Snapshot> snapshot);
   std::shared_ptr<const Snapshot> snapshot() const;
@@ -69,13 +85,16 @@ class SearchEngine {
  private:
   SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot);
   absl::Status Validate(const SearchQuery& query, size_t* offset) const;
-  /// BM25F's `hits` fused with the first dense candidates allowed by `filter` (null: all), at
-  /// least `depth` of each.
-  absl::StatusOr<std::vector<ResultItem>> HybridRanking(const Snapshot& snap,
-                                                        const std::string& query,
-                                                        const std::vector<lexical::Hit>& hits,
-                                                        const lexical::DocFilter* filter,
-                                                        size_t depth) const;
+  /// BM25F's `hits`, fused with the first dense candidates allowed by `filter` (null: all)
+  /// when the snapshot has an encoder, at least `depth` of each; features only when
+  /// `with_features`.
+  absl::StatusOr<CandidateSet> Retrieve(const Snapshot& snap, const std::string& query,
+                                        const std::vector<std::string>& terms,
+                                        const std::vector<lexical::Hit>& hits,
+                                        const lexical::DocFilter* filter, size_t depth,
+                                        bool with_features) const;
+  /// The candidates as results: in the ranker's order when the snapshot has one.
+  absl::StatusOr<std::vector<ResultItem>> Rank(const Snapshot& snap, const CandidateSet& set) const;
   std::string NextRequestId() const;
 
   SearchOptions options_;

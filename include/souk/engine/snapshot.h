@@ -1,5 +1,6 @@
 // Snapshot: one immutable, versioned bundle of what serving needs (catalog, analyzer, lexical
-// index, and for dense retrieval the text encoder with the product vectors it made), loaded
+// index, for dense retrieval the text encoder with the product vectors it made, and the
+// learned ranker), loaded
 // from an index directory. The engine swaps whole snapshots atomically, so a
 // request sees one consistent version from start to end.
 //
@@ -16,6 +17,8 @@
 #include "souk/engine/engine_options.h"
 #include "souk/engine/index_directory.h"
 #include "souk/lexical/inverted_index.h"
+#include "souk/rank/features.h"
+#include "souk/rank/ranker.h"
 #include "souk/text/analyzer.h"
 #include "souk/vector/vector_index.h"
 
@@ -35,6 +38,10 @@ class Snapshot {
   /// both null when the configuration has no encoder.
   encoder::TextEncoder* encoder() const { return encoder_.get(); }
   const vector::VectorIndex* vectors() const { return vectors_.get(); }
+  /// Ranking features of this snapshot's catalog and index.
+  const rank::FeatureExtractor& features() const { return *features_; }
+  /// The learned ranker (options.ranker_model); null when none is configured.
+  const rank::Ranker* ranker() const { return ranker_.get(); }
   /// The manifest's index id: changes with every `souk index` run.
   const std::string& version() const { return version_; }
   int64_t loaded_unix_s() const { return loaded_unix_s_; }
@@ -51,6 +58,8 @@ class Snapshot {
   std::unique_ptr<lexical::InvertedIndex> lexical_;
   std::unique_ptr<encoder::TextEncoder> encoder_;
   std::unique_ptr<vector::VectorIndex> vectors_;
+  std::unique_ptr<rank::FeatureExtractor> features_;
+  std::unique_ptr<rank::Ranker> ranker_;
   std::string version_;
   int64_t loaded_unix_s_ = 0;
 };

@@ -64,6 +64,8 @@ class HnswVectorIndex final : public VectorIndex {
   size_t Remove(std::span<const uint32_t> ids) override;
   absl::StatusOr<std::vector<std::vector<Neighbor>>> Search(
       std::span<const float> queries, size_t k, const IdFilter& filter = {}) const override;
+  absl::StatusOr<std::vector<float>> Score(std::span<const float> query,
+                                           std::span<const uint32_t> ids) const override;
 
  private:
   struct Impl;

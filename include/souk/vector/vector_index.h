@@ -50,6 +50,12 @@ class VectorIndex {
   /// queries.size() is not a multiple of dim() or a value is not finite.
   virtual absl::StatusOr<std::vector<std::vector<Neighbor>>> Search(
       std::span<const float> queries, size_t k, const IdFilter& filter = {}) const = 0;
+
+  /// The inner product of one query (dim() floats) with the row of each of `ids`, in order:
+  /// for candidates found by other means. INVALID_ARGUMENT for a query of another size or with
+  /// a value that is not finite; NOT_FOUND naming the first id without a row.
+  virtual absl::StatusOr<std::vector<float>> Score(std::span<const float> query,
+                                                   std::span<const uint32_t> ids) const = 0;
 };
 
 }  // namespace souk::vector

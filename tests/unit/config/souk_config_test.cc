@@ -78,9 +78,9 @@ TEST(SoukConfigTest, OverridesBeatTheFile) {
 }
 
 TEST(SoukConfigTest, PrintedConfigParsesBackToTheSameValues) {
-  auto c =
-      ParseConfig(kMinimal, {"lexical.k1=0.7", "search.max_query_bytes=100",
-                             "encoder.model_dir=models/m", "search.rrf_k=30", "vectors.hnsw.m=32"});
+  auto c = ParseConfig(
+      kMinimal, {"lexical.k1=0.7", "search.max_query_bytes=100", "encoder.model_dir=models/m",
+                 "search.rrf_k=30", "vectors.hnsw.m=32", "ranker.model=models/ranker.json"});
   ASSERT_OK(c);
   const std::string yaml = ToYaml(*c);
   auto again = ParseConfig(yaml);
@@ -89,6 +89,7 @@ TEST(SoukConfigTest, PrintedConfigParsesBackToTheSameValues) {
   EXPECT_THAT(yaml, HasSubstr("k1: 0.7"));
   EXPECT_THAT(yaml, HasSubstr("m: 32"));
   EXPECT_THAT(yaml, HasSubstr("model_dir: models/m"));
+  EXPECT_EQ(again->snapshot.ranker_model, "models/ranker.json");
 }
 
 TEST(SoukConfigTest, EncoderVectorsAndHybridSearchAreRead) {

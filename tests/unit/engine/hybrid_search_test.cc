@@ -148,6 +148,30 @@ TEST_F(HybridSearchTest, FiltersAndPagingApplyToTheFusedList) {
   EXPECT_EQ(paged, all);
 }
 
+TEST_F(HybridSearchTest, EveryCandidateHasItsCosineEvenOutsideTheDenseList) {
+  SearchOptions shallow;
+  shallow.dense_candidates = 2;
+  auto engine = SearchEngine::Create(shallow, snapshot_);
+  ASSERT_OK(engine);
+  auto set = (*engine)->Candidates("drill");
+  ASSERT_OK(set);
+  auto embedding = snapshot_->encoder()->Encode("drill");
+  ASSERT_OK(embedding);
+  auto all = snapshot_->vectors()->Search(*embedding, SmallCatalog().size());
+  ASSERT_OK(all);
+  size_t outside = 0;
+  for (const rank::Candidate& c : set->candidates) {
+    ASSERT_TRUE(c.cosine.has_value());
+    outside += c.dense_rank == 0 ? 1 : 0;
+    for (const vector::Neighbor& n : all->at(0)) {
+      if (n.id == c.doc.value()) {
+        EXPECT_NEAR(*c.cosine, n.score, 1e-5);
+      }
+    }
+  }
+  EXPECT_GT(outside, 0u);  // BM25F found drills the two dense candidates left out
+}
+
 TEST(HybridSnapshotTest, VectorsOfAnotherModelOrNoneAreRefused) {
   TempDir tmp;
   const std::string model_a = WriteModel(tmp, "a", 1);

@@ -113,6 +113,38 @@ TEST(HnswVectorIndexTest, FindsNearlyWhatTheExactIndexFinds) {
   EXPECT_LE(Recall(exact, *narrow), Recall(exact, *found));
 }
 
+TEST(HnswVectorIndexTest, ScoreGivesTheInnerProductOfNamedRowsAsExactDoes) {
+  const std::vector<float> rows = ClusteredRows(50, 5, 21);
+  const std::vector<uint32_t> ids = SequentialIds(50, 100);
+  auto hnsw = MakeIndex();
+  auto exact = ExactVectorIndex::Create(kDim, {});
+  ASSERT_OK(exact);
+  ASSERT_OK(hnsw->Add(ids, rows));
+  ASSERT_OK((*exact)->Add(ids, rows));
+  const std::vector<float> query(rows.begin() + 7 * kDim, rows.begin() + 8 * kDim);
+  const std::vector<uint32_t> asked = {149, 107, 100};
+  auto from_hnsw = hnsw->Score(query, asked);
+  auto from_exact = (*exact)->Score(query, asked);
+  ASSERT_OK(from_hnsw);
+  ASSERT_OK(from_exact);
+  ASSERT_EQ(from_hnsw->size(), 3u);
+  EXPECT_NEAR((*from_hnsw)[1], 1.0f, 1e-5);  // row 107 is the query, of unit length
+  for (size_t i = 0; i < asked.size(); ++i) {
+    float dot = 0;
+    for (size_t d = 0; d < kDim; ++d) dot += rows[(asked[i] - 100) * kDim + d] * query[d];
+    EXPECT_NEAR((*from_hnsw)[i], dot, 1e-5);
+    EXPECT_NEAR((*from_exact)[i], dot, 1e-5);
+  }
+  hnsw->Remove(std::vector<uint32_t>{107});
+  EXPECT_THAT(hnsw->Score(query, asked), StatusIs(absl::StatusCode::kNotFound, "id 107"));
+  EXPECT_THAT((*exact)->Score(query, std::vector<uint32_t>{7}),
+              StatusIs(absl::StatusCode::kNotFound, "id 7"));
+  EXPECT_THAT(hnsw->Score(std::vector<float>(3), asked),
+              StatusIs(absl::StatusCode::kInvalidArgument, "dim"));
+  EXPECT_THAT((*exact)->Score(std::vector<float>(3), asked),
+              StatusIs(absl::StatusCode::kInvalidArgument, "dim"));
+}
+
 TEST(HnswVectorIndexTest, FiltersKeepOnlyAllowedIdsWideOrNarrow) {
   const Fixture f;
   auto index = MakeIndex();

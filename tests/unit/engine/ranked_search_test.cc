@@ -1,0 +1,130 @@
+// Search with a learned ranker: the ranker reorders the candidates, filters and paging still
+// hold, Candidates() gives training exactly what serving scores, and bad rankers are refused.
+
+#include <random>
+
+#include "engine_fixture.h"
+#include "souk/engine/index_directory.h"
+#include "souk/engine/search_engine.h"
+#include "souk/rank/lambdamart.h"
+
+namespace souk::engine {
+namespace {
+
+using ::souk::testing::StatusIs;
+using ::souk::testing::TempDir;
+using testing::OptionsFor;
+using testing::Query;
+using testing::SmallCatalog;
+
+// A ranker over one feature, "price", that learned that cheaper is better.
+absl::Status WriteCheaperFirstRanker(const std::string& path) {
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<float> price(1, 200);
+  rank::RankingData data;
+  data.feature_names = {"price"};
+  for (int g = 0; g < 50; ++g) {
+    data.group_sizes.push_back(20);
+    for (int d = 0; d < 20; ++d) {
+      const float p = price(rng);
+      data.features.push_back(p);
+      data.labels.push_back(std::floor((200 - p) / 10));
+    }
+  }
+  rank::LambdaMartOptions options;
+  options.max_rounds = 50;
+  options.threads = 1;
+  auto model = rank::LambdaMart::Train(data, {}, options);
+  if (!model.ok()) return model.status();
+  return (*model)->Save(path);
+}
+
+class RankedSearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK(WriteIndexDirectory(SmallCatalog(), OptionsFor(tmp_.File("index"))));
+    ASSERT_OK(WriteCheaperFirstRanker(tmp_.File("ranker.json")));
+    SnapshotOptions options = OptionsFor(tmp_.File("index"));
+    options.ranker_model = tmp_.File("ranker.json");
+    auto snapshot = Snapshot::Load(options);
+    ASSERT_OK(snapshot);
+    ASSERT_NE((*snapshot)->ranker(), nullptr);
+    auto engine = SearchEngine::Create(SearchOptions{}, *snapshot);
+    ASSERT_OK(engine);
+    engine_ = std::move(*engine);
+  }
+
+  TempDir tmp_;
+  std::unique_ptr<SearchEngine> engine_;
+};
+
+TEST_F(RankedSearchTest, TheRankerOrdersTheCandidates) {
+  // "drill" matches p1 (99.0), p2 (25.0), p5 (149.0) and p6 (19.0).
+  auto page = engine_->Search(Query("drill"));
+  ASSERT_OK(page);
+  ASSERT_EQ(page->items.size(), 4u);
+  for (size_t i = 1; i < page->items.size(); ++i) {
+    EXPECT_GE(page->items[i - 1].score, page->items[i].score);
+  }
+  EXPECT_TRUE(page->items[0].product->id == "p6" || page->items[0].product->id == "p2");
+  EXPECT_EQ(page->items[3].product->id, "p5");
+  // Without the ranker, BM25F puts a drill with "drill" in a short title first, not the cheapest.
+  auto plain_snapshot = Snapshot::Load(OptionsFor(tmp_.File("index")));
+  ASSERT_OK(plain_snapshot);
+  auto plain = SearchEngine::Create(SearchOptions{}, *plain_snapshot);
+  ASSERT_OK(plain);
+  EXPECT_NE(testing::ResultIds(**plain, Query("drill")),
+            testing::ResultIds(*engine_, Query("drill")));
+}
+
+TEST_F(RankedSearchTest, FiltersAndPagingStillHold) {
+  SearchQuery makita = Query("drill");
+  makita.brands = {"Makita"};
+  EXPECT_EQ(testing::ResultIds(*engine_, makita), (std::vector<std::string>{"p6", "p1"}));
+  const std::vector<std::string> all = testing::ResultIds(*engine_, Query("drill"));
+  auto first = engine_->Search(Query("drill", 2));
+  ASSERT_OK(first);
+  ASSERT_FALSE(first->next_page_token.empty());
+  SearchQuery next = Query("drill", 2);
+  next.page_token = first->next_page_token;
+  auto second = engine_->Search(next);
+  ASSERT_OK(second);
+  ASSERT_EQ(second->items.size(), 2u);
+  EXPECT_EQ(second->items[0].product->id, all[2]);
+  EXPECT_EQ(second->items[1].product->id, all[3]);
+  EXPECT_TRUE(second->next_page_token.empty());
+}
+
+TEST_F(RankedSearchTest, CandidatesAreWhatTheRankerScores) {
+  auto set = engine_->Candidates("drill");
+  ASSERT_OK(set);
+  ASSERT_EQ(set->candidates.size(), 4u);
+  ASSERT_EQ(set->features.size(), 4 * rank::kNumFeatures);
+  auto scores = set->snapshot->ranker()->Score(set->features);
+  ASSERT_OK(scores);
+  auto page = engine_->Search(Query("drill"));
+  ASSERT_OK(page);
+  const size_t price = *rank::FindFeature("price");
+  for (size_t i = 0; i < 4; ++i) {
+    const catalog::Product& p = set->snapshot->catalog().product(set->candidates[i].doc);
+    EXPECT_EQ(set->features[i * rank::kNumFeatures + price], static_cast<float>(*p.price));
+    EXPECT_EQ(set->candidates[i].bm25_rank, i + 1);  // BM25F order without an encoder
+    for (const ResultItem& item : page->items) {
+      if (item.doc == set->candidates[i].doc) {
+        EXPECT_EQ(item.score, (*scores)[i]);
+      }
+    }
+  }
+  EXPECT_THAT(engine_->Candidates(""), StatusIs(absl::StatusCode::kInvalidArgument, "query"));
+}
+
+TEST_F(RankedSearchTest, ABadRankerIsRefusedByName) {
+  SnapshotOptions options = OptionsFor(tmp_.File("index"));
+  options.ranker_model = tmp_.WriteFile("bad.json", "not json at all");
+  EXPECT_THAT(Snapshot::Load(options), StatusIs(absl::StatusCode::kInvalidArgument, "bad.json"));
+  options.ranker_model = tmp_.File("missing.json");
+  EXPECT_FALSE(Snapshot::Load(options).ok());
+}
+
+}  // namespace
+}  // namespace souk::engine
