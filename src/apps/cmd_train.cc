@@ -1,4 +1,4 @@
-// souk train tokenizer | pretrain | finetune: the training pipeline (docs/training.md).
+// souk train tokenizer | pretrain | finetune | ranker: the training pipeline (docs/training.md).
 
 #include <iostream>
 #include <string>
@@ -15,11 +15,12 @@
 namespace souk::apps {
 namespace {
 
-constexpr char kTrainUsage[] = R"(usage: souk train <tokenizer|pretrain|finetune> [flags]
+constexpr char kTrainUsage[] = R"(usage: souk train <tokenizer|pretrain|finetune|ranker> [flags]
 
   tokenizer  SentencePiece (unigram) on shop text -> DIR/spiece.model
   pretrain   masked-LM pre-training of a BERT -> a model directory
   finetune   contrastive bi-encoder fine-tuning on judged queries -> a model directory
+  ranker     LambdaMART ranker on judged queries over an index's candidates -> RANKER.json
 
 `souk train <step> --help` lists each step's flags; docs/training.md explains them.
 )";
@@ -284,6 +285,7 @@ int RunTrain(int argc, char** argv) {
   if (step == "tokenizer") return RunTokenizerStep(argc, argv);
   if (step == "pretrain") return RunPretrainStep(argc, argv);
   if (step == "finetune") return RunFinetuneStep(argc, argv);
+  if (step == "ranker") return RunTrainRanker(argc, argv);
   const bool help = step == "--help" || step == "help";
   if (!help && !step.empty()) std::cerr << "souk train: unknown step '" << step << "'\n";
   return Usage(kTrainUsage, help);

@@ -12,6 +12,7 @@ int RunQuery(int argc, char** argv);
 int RunEmbed(int argc, char** argv);
 int RunTokenize(int argc, char** argv);
 int RunTrain(int argc, char** argv);
+int RunTrainRanker(int argc, char** argv);  // souk train ranker
 int RunDense(int argc, char** argv);
 
 }  // namespace souk::apps

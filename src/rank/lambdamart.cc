@@ -16,6 +16,8 @@ namespace souk::rank {
 namespace {
 
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+// Gains 2^label - 1 stay exact in float up to here.
+constexpr float kMaxLabel = 31;
 // XGBoosterPredictFromDMatrix's "type": plain scores, or per-feature contributions.
 constexpr int kPredictValue = 0;
 constexpr int kPredictContributions = 2;
@@ -118,9 +120,10 @@ absl::Status RankingData::Validate() const {
         StrCat("ranking data: groups cover ", grouped, " rows, there are ", rows()));
   }
   for (size_t i = 0; i < labels.size(); ++i) {
-    if (!(std::isfinite(labels[i]) && labels[i] >= 0)) {
-      return absl::InvalidArgumentError(
-          StrCat("ranking data: row ", i, " has label ", labels[i], "; labels must be >= 0"));
+    // rank:ndcg truncates labels to integers (gain 2^label - 1): say so rather than lose grades.
+    if (!(labels[i] >= 0 && labels[i] <= kMaxLabel && labels[i] == std::floor(labels[i]))) {
+      return absl::InvalidArgumentError(StrCat("ranking data: row ", i, " has label ", labels[i],
+                                               "; labels are relevance levels 0..", kMaxLabel));
     }
   }
   return absl::OkStatus();

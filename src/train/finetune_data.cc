@@ -25,32 +25,6 @@ absl::StatusOr<std::shared_ptr<const catalog::Catalog>> ReadCatalogs(
   return std::shared_ptr<const catalog::Catalog>(std::move(catalog));
 }
 
-absl::StatusOr<std::vector<eval::JudgedQuery>> ReadJudgedQueries(const FinetuneOptions& options,
-                                                                 const catalog::Catalog& catalog) {
-  std::vector<eval::JudgedQuery> all;
-  auto add = [&](std::vector<eval::JudgedQuery> queries, const std::string& source,
-                 const std::string& id_prefix) -> absl::Status {
-    SOUK_RETURN_IF_ERROR(CheckProductsKnown(queries, catalog, source));
-    for (eval::JudgedQuery& q : queries) {
-      q.id = StrCat(id_prefix, q.id);
-      all.push_back(std::move(q));
-    }
-    return absl::OkStatus();
-  };
-  // Sources are prefixed by their position, so query ids of two files never collide.
-  for (size_t i = 0; i < options.qrels.size(); ++i) {
-    SOUK_ASSIGN_OR_RETURN(auto queries, eval::ReadQrelsTsv(options.qrels[i]));
-    SOUK_RETURN_IF_ERROR(
-        add(std::move(queries), options.qrels[i], i == 0 ? "" : StrCat("f", i, ":")));
-  }
-  for (size_t i = 0; i < options.sessions.size(); ++i) {
-    SOUK_ASSIGN_OR_RETURN(auto queries, ReadSearchSessions(options.sessions[i]));
-    SOUK_RETURN_IF_ERROR(add(std::move(queries), options.sessions[i], StrCat("s", i, ":")));
-  }
-  if (all.empty()) return absl::FailedPreconditionError("no judged queries (--qrels, --sessions)");
-  return all;
-}
-
 void BuildPairs(const FinetuneOptions& options, const catalog::Catalog& catalog,
                 FinetuneData& data) {
   data.positives.resize(data.train.size());
@@ -162,7 +136,7 @@ absl::StatusOr<FinetuneData> LoadFinetuneData(const FinetuneOptions& options,
   FinetuneData data;
   SOUK_ASSIGN_OR_RETURN(data.catalog, ReadCatalogs(options.catalogs));
   SOUK_ASSIGN_OR_RETURN(std::vector<eval::JudgedQuery> all,
-                        ReadJudgedQueries(options, *data.catalog));
+                        ReadJudgedQueries(options.qrels, options.sessions, *data.catalog));
   QuerySplit split = SplitQueries(all, options.heldout_fraction, options.runtime.seed);
   data.train = std::move(split.train);
   data.heldout = std::move(split.heldout);

@@ -24,7 +24,8 @@
 namespace souk::rank {
 
 /// Query groups for training: rows x feature_names.size() features, row-major; one label per
-/// row (higher is more relevant); group_sizes partition the rows, in order.
+/// row, an integer relevance level 0..31 (higher is more relevant; NDCG gain 2^label - 1);
+/// group_sizes partition the rows, in order.
 struct RankingData {
   std::vector<std::string> feature_names;
   std::vector<float> features;
@@ -32,7 +33,7 @@ struct RankingData {
   std::vector<uint32_t> group_sizes;
 
   size_t rows() const { return labels.size(); }
-  /// INVALID_ARGUMENT naming what is inconsistent (sizes, negative or non-finite labels).
+  /// INVALID_ARGUMENT naming what is inconsistent (sizes, a label that is not a level).
   absl::Status Validate() const;
 };
 

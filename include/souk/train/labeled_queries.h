@@ -33,6 +33,14 @@ absl::StatusOr<std::vector<eval::JudgedQuery>> ReadSearchSessions(const std::str
 absl::Status CheckProductsKnown(const std::vector<eval::JudgedQuery>& queries,
                                 const catalog::Catalog& catalog, const std::string& source);
 
+/// Every judged query of the `qrels` TSV files and `sessions` events files, checked against
+/// `catalog` (CheckProductsKnown). Query ids of the first qrels file stay as they are; those of
+/// later files get an "f<i>:" prefix and sessions an "s<i>:" prefix, so ids never collide.
+/// FAILED_PRECONDITION when there is no judged query at all.
+absl::StatusOr<std::vector<eval::JudgedQuery>> ReadJudgedQueries(
+    const std::vector<std::string>& qrels, const std::vector<std::string>& sessions,
+    const catalog::Catalog& catalog);
+
 struct QuerySplit {
   std::vector<eval::JudgedQuery> train;
   std::vector<eval::JudgedQuery> heldout;

@@ -137,6 +137,9 @@ TEST(LambdaMartTest, RejectsBadInput) {
   data.labels[3] = -1;
   EXPECT_THAT(LambdaMart::Train(data, {}, SmallOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument, "row 3 has label -1"));
+  data.labels[3] = 1.5;
+  EXPECT_THAT(LambdaMart::Train(data, {}, SmallOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument, "levels 0..31"));
   data = MakeData(10, 2);
   data.group_sizes = {20, 19};
   EXPECT_THAT(LambdaMart::Train(data, {}, SmallOptions()),

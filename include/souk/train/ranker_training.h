@@ -1,0 +1,56 @@
+// Ranker training: a LambdaMART ranker learned from judged queries over the candidates and
+// features the search engine serves (`souk train ranker`, docs/ranking.md).
+//
+// Each judged query is searched with SearchEngine::Candidates, so training sees exactly the
+// candidate set and feature values that serving scores. Labels are the relevance levels
+// round(max(0, grade - gain_offset) * label_scale) for judged candidates and 0 for the rest
+// (XGBoost's rank:ndcg reads labels as integers, gain 2^label - 1); a query none of whose
+// candidates has a positive label teaches nothing and is left out of training (counted). A held-out
+// split of the queries stops boosting early and is reported: NDCG@10 of the candidates in retrieval
+// order and in the ranker's order, over every held-out query (judged products outside the
+// candidates count in the ideal ordering).
+//
+// Thread-safety: TrainRanker runs on the calling thread; XGBoost uses `lambdamart.threads`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "souk/engine/search_engine.h"
+#include "souk/eval/metrics.h"
+#include "souk/rank/lambdamart.h"
+
+namespace souk::train {
+
+struct RankerTrainingOptions {
+  std::vector<std::string> qrels;     ///< Qrels TSV files (the dev-qrels.tsv layout).
+  std::vector<std::string> sessions;  ///< Demo shop events.jsonl files (labeled_queries.h).
+  std::string out;                    ///< Path of the ranker's JSON model.
+  double heldout_fraction = 0.1;
+  uint64_t seed = 42;
+  eval::MetricOptions metrics;  ///< gain_offset also turns grades into labels.
+  /// Relevance levels per grade step: 3 keeps the thirds of averaged 1..3 ratings apart.
+  double label_scale = 1;
+  rank::LambdaMartOptions lambdamart;
+
+  absl::Status Validate() const;
+};
+
+struct RankerTrainingResult {
+  size_t train_queries = 0;
+  size_t heldout_queries = 0;
+  size_t skipped_queries = 0;  ///< Training queries without a positive candidate.
+  size_t train_rows = 0;
+  int rounds = 0;
+  double heldout_ndcg_retrieval = 0;  ///< NDCG@10 of the held-out queries, retrieval order.
+  double heldout_ndcg_ranker = 0;     ///< The same with the ranker's order.
+  double seconds = 0;
+};
+
+absl::StatusOr<RankerTrainingResult> TrainRanker(
+    const engine::SearchEngine& engine, const RankerTrainingOptions& options,
+    const rank::LambdaMart::RoundCallback& on_round = {});
+
+}  // namespace souk::train

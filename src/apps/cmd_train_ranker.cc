@@ -1,0 +1,94 @@
+// souk train ranker: a LambdaMART ranker from judged queries, over the served candidates.
+
+#include <iostream>
+
+#include "cmd_util.h"
+#include "commands.h"
+#include "souk/base/status_macros.h"
+#include "souk/engine/search_engine.h"
+#include "souk/engine/snapshot.h"
+#include "souk/train/ranker_training.h"
+
+namespace souk::apps {
+namespace {
+
+constexpr char kUsage[] =
+    R"(usage: souk train ranker --index DIR --out RANKER.json (--qrels FILE | --sessions FILE)...
+                         [--config FILE] [--set k=v ...] [--heldout 0.1] [--gain-offset 0]
+                         [--relevant-grade 1] [--label-scale 1] [--rounds 500] [--early-stopping 50] [--lr 0.05]
+                         [--max-depth 6] [--subsample 0.8] [--colsample 0.8] [--seed 42]
+                         [--threads 0]
+
+Searches every judged query on the index (with the encoder of --config, if any) exactly as the
+server does, and trains XGBoost rank:ndcg on the candidates' features (docs/ranking.md). Serve
+the result with `ranker.model: RANKER.json`.
+)";
+
+absl::Status ReadFlags(const Flags& flags, train::RankerTrainingOptions* o) {
+  o->qrels = flags.GetAll("qrels");
+  o->sessions = flags.GetAll("sessions");
+  o->out = flags.Get("out");
+  SOUK_ASSIGN_OR_RETURN(o->heldout_fraction, flags.GetDouble("heldout", o->heldout_fraction));
+  SOUK_ASSIGN_OR_RETURN(o->metrics.gain_offset, flags.GetDouble("gain-offset", 0));
+  SOUK_ASSIGN_OR_RETURN(o->metrics.relevant_min_grade, flags.GetDouble("relevant-grade", 1));
+  SOUK_ASSIGN_OR_RETURN(o->label_scale, flags.GetDouble("label-scale", o->label_scale));
+  rank::LambdaMartOptions& m = o->lambdamart;
+  SOUK_ASSIGN_OR_RETURN(int64_t rounds, flags.GetInt("rounds", m.max_rounds));
+  SOUK_ASSIGN_OR_RETURN(int64_t patience, flags.GetInt("early-stopping", m.early_stopping_rounds));
+  SOUK_ASSIGN_OR_RETURN(int64_t depth, flags.GetInt("max-depth", m.max_depth));
+  SOUK_ASSIGN_OR_RETURN(int64_t threads, flags.GetInt("threads", m.threads));
+  SOUK_ASSIGN_OR_RETURN(int64_t seed, flags.GetInt("seed", static_cast<int64_t>(m.seed)));
+  SOUK_ASSIGN_OR_RETURN(m.learning_rate, flags.GetDouble("lr", m.learning_rate));
+  SOUK_ASSIGN_OR_RETURN(m.subsample, flags.GetDouble("subsample", m.subsample));
+  SOUK_ASSIGN_OR_RETURN(m.colsample_bytree, flags.GetDouble("colsample", m.colsample_bytree));
+  m.max_rounds = static_cast<int>(rounds);
+  m.early_stopping_rounds = static_cast<int>(patience);
+  m.max_depth = static_cast<int>(depth);
+  m.threads = static_cast<int>(threads);
+  m.seed = static_cast<uint64_t>(seed);
+  o->seed = m.seed;
+  return o->Validate();
+}
+
+void PrintRound(const rank::RoundMetrics& m) {
+  if (m.round % 10 != 0 && m.round != 1) return;
+  std::cerr << "ranker round " << m.round << " train ndcg@10 " << m.train_ndcg
+            << " held-out ndcg@10 " << m.validation_ndcg << "\n";
+}
+
+}  // namespace
+
+int RunTrainRanker(int argc, char** argv) {
+  auto flags = Flags::Parse(
+      argc, argv, 3,
+      {.with_value = {"index", "out", "qrels", "sessions", "config", "set", "heldout",
+                      "gain-offset", "relevant-grade", "label-scale", "rounds", "early-stopping",
+                      "lr", "max-depth", "subsample", "colsample", "seed", "threads"},
+       .boolean = {"help"}});
+  if (!flags.ok()) return Fail("souk train ranker", flags.status());
+  if (flags->Has("help")) return Usage(kUsage, true);
+  if (absl::Status s = flags->Require({"index", "out"}); !s.ok()) {
+    return Fail("souk train ranker", s);
+  }
+  train::RankerTrainingOptions options;
+  if (absl::Status s = ReadFlags(*flags, &options); !s.ok()) return Fail("souk train ranker", s);
+  auto cfg = ConfigFromFlags(*flags, flags->Get("index"));
+  if (!cfg.ok()) return Fail("souk train ranker", cfg.status());
+  cfg->snapshot.ranker_model.clear();  // candidates and features do not depend on a ranker
+  auto snapshot = engine::Snapshot::Load(cfg->snapshot);
+  if (!snapshot.ok()) return Fail("souk train ranker", snapshot.status());
+  auto engine = engine::SearchEngine::Create(cfg->search, *snapshot);
+  if (!engine.ok()) return Fail("souk train ranker", engine.status());
+  auto result = train::TrainRanker(**engine, options, PrintRound);
+  if (!result.ok()) return Fail("souk train ranker", result.status());
+  std::cout << "ranker: " << result->train_queries << " train queries (" << result->skipped_queries
+            << " without a judged candidate, " << result->train_rows << " rows), "
+            << result->heldout_queries << " held out, " << result->rounds << " trees, "
+            << result->seconds << " s\n"
+            << "  held-out ndcg@10: retrieval order " << result->heldout_ndcg_retrieval
+            << ", ranker " << result->heldout_ndcg_ranker << "\n"
+            << "ranker -> " << options.out << "\n";
+  return 0;
+}
+
+}  // namespace souk::apps

@@ -1,0 +1,105 @@
+// Ranker training over the engine's candidates: groups, skipped queries, the saved model, and
+// bad input named.
+
+#include "souk/train/ranker_training.h"
+
+#include <filesystem>
+
+#include "souk/engine/index_directory.h"
+#include "souk/rank/ranker.h"
+#include "support/test_support.h"
+#include "unit/engine/engine_fixture.h"
+
+namespace souk::train {
+namespace {
+
+using ::souk::testing::StatusIs;
+using ::souk::testing::TempDir;
+
+// Judgments that prefer the cheaper of the matching products.
+constexpr char kQrels[] =
+    "query_id\tquery\tproduct_uid\trelevance\n"
+    "1\tdrill\tp6\t3\n1\tdrill\tp2\t2.67\n1\tdrill\tp5\t1\n"
+    "2\tcordless drill\tp1\t3\n2\tcordless drill\tp5\t1.33\n"
+    "3\tmakita\tp6\t3\n3\tmakita\tp1\t2\n"
+    "4\tdrill bits\tp6\t3\n4\tdrill bits\tp2\t2.33\n"
+    "5\those\tp1\t3\n";  // p1 is no candidate for "hose": nothing to learn
+
+class RankerTrainingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const engine::SnapshotOptions options = engine::testing::OptionsFor(tmp_.File("index"));
+    ASSERT_OK(engine::WriteIndexDirectory(engine::testing::SmallCatalog(), options));
+    auto snapshot = engine::Snapshot::Load(options);
+    ASSERT_OK(snapshot);
+    auto engine = engine::SearchEngine::Create(engine::SearchOptions{}, *snapshot);
+    ASSERT_OK(engine);
+    engine_ = std::move(*engine);
+    options_.qrels = {tmp_.WriteFile("qrels.tsv", kQrels)};
+    options_.out = tmp_.File("ranker.json");
+    options_.heldout_fraction = 0;
+    options_.metrics.gain_offset = 1;
+    options_.lambdamart.max_rounds = 5;
+    options_.lambdamart.threads = 1;
+  }
+
+  TempDir tmp_;
+  std::unique_ptr<engine::SearchEngine> engine_;
+  RankerTrainingOptions options_;
+};
+
+TEST_F(RankerTrainingTest, TrainsOnTheServedCandidatesAndSavesALoadableRanker) {
+  int rounds_seen = 0;
+  auto result = TrainRanker(*engine_, options_, [&](const rank::RoundMetrics&) { ++rounds_seen; });
+  ASSERT_OK(result);
+  EXPECT_EQ(result->train_queries, 5u);
+  EXPECT_EQ(result->heldout_queries, 0u);
+  EXPECT_EQ(result->skipped_queries, 1u);  // "hose"
+  size_t rows = 0;
+  for (const char* q : {"drill", "cordless drill", "makita", "drill bits"}) {
+    auto set = engine_->Candidates(q);
+    ASSERT_OK(set);
+    rows += set->candidates.size();
+  }
+  EXPECT_EQ(result->train_rows, rows);
+  EXPECT_EQ(result->rounds, 5);
+  EXPECT_EQ(rounds_seen, 5);
+  auto ranker = rank::Ranker::Load(options_.out);
+  ASSERT_OK(ranker);
+  EXPECT_EQ((*ranker)->model().feature_names().size(), rank::kNumFeatures);
+}
+
+TEST_F(RankerTrainingTest, HeldOutQueriesAreReportedInBothOrders) {
+  options_.heldout_fraction = 0.5;
+  auto result = TrainRanker(*engine_, options_);
+  ASSERT_OK(result);
+  EXPECT_EQ(result->train_queries + result->heldout_queries, 5u);
+  EXPECT_GT(result->heldout_queries, 0u);
+  EXPECT_GT(result->heldout_ndcg_retrieval, 0.0);
+  EXPECT_GT(result->heldout_ndcg_ranker, 0.0);
+}
+
+TEST_F(RankerTrainingTest, BadInputIsNamed) {
+  RankerTrainingOptions o = options_;
+  o.qrels = {tmp_.WriteFile("unknown.tsv",
+                            "query_id\tquery\tproduct_uid\trelevance\n"
+                            "1\tdrill\tp99\t3\n")};
+  EXPECT_THAT(TrainRanker(*engine_, o), StatusIs(absl::StatusCode::kInvalidArgument, "p99"));
+  o.qrels.clear();
+  EXPECT_THAT(TrainRanker(*engine_, o),
+              StatusIs(absl::StatusCode::kInvalidArgument, "no judged queries"));
+  o = options_;
+  o.label_scale = 0;
+  EXPECT_THAT(TrainRanker(*engine_, o),
+              StatusIs(absl::StatusCode::kInvalidArgument, "label_scale"));
+  o = options_;
+  o.qrels = {tmp_.WriteFile("nothing.tsv",
+                            "query_id\tquery\tproduct_uid\trelevance\n"
+                            "1\those\tp1\t3\n")};
+  EXPECT_THAT(TrainRanker(*engine_, o),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "no training query"));
+  EXPECT_FALSE(std::filesystem::exists(options_.out));
+}
+
+}  // namespace
+}  // namespace souk::train
