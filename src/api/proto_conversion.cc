@@ -1,5 +1,7 @@
 #include "souk/api/proto_conversion.h"
 
+#include <cmath>
+
 namespace souk::api {
 
 void ToProto(const catalog::Product& p, v1::Product* out) {
@@ -44,6 +46,7 @@ engine::SearchQuery FromProto(const v1::SearchRequest& r) {
   q.in_stock_only = r.filters().in_stock_only();
   q.page_token = r.page_token();
   q.facets = r.include_facets();
+  q.debug = r.debug();
   return q;
 }
 
@@ -56,6 +59,21 @@ void ToProto(const std::vector<lexical::FacetValue>& values,
     fv->set_count(v.count);
   }
 }
+
+void ToProto(const engine::ResultExplanation& e, v1::Explanation* out) {
+  out->set_bm25(e.bm25);
+  out->set_bm25_rank(e.bm25_rank);
+  if (e.cosine) out->set_cosine(*e.cosine);
+  out->set_dense_rank(e.dense_rank);
+  out->set_retrieval_score(e.retrieval_score);
+  if (e.ranker_score) out->set_ranker_score(*e.ranker_score);
+  for (const rank::Contribution& c : e.contributions) {
+    v1::FeatureContribution* fc = out->add_contributions();
+    fc->set_feature(std::string(c.feature));
+    if (!std::isnan(c.value)) fc->set_value(c.value);
+    fc->set_contribution(c.contribution);
+  }
+}
 }  // namespace
 
 void ToProto(const engine::SearchPage& page, bool include_products, v1::SearchResponse* out) {
@@ -64,6 +82,7 @@ void ToProto(const engine::SearchPage& page, bool include_products, v1::SearchRe
     r->set_product_id(item.product->id);
     r->set_score(item.score);
     if (include_products) ToProto(*item.product, r->mutable_product());
+    if (item.explanation) ToProto(*item.explanation, r->mutable_explanation());
   }
   out->set_request_id(page.request_id);
   out->set_next_page_token(page.next_page_token);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <numeric>
 #include <random>
 #include <utility>
 
@@ -129,8 +130,9 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   const size_t end =
       std::min(offset + static_cast<size_t>(q.page_size), options_.max_result_window);
   const size_t depth = std::min(end + 1, options_.max_result_window);
-  // Hybrid retrieval and the ranker both look past the page, at the configured candidates.
-  const bool candidates = snap.encoder() != nullptr || snap.ranker() != nullptr;
+  // Hybrid retrieval and the ranker both look past the page, at the configured candidates;
+  // so do explanations, which need the candidates' features.
+  const bool candidates = snap.encoder() != nullptr || snap.ranker() != nullptr || q.debug;
   lexical::SearchOptions search_options;
   search_options.k = candidates ? std::max(depth, options_.lexical_candidates) : depth;
   search_options.facets = q.facets;
@@ -139,17 +141,20 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   lexical::SearchResult result = snap.lexical().Search(terms, filter_ptr, search_options);
 
   std::vector<ResultItem> ranked;
+  CandidateSet set;
+  std::vector<size_t> order;
   if (candidates) {
-    SOUK_ASSIGN_OR_RETURN(CandidateSet set, Retrieve(snap, q.query, terms, result.hits, filter_ptr,
-                                                     depth, snap.ranker() != nullptr));
-    SOUK_ASSIGN_OR_RETURN(ranked, Rank(snap, set));
+    SOUK_ASSIGN_OR_RETURN(set, Retrieve(snap, q.query, terms, result.hits, filter_ptr, depth,
+                                        snap.ranker() != nullptr || q.debug));
+    SOUK_ASSIGN_OR_RETURN(ranked, Rank(snap, set, &order));
   } else {
-    for (const lexical::Hit& hit : result.hits) ranked.push_back({hit.doc, nullptr, hit.score});
+    for (const lexical::Hit& hit : result.hits) ranked.push_back({hit.doc, nullptr, hit.score, {}});
   }
   for (size_t i = offset; i < std::min(end, ranked.size()); ++i) {
     page.items.push_back(ranked[i]);
     page.items.back().product = &snap.catalog().product(ranked[i].doc);
   }
+  if (q.debug) SOUK_RETURN_IF_ERROR(Explain(snap, set, order, offset, &page.items));
   if (ranked.size() > end) page.next_page_token = PageToken(end);
   page.total_matches = result.total_matches;
   page.facets = std::move(result.facets);
@@ -236,18 +241,48 @@ absl::StatusOr<CandidateSet> SearchEngine::Retrieve(const Snapshot& snap, const 
 }
 
 absl::StatusOr<std::vector<ResultItem>> SearchEngine::Rank(const Snapshot& snap,
-                                                           const CandidateSet& set) const {
-  std::vector<ResultItem> ranked;
-  for (size_t i = 0; i < set.candidates.size(); ++i) {
-    ranked.push_back({set.candidates[i].doc, nullptr, set.retrieval_scores[i]});
+                                                           const CandidateSet& set,
+                                                           std::vector<size_t>* order) const {
+  std::vector<float> scores = set.retrieval_scores;
+  if (snap.ranker() != nullptr) {
+    SOUK_ASSIGN_OR_RETURN(scores, snap.ranker()->Score(set.features));
   }
-  if (snap.ranker() == nullptr) return ranked;
-  SOUK_ASSIGN_OR_RETURN(std::vector<float> scores, snap.ranker()->Score(set.features));
-  for (size_t i = 0; i < ranked.size(); ++i) ranked[i].score = scores[i];
+  order->resize(set.candidates.size());
+  std::iota(order->begin(), order->end(), size_t{0});
   // Stable: equal scores keep retrieval order.
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const ResultItem& a, const ResultItem& b) { return a.score > b.score; });
+  std::stable_sort(order->begin(), order->end(),
+                   [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  std::vector<ResultItem> ranked;
+  ranked.reserve(order->size());
+  for (size_t i : *order) ranked.push_back({set.candidates[i].doc, nullptr, scores[i], {}});
   return ranked;
+}
+
+absl::Status SearchEngine::Explain(const Snapshot& snap, const CandidateSet& set,
+                                   const std::vector<size_t>& order, size_t first,
+                                   std::vector<ResultItem>* items) const {
+  static const size_t kBm25Column = rank::FindFeature("bm25f").value();
+  std::vector<float> rows;  // the page's feature rows, for the ranker's contributions
+  for (size_t i = 0; i < items->size(); ++i) {
+    const size_t c = order[first + i];
+    const rank::Candidate& candidate = set.candidates[c];
+    ResultExplanation e;
+    e.bm25 = set.features[c * rank::kNumFeatures + kBm25Column];
+    e.bm25_rank = candidate.bm25_rank;
+    e.cosine = candidate.cosine;
+    e.dense_rank = candidate.dense_rank;
+    e.retrieval_score = set.retrieval_scores[c];
+    if (snap.ranker() != nullptr) e.ranker_score = (*items)[i].score;
+    (*items)[i].explanation = std::move(e);
+    rows.insert(rows.end(), set.features.begin() + c * rank::kNumFeatures,
+                set.features.begin() + (c + 1) * rank::kNumFeatures);
+  }
+  if (snap.ranker() == nullptr || items->empty()) return absl::OkStatus();
+  SOUK_ASSIGN_OR_RETURN(auto contributions, snap.ranker()->Explain(rows));
+  for (size_t i = 0; i < items->size(); ++i) {
+    (*items)[i].explanation->contributions = std::move(contributions[i]);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace souk::engine

@@ -89,6 +89,24 @@ TEST_F(SearchRpcTest, FiltersAndFacetsTravel) {
   EXPECT_EQ(response.total_matches(), 1u);
 }
 
+TEST_F(SearchRpcTest, DebugExplanationsTravel) {
+  v1::SearchRequest request = Request("cordless drill");
+  v1::SearchResponse plain;
+  ASSERT_TRUE(Search(request, &plain).ok());
+  EXPECT_FALSE(plain.results(0).has_explanation());
+  request.set_debug(true);
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search(request, &response).ok());
+  ASSERT_EQ(response.results_size(), plain.results_size());
+  for (const v1::SearchResult& r : response.results()) {
+    ASSERT_TRUE(r.has_explanation());
+    EXPECT_FLOAT_EQ(r.explanation().bm25(), r.score());  // BM25F alone: no encoder, no ranker
+    EXPECT_GE(r.explanation().bm25_rank(), 1u);
+    EXPECT_FALSE(r.explanation().has_cosine());
+    EXPECT_FALSE(r.explanation().has_ranker_score());
+  }
+}
+
 TEST_F(SearchRpcTest, BadInputIsInvalidArgumentNamingTheField) {
   struct Case {
     v1::SearchRequest request;

@@ -36,6 +36,19 @@ struct SearchQuery {
   bool in_stock_only = false;
   std::string page_token;  ///< Opaque; from SearchPage::next_page_token.
   bool facets = false;
+  bool debug = false;  ///< Explain every result (ResultItem::explanation).
+};
+
+/// How a result got its place: each stage's view of it (SearchQuery::debug).
+struct ResultExplanation {
+  float bm25 = 0;               ///< BM25F score of the query in the product (0: no term).
+  uint32_t bm25_rank = 0;       ///< 1-based rank in BM25F's candidates; 0 when not among them.
+  std::optional<float> cosine;  ///< Query-product cosine; absent without an encoder.
+  uint32_t dense_rank = 0;      ///< 1-based rank in the dense candidates; 0 when not among them.
+  float retrieval_score = 0;    ///< The fused reciprocal-rank score, or BM25F's alone.
+  std::optional<float> ranker_score;  ///< Absent without a ranker.
+  /// The ranker's features, values and shares, then "bias"; the shares add up to ranker_score.
+  std::vector<rank::Contribution> contributions;
 };
 
 struct ResultItem {
@@ -44,6 +57,7 @@ struct ResultItem {
   /// The ranker's score; without one, the fused reciprocal-rank score in hybrid search, else
   /// the BM25F score.
   float score = 0;
+  std::optional<ResultExplanation> explanation;  ///< Only for SearchQuery::debug.
 };
 
 /// What the ranker sees of one query: its candidates in retrieval order (reciprocal rank
@@ -93,8 +107,14 @@ class SearchEngine {
                                         const std::vector<lexical::Hit>& hits,
                                         const lexical::DocFilter* filter, size_t depth,
                                         bool with_features) const;
-  /// The candidates as results: in the ranker's order when the snapshot has one.
-  absl::StatusOr<std::vector<ResultItem>> Rank(const Snapshot& snap, const CandidateSet& set) const;
+  /// The candidates as results: in the ranker's order when the snapshot has one; `order`
+  /// receives each result's index in `set.candidates`.
+  absl::StatusOr<std::vector<ResultItem>> Rank(const Snapshot& snap, const CandidateSet& set,
+                                               std::vector<size_t>* order) const;
+  /// Fills the explanation of `items`, the results from position `first` of `order` on.
+  absl::Status Explain(const Snapshot& snap, const CandidateSet& set,
+                       const std::vector<size_t>& order, size_t first,
+                       std::vector<ResultItem>* items) const;
   std::string NextRequestId() const;
 
   SearchOptions options_;

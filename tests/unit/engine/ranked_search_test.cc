@@ -118,6 +118,32 @@ TEST_F(RankedSearchTest, CandidatesAreWhatTheRankerScores) {
   EXPECT_THAT(engine_->Candidates(""), StatusIs(absl::StatusCode::kInvalidArgument, "query"));
 }
 
+TEST_F(RankedSearchTest, DebugExplanationsAddUpToTheScore) {
+  SearchQuery q = Query("drill", 3);
+  q.debug = true;
+  auto page = engine_->Search(q);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->items.size(), 3u);
+  EXPECT_EQ(testing::ResultIds(*engine_, Query("drill", 3)),
+            testing::ResultIds(*engine_, q));  // explaining changes nothing
+  for (const ResultItem& item : page->items) {
+    ASSERT_TRUE(item.explanation.has_value());
+    const ResultExplanation& e = *item.explanation;
+    ASSERT_TRUE(e.ranker_score.has_value());
+    EXPECT_EQ(*e.ranker_score, item.score);
+    ASSERT_EQ(e.contributions.size(), 2u);  // "price" and the bias
+    EXPECT_EQ(e.contributions[0].feature, "price");
+    EXPECT_EQ(e.contributions[0].value, static_cast<float>(*item.product->price));
+    EXPECT_EQ(e.contributions[1].feature, "bias");
+    EXPECT_NEAR(e.contributions[0].contribution + e.contributions[1].contribution, item.score,
+                1e-4);
+    EXPECT_GT(e.bm25, 0.0f);
+    EXPECT_GE(e.bm25_rank, 1u);
+    EXPECT_FALSE(e.cosine.has_value());
+  }
+  EXPECT_FALSE(engine_->Search(Query("drill"))->items[0].explanation.has_value());
+}
+
 TEST_F(RankedSearchTest, ABadRankerIsRefusedByName) {
   SnapshotOptions options = OptionsFor(tmp_.File("index"));
   options.ranker_model = tmp_.WriteFile("bad.json", "not json at all");

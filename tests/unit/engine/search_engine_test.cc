@@ -44,6 +44,24 @@ TEST_F(SearchEngineTest, FindsAndRanksByBm25) {
   EXPECT_TRUE(Ids(Query("submarine")).empty());
 }
 
+TEST_F(SearchEngineTest, DebugExplainsBm25WithoutChangingTheAnswer) {
+  SearchQuery q = Query("cordless drill", 3);
+  q.debug = true;
+  auto page = engine_->Search(q);
+  ASSERT_OK(page);
+  EXPECT_EQ(Ids(q), Ids(Query("cordless drill", 3)));
+  ASSERT_FALSE(page->items.empty());
+  for (size_t i = 0; i < page->items.size(); ++i) {
+    const ResultItem& item = page->items[i];
+    ASSERT_TRUE(item.explanation.has_value());
+    EXPECT_FLOAT_EQ(item.explanation->bm25, item.score);
+    EXPECT_EQ(item.explanation->retrieval_score, item.score);
+    EXPECT_EQ(item.explanation->bm25_rank, i + 1);
+    EXPECT_FALSE(item.explanation->ranker_score.has_value());
+    EXPECT_TRUE(item.explanation->contributions.empty());
+  }
+}
+
 TEST_F(SearchEngineTest, ScoresAreDescendingAndRequestIdsUnique) {
   auto a = engine_->Search(Query("drill"));
   auto b = engine_->Search(Query("drill"));
