@@ -73,6 +73,7 @@ void ToProto(const engine::ResultExplanation& e, v1::Explanation* out) {
     if (!std::isnan(c.value)) fc->set_value(c.value);
     fc->set_contribution(c.contribution);
   }
+  for (const std::string& rule : e.rules) out->add_rules(rule);
 }
 }  // namespace
 

@@ -85,6 +85,47 @@ absl::Status BindVectors(YamlBinder b, engine::VectorOptions* o) {
   return b.Finish({"backend", "device", "fp16_on_cuda", "hnsw"});
 }
 
+absl::Status BindCondition(YamlBinder& b, rank::Condition* c) {
+  b.Bind("field", &c->field);
+  b.Bind("value", &c->value);
+  return absl::OkStatus();
+}
+
+absl::Status BindRules(YamlBinder b, rank::RulesConfig* o) {
+  for (YamlBinder item : b.Items("pins")) {
+    rank::PinRule& pin = o->pins.emplace_back();
+    item.Bind("id", &pin.id);
+    item.Bind("query", &pin.query);
+    item.Bind("product", &pin.product_id);
+    item.Bind("position", &pin.position);
+    SOUK_RETURN_IF_ERROR(item.Finish({"id", "query", "product", "position"}));
+  }
+  for (YamlBinder item : b.Items("boosts")) {
+    rank::BoostRule& boost = o->boosts.emplace_back();
+    float weight = 0;
+    item.Bind("id", &boost.id);
+    item.Bind("query", &boost.query);
+    item.Bind("weight", &weight);
+    SOUK_RETURN_IF_ERROR(BindCondition(item, &boost.when));
+    SOUK_RETURN_IF_ERROR(item.Finish({"id", "query", "field", "value", "weight"}));
+    boost.weight = weight;
+  }
+  for (YamlBinder item : b.Items("excludes")) {
+    rank::ExcludeRule& exclude = o->excludes.emplace_back();
+    item.Bind("id", &exclude.id);
+    item.Bind("query", &exclude.query);
+    SOUK_RETURN_IF_ERROR(BindCondition(item, &exclude.when));
+    SOUK_RETURN_IF_ERROR(item.Finish({"id", "query", "field", "value"}));
+  }
+  YamlBinder diversity = b.Child("diversity");
+  diversity.Bind("max_per_brand", &o->diversity.max_per_brand);
+  diversity.Bind("window", &o->diversity.window);
+  SOUK_RETURN_IF_ERROR(diversity.Finish({"max_per_brand", "window"}));
+  SOUK_RETURN_IF_ERROR(b.Finish({"pins", "boosts", "excludes", "diversity"}));
+  // The engine validates the rules themselves (rank::RuleSet::Create).
+  return absl::OkStatus();
+}
+
 absl::Status BindLogging(YamlBinder b, logging::LogOptions* o) {
   std::string level = kLevelNames[static_cast<int>(o->level)];
   b.Bind("level", &level);
@@ -111,9 +152,10 @@ absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
   ranker.Bind("model", &c->snapshot.ranker_model);
   SOUK_RETURN_IF_ERROR(ranker.Finish({"model"}));
   SOUK_RETURN_IF_ERROR(BindSearch(b.Child("search"), &c->search));
+  SOUK_RETURN_IF_ERROR(BindRules(b.Child("rules"), &c->search.rules));
   SOUK_RETURN_IF_ERROR(BindLogging(b.Child("logging"), &c->logging));
   return b.Finish({"server", "index", "analyzer", "lexical", "encoder", "vectors", "ranker",
-                   "search", "logging"});
+                   "search", "rules", "logging"});
 }
 
 // Sets root[a][b][c] = value for "a.b.c=value", creating mappings on the way.
@@ -172,6 +214,40 @@ absl::StatusOr<SoukConfig> LoadConfigFile(const std::string& path,
   return config;
 }
 
+namespace {
+void EmitCondition(const rank::Condition& c, YAML::Emitter& out) {
+  out << YAML::Key << "field" << YAML::Value << c.field << YAML::Key << "value" << YAML::Value
+      << c.value;
+}
+
+void EmitRules(const rank::RulesConfig& r, YAML::Emitter& out) {
+  out << YAML::Key << "rules" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "pins" << YAML::Value << YAML::BeginSeq;
+  for (const rank::PinRule& p : r.pins) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << p.id << YAML::Key
+        << "query" << YAML::Value << p.query << YAML::Key << "product" << YAML::Value
+        << p.product_id << YAML::Key << "position" << YAML::Value << p.position << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::Key << "boosts" << YAML::Value << YAML::BeginSeq;
+  for (const rank::BoostRule& b : r.boosts) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << b.id << YAML::Key
+        << "query" << YAML::Value << b.query;
+    EmitCondition(b.when, out);
+    out << YAML::Key << "weight" << YAML::Value << b.weight << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::Key << "excludes" << YAML::Value << YAML::BeginSeq;
+  for (const rank::ExcludeRule& e : r.excludes) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << e.id << YAML::Key
+        << "query" << YAML::Value << e.query;
+    EmitCondition(e.when, out);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::Key << "diversity" << YAML::Value << YAML::Flow << YAML::BeginMap
+      << YAML::Key << "max_per_brand" << YAML::Value << r.diversity.max_per_brand << YAML::Key
+      << "window" << YAML::Value << r.diversity.window << YAML::EndMap << YAML::EndMap;
+}
+}  // namespace
+
 std::string ToYaml(const SoukConfig& c) {
   YAML::Emitter out;
   // Floats with the digits a person typed (0.7, not 0.699999988); 7 keep every float distinct
@@ -224,6 +300,7 @@ std::string ToYaml(const SoukConfig& c) {
       << c.search.lexical_candidates << YAML::Key << "dense_candidates" << YAML::Value
       << c.search.dense_candidates << YAML::Key << "rrf_k" << YAML::Value << c.search.rrf_k
       << YAML::EndMap;
+  EmitRules(c.search.rules, out);
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap << YAML::Key << "level"
       << YAML::Value << kLevelNames[static_cast<int>(c.logging.level)] << YAML::Key << "json"
       << YAML::Value << c.logging.json << YAML::EndMap;

@@ -64,6 +64,21 @@ YamlBinder YamlBinder::Child(std::string_view key) {
   return child;
 }
 
+std::vector<YamlBinder> YamlBinder::Items(std::string_view key) {
+  std::vector<YamlBinder> items;
+  YAML::Node list = Get(key);
+  if (!list || list.IsNull()) return items;
+  if (!list.IsSequence()) {
+    status_ = absl::InvalidArgumentError(StrCat(PathOf(key), ": expected a list"));
+    return items;
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    items.emplace_back(list[i], StrCat(PathOf(key), "[", i, "]"));
+    if (!items.back().status_.ok() && status_.ok()) status_ = items.back().status_;
+  }
+  return items;
+}
+
 absl::Status YamlBinder::Finish(std::initializer_list<std::string_view> known) {
   if (!status_.ok() || !node_ || !node_.IsMap()) return status_;
   for (const auto& entry : node_) {

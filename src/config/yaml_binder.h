@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "yaml-cpp/yaml.h"
@@ -24,6 +25,8 @@ class YamlBinder {
   void Bind(std::string_view key, std::string* out);
   /// The child mapping at `key` (null when absent).
   YamlBinder Child(std::string_view key);
+  /// The mappings of the sequence at `key`, named "key[i]" (none when absent).
+  std::vector<YamlBinder> Items(std::string_view key);
 
   /// Fails on the first error seen, or on a key not in `known`.
   absl::Status Finish(std::initializer_list<std::string_view> known);

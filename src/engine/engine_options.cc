@@ -35,7 +35,7 @@ absl::Status SearchOptions::Validate() const {
         "search.lexical_candidates and search.dense_candidates: must be >= 1");
   }
   if (!(rrf_k > 0)) return absl::InvalidArgumentError("search.rrf_k: must be > 0");
-  return absl::OkStatus();
+  return rank::RuleSet::Create(rules).status();
 }
 
 }  // namespace souk::engine

@@ -50,11 +50,15 @@ absl::StatusOr<std::unique_ptr<SearchEngine>> SearchEngine::Create(
     const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot) {
   SOUK_RETURN_IF_ERROR(options.Validate());
   if (snapshot == nullptr) return absl::InvalidArgumentError("search engine needs a snapshot");
-  return std::unique_ptr<SearchEngine>(new SearchEngine(options, std::move(snapshot)));
+  SOUK_ASSIGN_OR_RETURN(std::shared_ptr<const rank::RuleSet> rules,
+                        rank::RuleSet::Create(options.rules));
+  return std::unique_ptr<SearchEngine>(
+      new SearchEngine(options, std::move(snapshot), std::move(rules)));
 }
 
-SearchEngine::SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot)
-    : options_(options), snapshot_(std::move(snapshot)) {
+SearchEngine::SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot,
+                           std::shared_ptr<const rank::RuleSet> rules)
+    : options_(options), snapshot_(std::move(snapshot)), rules_(std::move(rules)) {
   std::random_device rd;
   request_id_prefix_ = (uint64_t{rd()} << 32) | rd();
 }
@@ -71,6 +75,21 @@ void SearchEngine::Swap(std::shared_ptr<const Snapshot> snapshot) {
 std::shared_ptr<const Snapshot> SearchEngine::snapshot() const {
   std::lock_guard<std::mutex> lock(snapshot_mu_);
   return snapshot_;
+}
+
+absl::Status SearchEngine::SetRules(rank::RulesConfig rules) {
+  SOUK_ASSIGN_OR_RETURN(std::shared_ptr<const rank::RuleSet> set,
+                        rank::RuleSet::Create(std::move(rules)));
+  std::lock_guard<std::mutex> lock(rules_mu_);
+  rules_ = std::move(set);
+  return absl::OkStatus();
+}
+
+rank::RulesConfig SearchEngine::rules() const { return rule_set()->config(); }
+
+std::shared_ptr<const rank::RuleSet> SearchEngine::rule_set() const {
+  std::lock_guard<std::mutex> lock(rules_mu_);
+  return rules_;
 }
 
 std::string SearchEngine::NextRequestId() const {
@@ -130,9 +149,11 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   const size_t end =
       std::min(offset + static_cast<size_t>(q.page_size), options_.max_result_window);
   const size_t depth = std::min(end + 1, options_.max_result_window);
-  // Hybrid retrieval and the ranker both look past the page, at the configured candidates;
-  // so do explanations, which need the candidates' features.
-  const bool candidates = snap.encoder() != nullptr || snap.ranker() != nullptr || q.debug;
+  // Hybrid retrieval, the ranker and the rules look past the page, at the configured
+  // candidates; so do explanations, which need the candidates' features.
+  const std::shared_ptr<const rank::RuleSet> rules = rule_set();
+  const bool candidates =
+      snap.encoder() != nullptr || snap.ranker() != nullptr || !rules->empty() || q.debug;
   lexical::SearchOptions search_options;
   search_options.k = candidates ? std::max(depth, options_.lexical_candidates) : depth;
   search_options.facets = q.facets;
@@ -143,10 +164,14 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   std::vector<ResultItem> ranked;
   CandidateSet set;
   std::vector<size_t> order;
+  std::vector<std::vector<std::string>> fired;
   if (candidates) {
     SOUK_ASSIGN_OR_RETURN(set, Retrieve(snap, q.query, terms, result.hits, filter_ptr, depth,
                                         snap.ranker() != nullptr || q.debug));
     SOUK_ASSIGN_OR_RETURN(ranked, Rank(snap, set, &order));
+    if (!rules->empty()) {
+      ApplyRules(*rules, snap, q.query, filter_ptr, &ranked, &order, &fired);
+    }
   } else {
     for (const lexical::Hit& hit : result.hits) ranked.push_back({hit.doc, nullptr, hit.score, {}});
   }
@@ -154,7 +179,7 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
     page.items.push_back(ranked[i]);
     page.items.back().product = &snap.catalog().product(ranked[i].doc);
   }
-  if (q.debug) SOUK_RETURN_IF_ERROR(Explain(snap, set, order, offset, &page.items));
+  if (q.debug) SOUK_RETURN_IF_ERROR(Explain(snap, set, order, fired, offset, &page.items));
   if (ranked.size() > end) page.next_page_token = PageToken(end);
   page.total_matches = result.total_matches;
   page.facets = std::move(result.facets);
@@ -258,29 +283,62 @@ absl::StatusOr<std::vector<ResultItem>> SearchEngine::Rank(const Snapshot& snap,
   return ranked;
 }
 
+void SearchEngine::ApplyRules(const rank::RuleSet& rules, const Snapshot& snap,
+                              const std::string& query, const lexical::DocFilter* filter,
+                              std::vector<ResultItem>* ranked, std::vector<size_t>* order,
+                              std::vector<std::vector<std::string>>* fired) const {
+  std::vector<rank::RankedDoc> docs;
+  docs.reserve(ranked->size());
+  for (size_t i = 0; i < ranked->size(); ++i) {
+    docs.push_back({(*ranked)[i].doc, (*ranked)[i].score, (*order)[i], {}});
+  }
+  std::function<bool(catalog::DocId)> allowed;
+  if (filter != nullptr) allowed = [filter](catalog::DocId doc) { return filter->Contains(doc); };
+  rules.Apply(query, snap.catalog(), allowed, &docs);
+  ranked->clear();
+  order->clear();
+  fired->clear();
+  for (rank::RankedDoc& d : docs) {
+    ranked->push_back({d.doc, nullptr, d.score, {}});
+    order->push_back(d.source);
+    fired->push_back(std::move(d.fired));
+  }
+}
+
 absl::Status SearchEngine::Explain(const Snapshot& snap, const CandidateSet& set,
-                                   const std::vector<size_t>& order, size_t first,
+                                   const std::vector<size_t>& order,
+                                   const std::vector<std::vector<std::string>>& fired, size_t first,
                                    std::vector<ResultItem>* items) const {
   static const size_t kBm25Column = rank::FindFeature("bm25f").value();
-  std::vector<float> rows;  // the page's feature rows, for the ranker's contributions
+  std::vector<float> rows;        // the feature rows of the page's candidates, for the ranker
+  std::vector<size_t> explained;  // which items those rows belong to
   for (size_t i = 0; i < items->size(); ++i) {
-    const size_t c = order[first + i];
-    const rank::Candidate& candidate = set.candidates[c];
     ResultExplanation e;
+    if (!fired.empty()) e.rules = fired[first + i];
+    const size_t c = order[first + i];
+    if (c == rank::RankedDoc::kNoSource) {  // pinned in by a rule: no retrieval stage saw it
+      (*items)[i].explanation = std::move(e);
+      continue;
+    }
+    const rank::Candidate& candidate = set.candidates[c];
     e.bm25 = set.features[c * rank::kNumFeatures + kBm25Column];
     e.bm25_rank = candidate.bm25_rank;
     e.cosine = candidate.cosine;
     e.dense_rank = candidate.dense_rank;
     e.retrieval_score = set.retrieval_scores[c];
-    if (snap.ranker() != nullptr) e.ranker_score = (*items)[i].score;
     (*items)[i].explanation = std::move(e);
     rows.insert(rows.end(), set.features.begin() + c * rank::kNumFeatures,
                 set.features.begin() + (c + 1) * rank::kNumFeatures);
+    explained.push_back(i);
   }
-  if (snap.ranker() == nullptr || items->empty()) return absl::OkStatus();
+  if (snap.ranker() == nullptr || explained.empty()) return absl::OkStatus();
   SOUK_ASSIGN_OR_RETURN(auto contributions, snap.ranker()->Explain(rows));
-  for (size_t i = 0; i < items->size(); ++i) {
-    (*items)[i].explanation->contributions = std::move(contributions[i]);
+  for (size_t j = 0; j < explained.size(); ++j) {
+    ResultExplanation& e = *(*items)[explained[j]].explanation;
+    e.contributions = std::move(contributions[j]);
+    float total = 0;
+    for (const rank::Contribution& part : e.contributions) total += part.contribution;
+    e.ranker_score = total;  // the ranker's own score, before any boost
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "souk/encoder/encoder_options.h"
 #include "souk/lexical/lexical_options.h"
+#include "souk/rank/rules.h"
 #include "souk/text/analyzer.h"
 #include "souk/vector/exact_index.h"
 #include "souk/vector/hnsw_index.h"
@@ -55,6 +56,9 @@ struct SearchOptions {
   size_t lexical_candidates = 100;
   size_t dense_candidates = 100;
   float rrf_k = 60;  ///< Cormack, Clarke & Buettcher (SIGIR 2009) found 60 robust.
+  /// Merchandising rules over the ranking (section `rules`; rank/rules.h); AdminService
+  /// replaces them at run time.
+  rank::RulesConfig rules;
 
   absl::Status Validate() const;
 };

@@ -49,6 +49,8 @@ struct ResultExplanation {
   std::optional<float> ranker_score;  ///< Absent without a ranker.
   /// The ranker's features, values and shares, then "bias"; the shares add up to ranker_score.
   std::vector<rank::Contribution> contributions;
+  /// Ids of the merchandising rules that moved or placed it ("diversity" for the brand cap).
+  std::vector<std::string> rules;
 };
 
 struct ResultItem {
@@ -92,12 +94,24 @@ class SearchEngine {
   /// `souk train ranker` learns from, so that training sees exactly what serving scores.
   absl::StatusOr<CandidateSet> Candidates(const std::string& query) const;
 
+  /// Replaces the merchandising rules for every request that starts after this call;
+  /// INVALID_ARGUMENT naming the bad rule (the old rules stay).
+  absl::Status SetRules(rank::RulesConfig rules);
+  rank::RulesConfig rules() const;
+
   /// Installs `snapshot` for every request that starts after this call.
   void Swap(std::shared_ptr<const Snapshot> snapshot);
   std::shared_ptr<const Snapshot> snapshot() const;
 
  private:
-  SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot);
+  SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot,
+               std::shared_ptr<const rank::RuleSet> rules);
+  std::shared_ptr<const rank::RuleSet> rule_set() const;
+  /// Applies `rules` for `query` to `ranked` (with `order`, each result's candidate index),
+  /// recording the rules that fired per result in `fired`.
+  void ApplyRules(const rank::RuleSet& rules, const Snapshot& snap, const std::string& query,
+                  const lexical::DocFilter* filter, std::vector<ResultItem>* ranked,
+                  std::vector<size_t>* order, std::vector<std::vector<std::string>>* fired) const;
   absl::Status Validate(const SearchQuery& query, size_t* offset) const;
   /// BM25F's `hits`, fused with the first dense candidates allowed by `filter` (null: all)
   /// when the snapshot has an encoder, at least `depth` of each; features only when
@@ -111,9 +125,11 @@ class SearchEngine {
   /// receives each result's index in `set.candidates`.
   absl::StatusOr<std::vector<ResultItem>> Rank(const Snapshot& snap, const CandidateSet& set,
                                                std::vector<size_t>* order) const;
-  /// Fills the explanation of `items`, the results from position `first` of `order` on.
+  /// Fills the explanation of `items`, the results from position `first` of `order` (and
+  /// `fired`, empty without rules) on.
   absl::Status Explain(const Snapshot& snap, const CandidateSet& set,
-                       const std::vector<size_t>& order, size_t first,
+                       const std::vector<size_t>& order,
+                       const std::vector<std::vector<std::string>>& fired, size_t first,
                        std::vector<ResultItem>* items) const;
   std::string NextRequestId() const;
 
@@ -122,6 +138,8 @@ class SearchEngine {
   // libstdc++ 12's atomic shared_ptr uses a lock ThreadSanitizer cannot see.
   mutable std::mutex snapshot_mu_;
   std::shared_ptr<const Snapshot> snapshot_;
+  mutable std::mutex rules_mu_;
+  std::shared_ptr<const rank::RuleSet> rules_;
   uint64_t request_id_prefix_;
   mutable std::atomic<uint64_t> request_counter_{0};
 };

@@ -92,6 +92,40 @@ TEST(SoukConfigTest, PrintedConfigParsesBackToTheSameValues) {
   EXPECT_EQ(again->snapshot.ranker_model, "models/ranker.json");
 }
 
+TEST(SoukConfigTest, RulesAreReadPrintedAndChecked) {
+  auto c = ParseConfig(std::string(kMinimal) + R"(
+rules:
+  pins: [{id: promo, query: cordless drill, product: p6, position: 1}]
+  boosts:
+    - {id: makita, field: brand, value: Makita, weight: 0.25}
+  excludes:
+    - {id: no-oos, field: in_stock, value: "false"}
+  diversity: {max_per_brand: 3, window: 10}
+)");
+  ASSERT_OK(c);
+  const rank::RulesConfig& r = c->search.rules;
+  ASSERT_EQ(r.pins.size(), 1u);
+  EXPECT_EQ(r.pins[0].product_id, "p6");
+  EXPECT_EQ(r.pins[0].query, "cordless drill");
+  ASSERT_EQ(r.boosts.size(), 1u);
+  EXPECT_EQ(r.boosts[0].when.field, "brand");
+  EXPECT_DOUBLE_EQ(r.boosts[0].weight, 0.25);
+  ASSERT_EQ(r.excludes.size(), 1u);
+  EXPECT_EQ(r.excludes[0].when.value, "false");
+  EXPECT_EQ(r.diversity.max_per_brand, 3u);
+  auto again = ParseConfig(ToYaml(*c));
+  ASSERT_OK(again);
+  EXPECT_EQ(ToYaml(*again), ToYaml(*c));
+
+  EXPECT_THAT(ParseConfig(std::string(kMinimal) + "rules: {pins: [{id: a, colour: red}]}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "rules.pins[0].colour"));
+  EXPECT_THAT(ParseConfig(std::string(kMinimal) + "rules: {boosts: {id: a}}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "rules.boosts: expected a list"));
+  EXPECT_THAT(
+      ParseConfig(std::string(kMinimal) + "rules: {boosts: [{id: a, field: size, value: x}]}\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, "unknown field 'size'"));
+}
+
 TEST(SoukConfigTest, EncoderVectorsAndHybridSearchAreRead) {
   auto c = ParseConfig(std::string(kMinimal) + R"(
 encoder:

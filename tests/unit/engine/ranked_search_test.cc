@@ -130,8 +130,8 @@ TEST_F(RankedSearchTest, DebugExplanationsAddUpToTheScore) {
     ASSERT_TRUE(item.explanation.has_value());
     const ResultExplanation& e = *item.explanation;
     ASSERT_TRUE(e.ranker_score.has_value());
-    EXPECT_EQ(*e.ranker_score, item.score);
-    ASSERT_EQ(e.contributions.size(), 2u);  // "price" and the bias
+    EXPECT_NEAR(*e.ranker_score, item.score, 1e-4);  // no rule moved it
+    ASSERT_EQ(e.contributions.size(), 2u);           // "price" and the bias
     EXPECT_EQ(e.contributions[0].feature, "price");
     EXPECT_EQ(e.contributions[0].value, static_cast<float>(*item.product->price));
     EXPECT_EQ(e.contributions[1].feature, "bias");
@@ -142,6 +142,36 @@ TEST_F(RankedSearchTest, DebugExplanationsAddUpToTheScore) {
     EXPECT_FALSE(e.cosine.has_value());
   }
   EXPECT_FALSE(engine_->Search(Query("drill"))->items[0].explanation.has_value());
+}
+
+TEST_F(RankedSearchTest, APinAndABoostTakeEffectAndAreExplained) {
+  // The ranker puts the cheapest drills first and the DeWalt (p5, 149.0) last.
+  rank::RulesConfig rules;
+  rules.boosts = {{"dewalt-up", "drill", {"brand", "DeWalt"}, 2.0}};
+  rules.pins = {{"hose-promo", "Drill", "p4", 2}};  // not a drill at all: pinned in
+  ASSERT_OK(engine_->SetRules(rules));
+  SearchQuery q = Query("drill");
+  q.debug = true;
+  auto page = engine_->Search(q);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->items.size(), 5u);
+  EXPECT_EQ(page->items[0].product->id, "p5");
+  EXPECT_EQ(page->items[0].explanation->rules, (std::vector<std::string>{"dewalt-up"}));
+  ASSERT_TRUE(page->items[0].explanation->ranker_score.has_value());
+  EXPECT_GT(page->items[0].score, *page->items[0].explanation->ranker_score);
+  EXPECT_EQ(page->items[1].product->id, "p4");
+  EXPECT_EQ(page->items[1].explanation->rules, (std::vector<std::string>{"hose-promo"}));
+  EXPECT_EQ(page->items[1].explanation->bm25_rank, 0u);  // retrieval never saw it
+  // Other queries are untouched; a filter that excludes the pinned product drops the pin.
+  EXPECT_EQ(testing::ResultIds(*engine_, Query("hose")), (std::vector<std::string>{"p4"}));
+  SearchQuery tools = Query("drill");
+  tools.category = "Tools";
+  EXPECT_EQ(testing::ResultIds(*engine_, tools).size(), 4u);
+  // Bad rules are refused and the old ones stay.
+  rank::RulesConfig bad;
+  bad.pins = {{"", "drill", "p1", 1}};
+  EXPECT_THAT(engine_->SetRules(bad), StatusIs(absl::StatusCode::kInvalidArgument, "id"));
+  EXPECT_EQ(engine_->rules().pins.size(), 1u);
 }
 
 TEST_F(RankedSearchTest, ABadRankerIsRefusedByName) {
