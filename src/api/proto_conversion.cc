@@ -94,4 +94,47 @@ void ToProto(const engine::SearchPage& page, bool include_products, v1::SearchRe
   }
 }
 
+rank::RulesConfig FromProto(const v1::Rules& in) {
+  rank::RulesConfig out;
+  for (const v1::PinRule& p : in.pins()) {
+    out.pins.push_back({p.id(), p.query(), p.product_id(), p.position()});
+  }
+  for (const v1::BoostRule& b : in.boosts()) {
+    out.boosts.push_back({b.id(), b.query(), {b.when().field(), b.when().value()}, b.weight()});
+  }
+  for (const v1::ExcludeRule& e : in.excludes()) {
+    out.excludes.push_back({e.id(), e.query(), {e.when().field(), e.when().value()}});
+  }
+  out.diversity.max_per_brand = in.diversity().max_per_brand();
+  if (in.diversity().window() > 0) out.diversity.window = in.diversity().window();
+  return out;
+}
+
+void ToProto(const rank::RulesConfig& in, v1::Rules* out) {
+  for (const rank::PinRule& p : in.pins) {
+    v1::PinRule* pin = out->add_pins();
+    pin->set_id(p.id);
+    pin->set_query(p.query);
+    pin->set_product_id(p.product_id);
+    pin->set_position(static_cast<uint32_t>(p.position));
+  }
+  for (const rank::BoostRule& b : in.boosts) {
+    v1::BoostRule* boost = out->add_boosts();
+    boost->set_id(b.id);
+    boost->set_query(b.query);
+    boost->mutable_when()->set_field(b.when.field);
+    boost->mutable_when()->set_value(b.when.value);
+    boost->set_weight(b.weight);
+  }
+  for (const rank::ExcludeRule& e : in.excludes) {
+    v1::ExcludeRule* exclude = out->add_excludes();
+    exclude->set_id(e.id);
+    exclude->set_query(e.query);
+    exclude->mutable_when()->set_field(e.when.field);
+    exclude->mutable_when()->set_value(e.when.value);
+  }
+  out->mutable_diversity()->set_max_per_brand(static_cast<uint32_t>(in.diversity.max_per_brand));
+  out->mutable_diversity()->set_window(static_cast<uint32_t>(in.diversity.window));
+}
+
 }  // namespace souk::api

@@ -139,6 +139,31 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Stats(grpc::CallbackServerContext* c
       });
 }
 
+grpc::ServerUnaryReactor* AdminServiceImpl::SetRules(grpc::CallbackServerContext* context,
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return RunUnary<v1::SetRulesRequest, v1::SetRulesResponse>(
+      context, request, response,
+      [this](const v1::SetRulesRequest& in, v1::SetRulesResponse*) -> absl::Status {
+        SOUK_RETURN_IF_ERROR(engine_->SetRules(FromProto(in.rules())));
+        SOUK_LOG_INFO("api", "rules replaced: ", in.rules().pins_size(), " pins, ",
+                      in.rules().boosts_size(), " boosts, ", in.rules().excludes_size(),
+                      " excludes");
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::GetRules(grpc::CallbackServerContext* context,
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return RunUnary<v1::GetRulesRequest, v1::GetRulesResponse>(
+      context, request, response,
+      [this](const v1::GetRulesRequest&, v1::GetRulesResponse* out) -> absl::Status {
+        ToProto(engine_->rules(), out->mutable_rules());
+        return absl::OkStatus();
+      });
+}
+
 grpc::Status RecommendServiceImpl::Recommend(grpc::ServerContext*, const v1::RecommendRequest*,
                                              v1::RecommendResponse*) {
   return NotBuiltYet("Recommend", "the recommender is not built yet");

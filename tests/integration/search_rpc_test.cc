@@ -226,6 +226,49 @@ TEST_F(SearchRpcTest, CatalogAndAdminAnswer) {
   EXPECT_FALSE(stats.snapshot_version().empty());
 }
 
+TEST_F(SearchRpcTest, SetRulesPinsAndBuriesAndGetRulesReadsThemBack) {
+  auto admin = v1::AdminService::NewStub(channel_);
+  v1::SetRulesRequest set;
+  v1::PinRule* pin = set.mutable_rules()->add_pins();
+  pin->set_id("hose-promo");
+  pin->set_query("Cordless Drill");
+  pin->set_product_id("p4");
+  pin->set_position(1);
+  v1::BoostRule* bury = set.mutable_rules()->add_boosts();
+  bury->set_id("makita-down");
+  bury->mutable_when()->set_field("brand");
+  bury->mutable_when()->set_value("Makita");
+  bury->set_weight(-5);
+  grpc::ClientContext c1;
+  v1::SetRulesResponse done;
+  ASSERT_TRUE(admin->SetRules(&c1, set, &done).ok());
+
+  v1::SearchRequest request = Request("cordless drill");
+  request.set_debug(true);
+  v1::SearchResponse response;
+  ASSERT_TRUE(Search(request, &response).ok());
+  ASSERT_GE(response.results_size(), 3);
+  EXPECT_EQ(response.results(0).product_id(), "p4");
+  EXPECT_EQ(response.results(0).explanation().rules(0), "hose-promo");
+  EXPECT_EQ(response.results(1).product_id(), "p5");  // the Makita drill is buried
+  EXPECT_EQ(response.results(response.results_size() - 1).explanation().rules(0), "makita-down");
+
+  grpc::ClientContext c2;
+  v1::GetRulesResponse got;
+  ASSERT_TRUE(admin->GetRules(&c2, v1::GetRulesRequest(), &got).ok());
+  ASSERT_EQ(got.rules().pins_size(), 1);
+  EXPECT_EQ(got.rules().pins(0).query(), "cordless drill");  // as it is matched
+  EXPECT_EQ(got.rules().boosts(0).weight(), -5);
+
+  grpc::ClientContext c3;
+  set.mutable_rules()->mutable_pins(0)->set_position(0);
+  grpc::Status bad = admin->SetRules(&c3, set, &done);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("hose-promo"));
+  ASSERT_TRUE(Search(request, &response).ok());
+  EXPECT_EQ(response.results(0).product_id(), "p4");  // the old rules stay
+}
+
 TEST_F(SearchRpcTest, ReloadSwapsInANewIndex) {
   auto products = engine::testing::SmallCatalog();
   products.resize(2);

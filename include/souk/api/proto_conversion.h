@@ -3,6 +3,8 @@
 
 #include "souk/catalog/product.h"
 #include "souk/engine/search_engine.h"
+#include "souk/rank/rules.h"
+#include "souk/v1/admin.pb.h"
 #include "souk/v1/catalog.pb.h"
 #include "souk/v1/search.pb.h"
 
@@ -13,5 +15,8 @@ catalog::Product FromProto(const v1::Product& product);
 
 engine::SearchQuery FromProto(const v1::SearchRequest& request);
 void ToProto(const engine::SearchPage& page, bool include_products, v1::SearchResponse* out);
+/// Rules travel as they are; RuleSet::Create judges them.
+rank::RulesConfig FromProto(const v1::Rules& rules);
+void ToProto(const rank::RulesConfig& rules, v1::Rules* out);
 
 }  // namespace souk::api

@@ -52,7 +52,9 @@ class CatalogServiceImpl final
 /// while searches go on with the old one; a second Reload while one runs is ABORTED.
 class AdminServiceImpl final
     : public v1::AdminService::WithRawCallbackMethod_Reload<
-          v1::AdminService::WithRawCallbackMethod_Stats<v1::AdminService::Service>> {
+          v1::AdminService::WithRawCallbackMethod_Stats<
+              v1::AdminService::WithRawCallbackMethod_SetRules<
+                  v1::AdminService::WithRawCallbackMethod_GetRules<v1::AdminService::Service>>>> {
  public:
   AdminServiceImpl(engine::SearchEngine* engine, engine::SnapshotOptions snapshot_options)
       : engine_(engine), snapshot_options_(std::move(snapshot_options)) {}
@@ -65,6 +67,12 @@ class AdminServiceImpl final
   grpc::ServerUnaryReactor* Stats(grpc::CallbackServerContext* context,
                                   const grpc::ByteBuffer* request,
                                   grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* SetRules(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetRules(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
 
  private:
   absl::Status LoadAndSwap(const v1::ReloadRequest& request, v1::ReloadResponse* response);
