@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "souk/config/souk_config.h"
 #include "souk/engine/index_directory.h"
 #include "souk/engine/search_engine.h"
 #include "souk/engine/snapshot.h"
@@ -96,7 +97,17 @@ TEST_P(RelevanceTest, CasesHold) {
   ASSERT_OK(engine::WriteIndexDirectory(products, options));
   auto snapshot = engine::Snapshot::Load(options);
   ASSERT_OK(snapshot);
-  auto engine = engine::SearchEngine::Create(engine::SearchOptions{}, *snapshot);
+  engine::SearchOptions search;
+  if (const YAML::Node rules = doc["rules"]) {
+    // Through the server's own config reader, so the cases use the config's syntax.
+    YAML::Node config;
+    config["index"]["dir"] = options.index_dir;
+    config["rules"] = rules;
+    auto parsed = config::ParseConfig(YAML::Dump(config));
+    ASSERT_OK(parsed);
+    search.rules = parsed->search.rules;
+  }
+  auto engine = engine::SearchEngine::Create(search, *snapshot);
   ASSERT_OK(engine);
   ASSERT_GT(doc["cases"].size(), 0u);
   for (const YAML::Node& c : doc["cases"]) CheckCase(**engine, c);
