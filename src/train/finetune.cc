@@ -335,7 +335,7 @@ absl::Status FinetuneOptions::Validate() const {
   if (hard_negatives < 0) return Invalid("hard_negatives", "must be >= 0");
   if (hard_negative_depth < 1) return Invalid("hard_negative_depth", "must be >= 1");
   if (pseudo_queries < 0) return Invalid("pseudo_queries", "must be >= 0");
-  if (epochs < 1) return Invalid("epochs", "must be >= 1");
+  if (epochs < 0) return Invalid("epochs", "must be >= 0");
   if (patience < 1) return Invalid("patience", "must be >= 1");
   if (max_query_length < 3) return Invalid("max_query_length", "must be >= 3");
   if (max_product_length < 3) return Invalid("max_product_length", "must be >= 3");
@@ -367,7 +367,8 @@ absl::StatusOr<FinetuneResult> RunFinetuning(const FinetuneOptions& options) {
     SOUK_ASSIGN_OR_RETURN(
         auto progress,
         ProgressReporter::Create({.task = "finetune",
-                                  .total_steps = total,
+                                  // --epochs 0 only evaluates: a bar of one step
+                                  .total_steps = std::max<int64_t>(total, 1),
                                   .first_step = state.step,
                                   .metrics_path = StrCat(options.out_dir, "/metrics.jsonl"),
                                   .log_every = options.runtime.log_every}));

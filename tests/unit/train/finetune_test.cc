@@ -133,6 +133,34 @@ TEST(FinetuneTest, WeightedMeanPoolingLearnsTokenWeightsFromLogIdf) {
             static_cast<size_t>(testing::TinyPretrainOptions("x").architecture.hidden_size));
 }
 
+TEST(FinetuneTest, ZeroEpochsWritesTheStartingModelWithItsIdfWeights) {
+  TempDir dir;
+  FinetuneOptions options = TinyOptions(dir.path());
+  options.pooling = "weighted_mean";
+  options.epochs = 0;
+  auto result = RunFinetuning(options);
+  ASSERT_OK(result);
+  EXPECT_EQ(result->best_epoch, 0);
+  ASSERT_EQ(result->history.size(), 1u);  // the held-out evaluation of the start, nothing more
+
+  auto tokenizer = encoder::LoadTokenizer(PretrainedDir());
+  ASSERT_OK(tokenizer);
+  auto products = catalog::ReadProducts(ToyShop::Get().catalog_path, {});
+  ASSERT_OK(products);
+  std::vector<text::Encoding> texts;
+  for (const catalog::Product& p : *products) {
+    texts.push_back((*tokenizer)->Encode(catalog::ProductText(p), 12));
+  }
+  auto saved = model::ReadTensors(dir.File("model.safetensors"));
+  ASSERT_OK(saved);
+  ASSERT_TRUE(saved->contains(model::kTokenLogWeightsTensor));
+  EXPECT_TRUE(torch::allclose(saved->at(model::kTokenLogWeightsTensor),
+                              internal::LogIdfWeights(texts, (*tokenizer)->vocab_size())));
+  encoder::EncoderOptions serve;
+  serve.model_dir = dir.path();
+  EXPECT_OK(encoder::TextEncoder::Create(serve));
+}
+
 TEST(FinetuneTest, PseudoQueriesJoinEveryEpochsPairs) {
   TempDir dir;
   FinetuneOptions options = TinyOptions(dir.path());
