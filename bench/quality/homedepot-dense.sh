@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Dense retrieval on Home Depot-style data, trained from scratch on this machine:
 #   1. a SentencePiece tokenizer on the product titles,
-#   2. a small BERT, initialized as a bag of words (position embeddings at zero; masked-LM
-#      pre-training on the titles when SOUK_DENSE_PRETRAIN_STEPS > 0: it bought nothing for
-#      retrieval here, bench/RESULTS.md),
+#   2. a one-layer BERT 1024 wide, initialized as a bag of words (position embeddings at zero:
+#      the untrained encoder is already an IDF-weighted bag of nearly orthogonal token vectors;
+#      masked-LM pre-training on the titles when SOUK_DENSE_PRETRAIN_STEPS > 0: it bought
+#      nothing for retrieval here, bench/RESULTS.md),
 #   3. contrastive fine-tuning on TRAIN_QRELS (query, product, grade) with BM25 hard negatives,
 #      plus pseudo queries cropped from the titles, weighted-mean pooling, early stopping on a
 #      held-out tenth of the training queries,
@@ -34,8 +35,11 @@ fi
 
 vocab=${SOUK_DENSE_VOCAB:-2000}
 pretrain_steps=${SOUK_DENSE_PRETRAIN_STEPS:-0}
-epochs=${SOUK_DENSE_EPOCHS:-7}
-layers=${SOUK_DENSE_LAYERS:-2}
+epochs=${SOUK_DENSE_EPOCHS:-1}
+layers=${SOUK_DENSE_LAYERS:-1}
+hidden=${SOUK_DENSE_HIDDEN:-1024}
+heads=${SOUK_DENSE_HEADS:-8}
+intermediate=${SOUK_DENSE_INTERMEDIATE:-1024}
 pseudo_queries=${SOUK_DENSE_PSEUDO_QUERIES:-20000}
 seed=${SOUK_DENSE_SEED:-42}
 common=(--seed "$seed" --threads "${SOUK_DENSE_THREADS:-0}")
@@ -44,7 +48,8 @@ start=$(date +%s)
 "$souk" train tokenizer --catalog "$products" --out "$work/tokenizer" --vocab-size "$vocab" \
   --seed "$seed"
 "$souk" train pretrain --tokenizer "$work/tokenizer" --catalog "$products" --out "$work/pretrained" \
-  --layers "$layers" --hidden 256 --heads 4 --max-length 32 --batch 64 \
+  --layers "$layers" --hidden "$hidden" --heads "$heads" --intermediate "$intermediate" \
+  --max-length 32 --batch 64 \
   --steps "$pretrain_steps" --bag-of-words-init --lr 5e-4 --pooling mean "${common[@]}"
 "$souk" train finetune --model "$work/pretrained" --catalog "$products" --qrels "$train_qrels" \
   --out "$work/finetuned" --heldout 0.1 --positive-min-grade 2 --gain-offset 1 \
