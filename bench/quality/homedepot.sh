@@ -1,23 +1,58 @@
 #!/usr/bin/env bash
-# BM25 quality on the Home Depot search relevance data (../shared/data/homedepot): indexes the
-# 54,667 product titles, runs the 3,558 dev queries (full ranking, top 100) and scores NDCG@10
-# and Recall@100 next to a seeded random ranking of the same catalog.
-# Protocol: unjudged = 0, gain = relevance - 1, Recall over products graded >= 2.5.
+# The full search pipeline on Home Depot-style data, trained from scratch on this machine:
+#   1. a SentencePiece tokenizer on the product titles,
+#   2. a one-layer BERT 1024 wide, initialized as a bag of words and not fine-tuned
+#      (`finetune --epochs 0` only sets its log-IDF token weights): an encoder that never saw a
+#      judged query, so the ranker learns from cosines as they will be on new queries,
+#   3. the index: BM25F plus every product's embedding,
+#   4. the LambdaMART ranker (`souk train ranker`) on TRAIN_QRELS over the served candidates
+#      (BM25F top 100 + dense top 100, features of docs/ranking.md),
+#   5. the served pipeline (`souk search`: hybrid candidates, ranker) for every TEST_QUERIES
+#      line, top 100, as a TREC run in RUN.
 #
-#   bench/quality/homedepot.sh [BUILD_DIR] [extra souk index/search flags, e.g. --set lexical.k1=0.9]
+#   bench/quality/homedepot.sh PRODUCTS TRAIN_QRELS TEST_QUERIES RUN [WORK_DIR]
+#
+# PRODUCTS: `product_uid<TAB>title` with a header (products.tsv); TRAIN_QRELS: the layout of
+# dev-qrels.tsv (grades 1..3); TEST_QUERIES: `query_id<TAB>query`, no header. Models, index and
+# logs stay in WORK_DIR when given (else a temporary directory, removed at the end). About 15
+# minutes on 2 cores (bench/RESULTS.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-build=${1:-build/release}
-shift || true
-data=${SOUK_SHARED_DATA:-../shared/data}/homedepot
-souk=$build/src/apps/souk
-[[ -f $data/products.tsv ]] || { echo "no Home Depot data in $data" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [[ $# -lt 4 ]]; then
+  sed -n '2,18p' "$0" >&2
+  exit 2
+fi
+products=$1 train_qrels=$2 test_queries=$3 run=$4
+souk=${SOUK_BUILD_DIR:-build/release}/src/apps/souk
+[[ -x $souk ]] || { echo "no $souk: run 'make build' first" >&2; exit 1; }
+if [[ $# -ge 5 ]]; then
+  work=$5
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
 
-"$souk" index --catalog "$data/products.tsv" --out "$work/index" "$@"
-# The qrels hold one line per judged pair: take each query once, in file order.
-tail -n +2 "$data/dev-qrels.tsv" | awk -F'\t' '!seen[$1]++ {print $1 "\t" $2}' > "$work/queries.tsv"
-"$souk" search --index "$work/index" --queries "$work/queries.tsv" --k 100 --output "$work/run.txt" "$@"
-"$souk" eval --qrels "$data/dev-qrels.tsv" --run "$work/run.txt" --k 10 --recall-k 100 \
-  --gain-offset 1 --relevant-grade 2.5 --random-catalog "$data/products.tsv" --seed 1
+seed=${SOUK_SEED:-42}
+threads=${SOUK_THREADS:-0}
+grades=(--gain-offset 1 --relevant-grade 2.5)  # Home Depot: 1 irrelevant .. 3 exact
+
+start=$(date +%s)
+"$souk" train tokenizer --catalog "$products" --out "$work/tokenizer" --vocab-size 2000 \
+  --seed "$seed"
+"$souk" train pretrain --tokenizer "$work/tokenizer" --catalog "$products" --out "$work/start" \
+  --layers 1 --hidden 1024 --heads 8 --intermediate 1024 --max-length 32 --steps 0 \
+  --bag-of-words-init --pooling mean --seed "$seed" --no-plot
+"$souk" train finetune --model "$work/start" --catalog "$products" --qrels "$train_qrels" \
+  --out "$work/encoder" --epochs 0 --pooling weighted_mean --heldout 0.1 \
+  --max-query-length 16 --max-product-length 32 "${grades[@]}" --seed "$seed" \
+  --threads "$threads" --no-plot
+"$souk" index --catalog "$products" --out "$work/index" --model "$work/encoder" \
+  --threads "${SOUK_THREADS:-2}"
+serve=(--index "$work/index" --set "encoder.model_dir=$work/encoder"
+       --set "encoder.threads=${SOUK_THREADS:-2}")
+"$souk" train ranker "${serve[@]}" --qrels "$train_qrels" --out "$work/ranker.json" \
+  "${grades[@]}" --seed "$seed" --threads "$threads"
+"$souk" search "${serve[@]}" --set "ranker.model=$work/ranker.json" --queries "$test_queries" \
+  --k 100 --output "$run" --tag souk-hybrid-ranker
+echo "homedepot: $(( $(date +%s) - start )) s; index, encoder and ranker in $work" >&2
