@@ -87,6 +87,20 @@ if "$souk" train finetune --model "$tmp/pre" --catalog "$tmp/shop/catalog.jsonl"
 fi
 grep -q "nope" "$tmp/err" || fail "unknown product error: $(cat "$tmp/err")"
 
+# The ranker: trained on the shop's sessions over the served candidates, then served by search.
+"$souk" train ranker --index "$tmp/index" --sessions "$tmp/shop/events.jsonl" \
+  --out "$tmp/ranker.json" --rounds 20 --threads 1 > "$tmp/ranker.out" 2> "$tmp/ranker.err" ||
+  fail "train ranker: $(cat "$tmp/ranker.err")"
+grep -q "held-out ndcg@10: retrieval order" "$tmp/ranker.out" ||
+  fail "ranker summary: $(cat "$tmp/ranker.out")"
+"$souk" search --index "$tmp/index" --set "ranker.model=$tmp/ranker.json" --k 10 "$title" \
+  > "$tmp/ranked.out" 2> /dev/null || fail "search with the ranker"
+grep -q "$id" "$tmp/ranked.out" || fail "the ranked search lost $id: $(cat "$tmp/ranked.out")"
+if "$souk" search --index "$tmp/index" --set "ranker.model=$tmp/missing.json" "x" 2> "$tmp/err"; then
+  fail "a missing ranker was accepted"
+fi
+grep -q "missing.json" "$tmp/err" || fail "missing ranker error: $(cat "$tmp/err")"
+
 # Errors name what was wrong and exit non-zero.
 if "$souk" index --catalog "$tmp/missing.tsv" --out "$tmp/x" 2> "$tmp/err"; then fail "missing catalog accepted"; fi
 grep -q "missing.tsv" "$tmp/err" || fail "missing catalog error: $(cat "$tmp/err")"
