@@ -18,20 +18,8 @@
 # on 2 cores (bench/RESULTS.md); the knobs below (environment) trade time for quality.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [[ $# -lt 4 ]]; then
-  sed -n '2,16p' "$0" >&2
-  exit 2
-fi
-products=$1 train_qrels=$2 test_queries=$3 run=$4
-souk=${SOUK_BUILD_DIR:-build/release}/src/apps/souk
-[[ -x $souk ]] || { echo "no $souk: run 'make build' first" >&2; exit 1; }
-if [[ $# -ge 5 ]]; then
-  work=$5
-  mkdir -p "$work"
-else
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-fi
+usage_end=16
+source bench/quality/run_args.sh
 
 vocab=${SOUK_DENSE_VOCAB:-2000}
 pretrain_steps=${SOUK_DENSE_PRETRAIN_STEPS:-0}

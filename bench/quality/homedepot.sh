@@ -14,24 +14,12 @@
 #
 # PRODUCTS: `product_uid<TAB>title` with a header (products.tsv); TRAIN_QRELS: the layout of
 # dev-qrels.tsv (grades 1..3); TEST_QUERIES: `query_id<TAB>query`, no header. Models, index and
-# logs stay in WORK_DIR when given (else a temporary directory, removed at the end). About 15
+# logs stay in WORK_DIR when given (else a temporary directory, removed at the end). About 6
 # minutes on 2 cores (bench/RESULTS.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [[ $# -lt 4 ]]; then
-  sed -n '2,18p' "$0" >&2
-  exit 2
-fi
-products=$1 train_qrels=$2 test_queries=$3 run=$4
-souk=${SOUK_BUILD_DIR:-build/release}/src/apps/souk
-[[ -x $souk ]] || { echo "no $souk: run 'make build' first" >&2; exit 1; }
-if [[ $# -ge 5 ]]; then
-  work=$5
-  mkdir -p "$work"
-else
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-fi
+usage_end=18
+source bench/quality/run_args.sh
 
 seed=${SOUK_SEED:-42}
 threads=${SOUK_THREADS:-0}

@@ -92,6 +92,22 @@ TEST(FinetuneTest, HeldOutRetrievalBeatsThePretrainedModel) {
   ASSERT_EQ((*hits)[0].size(), 4u);
 }
 
+// The token log-weights weighted-mean fine-tuning starts from: log IDF over the toy shop's
+// product texts as TinyOptions encodes them (`texts` receives those encodings).
+torch::Tensor StartingLogIdf(std::vector<text::Encoding>* texts = nullptr) {
+  auto tokenizer = encoder::LoadTokenizer(PretrainedDir());
+  SOUK_CHECK(tokenizer.ok());
+  auto products = catalog::ReadProducts(ToyShop::Get().catalog_path, {});
+  SOUK_CHECK(products.ok());
+  std::vector<text::Encoding> encoded;
+  for (const catalog::Product& p : *products) {
+    encoded.push_back((*tokenizer)->Encode(catalog::ProductText(p), 12));
+  }
+  torch::Tensor weights = internal::LogIdfWeights(encoded, (*tokenizer)->vocab_size());
+  if (texts != nullptr) *texts = std::move(encoded);
+  return weights;
+}
+
 TEST(FinetuneTest, WeightedMeanPoolingLearnsTokenWeightsFromLogIdf) {
   TempDir dir;
   FinetuneOptions options = TinyOptions(dir.path());
@@ -102,16 +118,9 @@ TEST(FinetuneTest, WeightedMeanPoolingLearnsTokenWeightsFromLogIdf) {
   EXPECT_GT(result->best_epoch, 0);
 
   // Where training started: log IDF over the product texts it encoded.
-  auto tokenizer = encoder::LoadTokenizer(PretrainedDir());
-  ASSERT_OK(tokenizer);
-  auto products = catalog::ReadProducts(ToyShop::Get().catalog_path, {});
-  ASSERT_OK(products);
   std::vector<text::Encoding> texts;
-  for (const catalog::Product& p : *products) {
-    texts.push_back((*tokenizer)->Encode(catalog::ProductText(p), 12));
-  }
-  const torch::Tensor start = internal::LogIdfWeights(texts, (*tokenizer)->vocab_size());
-  const int64_t cls = texts[0].ids[0];
+  const torch::Tensor start = StartingLogIdf(&texts);
+  const int64_t cls = texts.at(0).ids[0];
   EXPECT_LT(start[cls].item<float>(), start.max().item<float>() - 5) << "[CLS] is in every text";
 
   auto saved = model::ReadTensors(dir.File("model.safetensors"));
@@ -143,19 +152,10 @@ TEST(FinetuneTest, ZeroEpochsWritesTheStartingModelWithItsIdfWeights) {
   EXPECT_EQ(result->best_epoch, 0);
   ASSERT_EQ(result->history.size(), 1u);  // the held-out evaluation of the start, nothing more
 
-  auto tokenizer = encoder::LoadTokenizer(PretrainedDir());
-  ASSERT_OK(tokenizer);
-  auto products = catalog::ReadProducts(ToyShop::Get().catalog_path, {});
-  ASSERT_OK(products);
-  std::vector<text::Encoding> texts;
-  for (const catalog::Product& p : *products) {
-    texts.push_back((*tokenizer)->Encode(catalog::ProductText(p), 12));
-  }
   auto saved = model::ReadTensors(dir.File("model.safetensors"));
   ASSERT_OK(saved);
   ASSERT_TRUE(saved->contains(model::kTokenLogWeightsTensor));
-  EXPECT_TRUE(torch::allclose(saved->at(model::kTokenLogWeightsTensor),
-                              internal::LogIdfWeights(texts, (*tokenizer)->vocab_size())));
+  EXPECT_TRUE(torch::allclose(saved->at(model::kTokenLogWeightsTensor), StartingLogIdf()));
   encoder::EncoderOptions serve;
   serve.model_dir = dir.path();
   EXPECT_OK(encoder::TextEncoder::Create(serve));
