@@ -85,26 +85,26 @@ void Boost(const std::vector<BoostRule>& boosts, const std::string& query,
 void Diversify(const DiversityRule& rule, const catalog::Catalog& catalog,
                std::vector<RankedDoc>* ranked) {
   if (rule.max_per_brand == 0) return;
-  std::vector<RankedDoc> front, deferred;
-  absl::flat_hash_map<std::string, size_t> per_brand;
+  // Decide by index first, so that nothing moves when no brand is over its cap.
+  std::vector<size_t> front, deferred;
+  absl::flat_hash_map<std::string_view, size_t> per_brand;
   size_t next = 0;
   for (; next < ranked->size() && front.size() < rule.window; ++next) {
-    RankedDoc& d = (*ranked)[next];
-    const std::string& brand = catalog.product(d.doc).brand;
-    if (!brand.empty() && per_brand[brand] >= rule.max_per_brand) {
-      d.fired.push_back("diversity");
-      deferred.push_back(std::move(d));
-      continue;
-    }
-    if (!brand.empty()) ++per_brand[brand];
-    front.push_back(std::move(d));
+    const std::string& brand = catalog.product((*ranked)[next].doc).brand;
+    const bool over = !brand.empty() && per_brand[brand] >= rule.max_per_brand;
+    if (!over && !brand.empty()) ++per_brand[brand];
+    (over ? deferred : front).push_back(next);
   }
   if (deferred.empty()) return;
-  front.insert(front.end(), std::make_move_iterator(deferred.begin()),
-               std::make_move_iterator(deferred.end()));
-  front.insert(front.end(), std::make_move_iterator(ranked->begin() + next),
-               std::make_move_iterator(ranked->end()));
-  *ranked = std::move(front);
+  std::vector<RankedDoc> reordered;
+  reordered.reserve(ranked->size());
+  for (size_t i : front) reordered.push_back(std::move((*ranked)[i]));
+  for (size_t i : deferred) {
+    (*ranked)[i].fired.push_back("diversity");
+    reordered.push_back(std::move((*ranked)[i]));
+  }
+  for (size_t i = next; i < ranked->size(); ++i) reordered.push_back(std::move((*ranked)[i]));
+  *ranked = std::move(reordered);
 }
 
 void Pin(std::vector<PinRule> pins, const std::string& query, const catalog::Catalog& catalog,

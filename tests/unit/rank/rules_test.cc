@@ -120,6 +120,15 @@ TEST_F(RulesTest, ExcludesDropAndDiversityCapsABrand) {
   EXPECT_EQ(last_[3].fired, (std::vector<std::string>{"diversity"}));
 }
 
+TEST_F(RulesTest, ADiversityRuleThatMovesNothingKeepsWhatOtherRulesRecorded) {
+  RulesConfig config;
+  config.boosts = {{"acme", "", {"brand", "Acme"}, 0.1}};
+  config.diversity = {5, 3};  // no brand reaches 5: nothing to defer
+  Apply(config, "x");
+  ASSERT_EQ(catalog_->product(last_[0].doc).id, "a1");
+  EXPECT_EQ(last_[0].fired, (std::vector<std::string>{"acme"}));
+}
+
 TEST_F(RulesTest, BadRulesAreNamed) {
   RulesConfig config;
   config.pins = {{"p", "", "a1", 1}};
