@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_join.h"
 #include "souk/base/ascii.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
@@ -20,11 +21,14 @@ absl::Status Bad(std::string_view id, std::string_view what) {
   return absl::InvalidArgumentError(StrCat("rules: rule '", id, "': ", what));
 }
 
-absl::Status CheckCondition(std::string_view id, const Condition& c) {
+// Checks `c`, and writes a category value in canonical form ("A > B") for Matches.
+absl::Status CheckCondition(std::string_view id, Condition& c) {
   if (c.field == "brand" || c.field == "category") {
     if (c.value.empty()) return Bad(id, StrCat(c.field, " needs a value"));
-    if (c.field == "category" && !catalog::ParseCategoryPath(c.value).ok()) {
-      return Bad(id, StrCat("category '", c.value, "' is not a category path"));
+    if (c.field == "category") {
+      absl::StatusOr<std::vector<std::string>> path = catalog::ParseCategoryPath(c.value);
+      if (!path.ok()) return Bad(id, StrCat("category '", c.value, "' is not a category path"));
+      c.value = absl::StrJoin(*path, catalog::kCategorySeparator);
     }
     return absl::OkStatus();
   }
@@ -43,9 +47,16 @@ bool Matches(const Condition& c, const catalog::Product& p) {
   if (c.field == "brand") return p.brand == c.value;
   if (c.field == "in_stock") return p.InStock() == (c.value == "true");
   if (c.field == "category") {
-    const std::vector<std::string> path = *catalog::ParseCategoryPath(c.value);  // checked
-    return path.size() <= p.category_path.size() &&
-           std::equal(path.begin(), path.end(), p.category_path.begin());
+    // The value is a canonical path (Create): walk it along the product's path, no parsing.
+    std::string_view rest = c.value;
+    for (const std::string& part : p.category_path) {
+      if (!rest.starts_with(part)) return false;
+      rest.remove_prefix(part.size());
+      if (rest.empty()) return true;
+      if (!rest.starts_with(catalog::kCategorySeparator)) return false;
+      rest.remove_prefix(std::string_view(catalog::kCategorySeparator).size());
+    }
+    return false;
   }
   const std::string_view name = std::string_view(c.field).substr(kAttributePrefix.size());
   return std::any_of(p.attributes.begin(), p.attributes.end(), [&](const catalog::Attribute& a) {
@@ -107,10 +118,10 @@ void Diversify(const DiversityRule& rule, const catalog::Catalog& catalog,
   *ranked = std::move(reordered);
 }
 
-void Pin(std::vector<PinRule> pins, const std::string& query, const catalog::Catalog& catalog,
-         const std::function<bool(catalog::DocId)>& allowed, std::vector<RankedDoc>* ranked) {
-  std::stable_sort(pins.begin(), pins.end(),
-                   [](const PinRule& a, const PinRule& b) { return a.position < b.position; });
+// `pins` are in position order (Create), so a later pin does not shift an earlier one.
+void Pin(const std::vector<PinRule>& pins, const std::string& query,
+         const catalog::Catalog& catalog, const std::function<bool(catalog::DocId)>& allowed,
+         std::vector<RankedDoc>* ranked) {
   for (const PinRule& pin : pins) {
     if (pin.query != query) continue;
     const std::optional<catalog::DocId> doc = catalog.Find(pin.product_id);
@@ -171,6 +182,8 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RulesConfig confi
     exclude.query = NormalizeQuery(exclude.query);
     SOUK_RETURN_IF_ERROR(CheckCondition(exclude.id, exclude.when));
   }
+  std::stable_sort(config.pins.begin(), config.pins.end(),
+                   [](const PinRule& a, const PinRule& b) { return a.position < b.position; });
   if (config.diversity.max_per_brand > 0 && config.diversity.window == 0) {
     return absl::InvalidArgumentError("rules: diversity.window must be >= 1");
   }

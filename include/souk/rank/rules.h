@@ -85,6 +85,8 @@ class RuleSet {
   /// the catalog (a pin of an unknown product does nothing).
   static absl::StatusOr<std::shared_ptr<const RuleSet>> Create(RulesConfig config);
 
+  /// The rules as applied: queries normalized, category values canonical ("A > B"), pins in
+  /// position order.
   const RulesConfig& config() const { return config_; }
   bool empty() const;
 
