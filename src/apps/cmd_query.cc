@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <iostream>
-#include <iterator>
 
 #include "cmd_util.h"
 #include "commands.h"
@@ -16,29 +15,6 @@
 namespace souk::apps {
 
 namespace {
-
-// google.rpc.Code names, indexed by value.
-const char* CodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
-  const auto i = static_cast<size_t>(code);
-  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
-}
 
 constexpr char kUsage[] =
     R"(usage: souk query [--server HOST:PORT] [--k N] [--brand B ...] [--category "A > B"]
@@ -76,8 +52,8 @@ int RunQuery(int argc, char** argv) {
   v1::SearchResponse response;
   const grpc::Status status = stub->Search(&context, request, &response);
   if (!status.ok()) {
-    std::cerr << "souk query: " << CodeName(status.error_code()) << ": " << status.error_message()
-              << "\n";
+    std::cerr << "souk query: " << GrpcCodeName(status.error_code()) << ": "
+              << status.error_message() << "\n";
     return 1;
   }
   std::vector<catalog::Product> products;

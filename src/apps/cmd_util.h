@@ -25,6 +25,9 @@ inline int Usage(const char* usage, bool help) {
   return help ? 0 : 2;
 }
 
+/// The google.rpc.Code name of a gRPC status code ("INVALID_ARGUMENT"), "UNKNOWN" if unknown.
+const char* GrpcCodeName(int code);
+
 /// One line of a result table.
 struct ResultRow {
   const catalog::Product* product;

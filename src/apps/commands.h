@@ -9,6 +9,7 @@ int RunIndex(int argc, char** argv);
 int RunSearch(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunQuery(int argc, char** argv);
+int RunLoad(int argc, char** argv);
 int RunEmbed(int argc, char** argv);
 int RunTokenize(int argc, char** argv);
 int RunTrain(int argc, char** argv);

@@ -17,9 +17,11 @@ commands:
   search   search an index: one query as a table, or a queries file as a TREC run
   eval     score a TREC run against judgments (NDCG@k, Recall@k, MRR)
   query    call a running server's Search over gRPC and print the answer
+  load     drive a running server's Search with many requests: latency percentiles and QPS
   embed    embed lines of stdin with a model directory (one JSON array per line)
   tokenize token ids of lines of stdin, as a model directory's tokenizer makes them
-  train    train models: tokenizer, pretrain (masked LM), finetune (contrastive bi-encoder)
+  train    train models: tokenizer, pretrain (masked LM), finetune (contrastive bi-encoder),
+           ranker (LambdaMART)
   dense    dense retrieval with a model directory: a queries file as a TREC run
 )";
 
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "search") return souk::apps::RunSearch(argc, argv);
   if (command == "eval") return souk::apps::RunEval(argc, argv);
   if (command == "query") return souk::apps::RunQuery(argc, argv);
+  if (command == "load") return souk::apps::RunLoad(argc, argv);
   if (command == "embed") return souk::apps::RunEmbed(argc, argv);
   if (command == "tokenize") return souk::apps::RunTokenize(argc, argv);
   if (command == "train") return souk::apps::RunTrain(argc, argv);

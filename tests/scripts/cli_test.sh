@@ -51,6 +51,19 @@ port=$(sed -nE 's/.*serving on port ([0-9]+).*/\1/p' "$tmp/soukd.out")
 grep -q "$id" "$tmp/query.out" || fail "souk query did not find $id: $(cat "$tmp/query.out")"
 if "$souk" query --server "127.0.0.1:$port" --k 0 "x" 2> "$tmp/err"; then fail "page size 0 accepted"; fi
 grep -q "INVALID_ARGUMENT: page_size" "$tmp/err" || fail "query error: $(cat "$tmp/err")"
+# souk load: a bounded closed loop on 2 connections, then an open loop, all answered.
+"$souk" load --server "127.0.0.1:$port" --queries "$tmp/queries.tsv" --clients 2 --requests 30 \
+  --warmup 2 --json > "$tmp/load.out"
+grep -q '"mode":"closed","clients":2,"rate":0,"requests":30,"errors":0' "$tmp/load.out" ||
+  fail "souk load: $(cat "$tmp/load.out")"
+"$souk" load --server "127.0.0.1:$port" --queries "$tmp/queries.tsv" --rate 200 --requests 20 \
+  > "$tmp/load.out"
+grep -q "open loop, 1 clients: 20 requests, 0 errors" "$tmp/load.out" ||
+  fail "souk load --rate: $(cat "$tmp/load.out")"
+if "$souk" load --server "127.0.0.1:$port" --queries "$tmp/queries.tsv" --clients 0 2> "$tmp/err"; then
+  fail "souk load accepted 0 clients"
+fi
+grep -q "clients must be 1..1024, got 0" "$tmp/err" || fail "load error: $(cat "$tmp/err")"
 kill -TERM "$server_pid"
 for _ in $(seq 100); do kill -0 "$server_pid" 2> /dev/null || break; sleep 0.1; done
 if kill -0 "$server_pid" 2> /dev/null; then fail "soukd still running 10 s after SIGTERM"; fi

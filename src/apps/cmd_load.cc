@@ -1,0 +1,267 @@
+// souk load: drives a running soukd's Search with queries from a file and reports latency
+// percentiles and throughput, the end-to-end figure of docs/performance.md.
+//
+// Closed loop (default): each of --clients callers sends its next request as soon as the last
+// one answered. Open loop (--rate R): request i is due at start + i / R whatever happened before,
+// and its latency runs from that due time, so a server that falls behind is charged for the
+// queue it builds (no coordinated omission); --clients then bounds the requests in flight.
+// Both stop at --requests or --duration, whichever comes first.
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cmd_util.h"
+#include "commands.h"
+#include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
+#include "souk/eval/qrels.h"
+#include "souk/v1/search.grpc.pb.h"
+
+namespace souk::apps {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr char kUsage[] =
+    R"(usage: souk load --queries QUERIES.tsv [--server HOST:PORT] [--clients N]
+                 [--requests N] [--duration-s S] [--rate QPS] [--warmup N] [--k N]
+                 [--timeout-ms MS] [--json]
+
+Sends SearchService.Search requests to a running soukd (default 127.0.0.1:50051), cycling
+through the queries (query_id<TAB>query lines), and prints latency percentiles and QPS.
+  --clients N      concurrent callers, each on its own connection (default 1)
+  --requests N     stop after N requests (default 1000)
+  --duration-s S   stop after S seconds (default 60)
+  --rate QPS       open loop at QPS requests per second; without it, closed loop
+  --warmup N       first send N requests, one at a time, and leave them out (default 0)
+  --json           one JSON object instead of the table
+)";
+
+struct LoadOptions {
+  std::string server;
+  std::vector<std::string> queries;
+  int clients = 1;
+  int64_t requests = 1000;
+  double duration_s = 60;
+  double rate = 0;  // 0: closed loop
+  int64_t warmup = 0;
+  int page_size = 10;
+  int timeout_ms = 5000;
+};
+
+struct LoadReport {
+  std::vector<double> latencies_ms;  // successful requests only
+  int64_t errors = 0;
+  std::string first_error;
+  double wall_s = 0;
+};
+
+// Hands out request numbers until the count or the time is spent; shared by every caller.
+class RequestTicket {
+ public:
+  RequestTicket(int64_t limit, Clock::time_point deadline) : limit_(limit), deadline_(deadline) {}
+  // The next request number, or -1 when the run is over.
+  int64_t Next() {
+    const int64_t i = next_.fetch_add(1);
+    return i < limit_ && Clock::now() < deadline_ ? i : -1;
+  }
+
+ private:
+  std::atomic<int64_t> next_{0};
+  const int64_t limit_;
+  const Clock::time_point deadline_;
+};
+
+// A channel with its own subchannel pool, so that each caller gets its own TCP connection rather
+// than all of them sharing one.
+std::unique_ptr<v1::SearchService::Stub> ConnectOwnChannel(const std::string& server) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return v1::SearchService::NewStub(
+      grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args));
+}
+
+class LoadRun {
+ public:
+  explicit LoadRun(const LoadOptions& options) : options_(options) {}
+
+  LoadReport Run() {
+    WarmUp();
+    const Clock::time_point start = Clock::now();
+    start_ = start;
+    RequestTicket tickets(options_.requests,
+                          start + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(options_.duration_s)));
+    std::vector<std::thread> callers;
+    for (int c = 0; c < options_.clients; ++c) {
+      callers.emplace_back([this, &tickets] { Caller(tickets); });
+    }
+    for (std::thread& caller : callers) caller.join();
+    report_.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+    return std::move(report_);
+  }
+
+ private:
+  // Requests whose answers do not count: the first ones after a start pay for lazy
+  // initialization (connections, thread pools) that steady traffic never sees.
+  void WarmUp() const {
+    if (options_.warmup == 0) return;
+    auto stub = ConnectOwnChannel(options_.server);
+    for (int64_t i = 0; i < options_.warmup; ++i) {
+      Send(*stub, QueryOf(i));
+    }
+  }
+
+  void Caller(RequestTicket& tickets) {
+    auto stub = ConnectOwnChannel(options_.server);
+    std::vector<double> latencies;
+    int64_t errors = 0;
+    std::string first_error;
+    for (int64_t i = tickets.Next(); i >= 0; i = tickets.Next()) {
+      Clock::time_point due = Clock::now();
+      if (options_.rate > 0) {
+        due = start_ + std::chrono::duration_cast<Clock::duration>(
+                           std::chrono::duration<double>(static_cast<double>(i) / options_.rate));
+        std::this_thread::sleep_until(due);
+      }
+      const grpc::Status status = Send(*stub, QueryOf(options_.warmup + i));
+      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - due).count();
+      if (status.ok()) {
+        latencies.push_back(ms);
+      } else if (errors++ == 0) {
+        first_error = StrCat(GrpcCodeName(status.error_code()), ": ", status.error_message());
+      }
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    report_.latencies_ms.insert(report_.latencies_ms.end(), latencies.begin(), latencies.end());
+    if (report_.errors == 0 && errors > 0) report_.first_error = first_error;
+    report_.errors += errors;
+  }
+
+  // Request i's query; measured requests continue after the warm-up's, so that a server's query
+  // cache holds none of them until the file comes round again.
+  const std::string& QueryOf(int64_t i) const {
+    return options_.queries[static_cast<size_t>(i) % options_.queries.size()];
+  }
+
+  grpc::Status Send(v1::SearchService::Stub& stub, const std::string& query) const {
+    v1::SearchRequest request;
+    request.set_query(query);
+    request.set_page_size(options_.page_size);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(options_.timeout_ms));
+    v1::SearchResponse response;
+    return stub.Search(&context, request, &response);
+  }
+
+  const LoadOptions& options_;
+  Clock::time_point start_;
+  std::mutex mutex_;
+  LoadReport report_;
+};
+
+// The nearest-rank percentile (0 < p <= 100) of sorted values.
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const auto rank = static_cast<size_t>(std::ceil(p / 100 * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+}
+
+void PrintReport(const LoadOptions& options, LoadReport report, bool json) {
+  std::sort(report.latencies_ms.begin(), report.latencies_ms.end());
+  const std::vector<double>& ms = report.latencies_ms;
+  const double qps = report.wall_s > 0 ? static_cast<double>(ms.size()) / report.wall_s : 0;
+  char line[512];
+  if (json) {
+    std::snprintf(line, sizeof(line),
+                  "{\"mode\":\"%s\",\"clients\":%d,\"rate\":%g,\"requests\":%zu,\"errors\":%lld,"
+                  "\"seconds\":%.3f,\"qps\":%.1f,\"p50_ms\":%.3f,\"p95_ms\":%.3f,"
+                  "\"p99_ms\":%.3f,\"max_ms\":%.3f}\n",
+                  options.rate > 0 ? "open" : "closed", options.clients, options.rate, ms.size(),
+                  static_cast<long long>(report.errors), report.wall_s, qps, Percentile(ms, 50),
+                  Percentile(ms, 95), Percentile(ms, 99), ms.empty() ? 0 : ms.back());
+  } else {
+    std::snprintf(line, sizeof(line),
+                  "%s loop, %d clients: %zu requests, %lld errors in %.1f s, %.1f QPS\n"
+                  "latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n",
+                  options.rate > 0 ? "open" : "closed", options.clients, ms.size(),
+                  static_cast<long long>(report.errors), report.wall_s, qps, Percentile(ms, 50),
+                  Percentile(ms, 95), Percentile(ms, 99), ms.empty() ? 0 : ms.back());
+  }
+  std::cout << line;
+  if (report.errors > 0) std::cerr << "souk load: first error: " << report.first_error << "\n";
+}
+
+absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
+  LoadOptions options;
+  SOUK_RETURN_IF_ERROR(flags.Require({"queries"}));
+  options.server = flags.Get("server", "127.0.0.1:50051");
+  SOUK_ASSIGN_OR_RETURN(const int64_t clients, flags.GetInt("clients", 1));
+  SOUK_ASSIGN_OR_RETURN(options.requests, flags.GetInt("requests", 1000));
+  SOUK_ASSIGN_OR_RETURN(options.duration_s, flags.GetDouble("duration-s", 60));
+  SOUK_ASSIGN_OR_RETURN(options.rate, flags.GetDouble("rate", 0));
+  SOUK_ASSIGN_OR_RETURN(options.warmup, flags.GetInt("warmup", 0));
+  SOUK_ASSIGN_OR_RETURN(const int64_t k, flags.GetInt("k", 10));
+  SOUK_ASSIGN_OR_RETURN(const int64_t timeout_ms, flags.GetInt("timeout-ms", 5000));
+  if (clients < 1 || clients > 1024) {
+    return absl::InvalidArgumentError(StrCat("--clients must be 1..1024, got ", clients));
+  }
+  if (options.requests < 1) {
+    return absl::InvalidArgumentError(StrCat("--requests must be >= 1, got ", options.requests));
+  }
+  if (!(options.duration_s > 0)) {
+    return absl::InvalidArgumentError(StrCat("--duration-s must be > 0, got ", options.duration_s));
+  }
+  if (options.rate < 0) {
+    return absl::InvalidArgumentError(StrCat("--rate must be >= 0, got ", options.rate));
+  }
+  if (options.warmup < 0 || options.warmup > 100000) {
+    return absl::InvalidArgumentError(StrCat("--warmup must be 0..100000, got ", options.warmup));
+  }
+  if (k < 1 || k > 1000) return absl::InvalidArgumentError(StrCat("--k must be 1..1000, got ", k));
+  if (timeout_ms < 1) {
+    return absl::InvalidArgumentError(StrCat("--timeout-ms must be >= 1, got ", timeout_ms));
+  }
+  options.clients = static_cast<int>(clients);
+  options.page_size = static_cast<int>(k);
+  options.timeout_ms = static_cast<int>(timeout_ms);
+  SOUK_ASSIGN_OR_RETURN(const auto lines, eval::ReadQueriesTsv(flags.Get("queries")));
+  for (const eval::QueryLine& line : lines) options.queries.push_back(line.text);
+  if (options.queries.empty()) {
+    return absl::InvalidArgumentError(StrCat("no query in ", flags.Get("queries")));
+  }
+  return options;
+}
+
+}  // namespace
+
+int RunLoad(int argc, char** argv) {
+  auto flags = Flags::Parse(argc, argv, 2,
+                            {.with_value = {"server", "queries", "clients", "requests",
+                                            "duration-s", "rate", "warmup", "k", "timeout-ms"},
+                             .boolean = {"help", "json"}});
+  if (!flags.ok()) return Fail("souk load", flags.status());
+  if (flags->Has("help") || !flags->positional().empty()) return Usage(kUsage, flags->Has("help"));
+  auto options = OptionsFromFlags(*flags);
+  if (!options.ok()) return Fail("souk load", options.status());
+  LoadReport report = LoadRun(*options).Run();
+  const bool all_failed = report.latencies_ms.empty();
+  PrintReport(*options, std::move(report), flags->Has("json"));
+  return all_failed ? 1 : 0;
+}
+
+}  // namespace souk::apps
