@@ -15,13 +15,16 @@ namespace {
 constexpr char kUsage[] =
     R"(usage: souk train ranker --index DIR --out RANKER.json (--qrels FILE | --sessions FILE)...
                          [--config FILE] [--set k=v ...] [--heldout 0.1] [--gain-offset 0]
-                         [--relevant-grade 1] [--label-scale 1] [--rounds 500] [--early-stopping 50] [--lr 0.05]
-                         [--max-depth 6] [--subsample 0.8] [--colsample 0.8] [--seed 42]
-                         [--threads 0]
+                         [--relevant-grade 1] [--label-scale 1] [--no-position-debias]
+                         [--min-propensity 0.05] [--rounds 500] [--early-stopping 50]
+                         [--lr 0.05] [--max-depth 6] [--subsample 0.8] [--colsample 0.8]
+                         [--seed 42] [--threads 0]
 
 Searches every judged query on the index (with the encoder of --config, if any) exactly as the
-server does, and trains XGBoost rank:ndcg on the candidates' features (docs/ranking.md). Serve
-the result with `ranker.model: RANKER.json`.
+server does, and trains XGBoost rank:ndcg on the candidates' features (docs/ranking.md). Clicks
+of --sessions are weighted by the inverse of their position's examination propensity, estimated
+from the same log (--no-position-debias: plain highest grades). Serve the result with
+`ranker.model: RANKER.json`.
 )";
 
 absl::Status ReadFlags(const Flags& flags, train::RankerTrainingOptions* o) {
@@ -32,6 +35,9 @@ absl::Status ReadFlags(const Flags& flags, train::RankerTrainingOptions* o) {
   SOUK_ASSIGN_OR_RETURN(o->metrics.gain_offset, flags.GetDouble("gain-offset", 0));
   SOUK_ASSIGN_OR_RETURN(o->metrics.relevant_min_grade, flags.GetDouble("relevant-grade", 1));
   SOUK_ASSIGN_OR_RETURN(o->label_scale, flags.GetDouble("label-scale", o->label_scale));
+  o->position_debias = !flags.Has("no-position-debias");
+  SOUK_ASSIGN_OR_RETURN(o->propensity.min_propensity,
+                        flags.GetDouble("min-propensity", o->propensity.min_propensity));
   rank::LambdaMartOptions& m = o->lambdamart;
   SOUK_ASSIGN_OR_RETURN(int64_t rounds, flags.GetInt("rounds", m.max_rounds));
   SOUK_ASSIGN_OR_RETURN(int64_t patience, flags.GetInt("early-stopping", m.early_stopping_rounds));
@@ -56,15 +62,41 @@ void PrintRound(const rank::RoundMetrics& m) {
             << " held-out ndcg@10 " << m.validation_ndcg << "\n";
 }
 
+void PrintResult(const train::RankerTrainingResult& r,
+                 const train::RankerTrainingOptions& options) {
+  for (size_t i = 0; i < r.propensities.size(); ++i) {
+    std::cout << "examination propensity by position (" << options.sessions[i] << "):";
+    for (const double theta : r.propensities[i].theta) std::cout << " " << theta;
+    std::cout << "\n";
+    if (!r.propensities[i].fallback_positions.empty()) {
+      std::cout << "  too few pairs shown at both 1 and k, click-rate ratio used for k =";
+      for (const int k : r.propensities[i].fallback_positions) std::cout << " " << k;
+      std::cout << "\n";
+    }
+  }
+  std::cout << "ranker: " << r.train_queries << " train queries (" << r.skipped_queries
+            << " without a judged candidate; " << r.train_groups << " groups, " << r.train_rows
+            << " rows), " << r.heldout_queries << " held out, " << r.rounds << " trees, "
+            << r.seconds << " s\n"
+            << "  held-out ndcg@10: retrieval order " << r.heldout_ndcg_retrieval << ", ranker "
+            << r.heldout_ndcg_ranker << "\n"
+            << "  held-out ndcg@10 of grade >= " << options.metrics.relevant_min_grade << " only ("
+            << r.heldout_relevant_queries << " queries): retrieval order "
+            << r.heldout_relevant_ndcg_retrieval << ", ranker " << r.heldout_relevant_ndcg_ranker
+            << "\n"
+            << "ranker -> " << options.out << "\n";
+}
+
 }  // namespace
 
 int RunTrainRanker(int argc, char** argv) {
-  auto flags = Flags::Parse(
-      argc, argv, 3,
-      {.with_value = {"index", "out", "qrels", "sessions", "config", "set", "heldout",
-                      "gain-offset", "relevant-grade", "label-scale", "rounds", "early-stopping",
-                      "lr", "max-depth", "subsample", "colsample", "seed", "threads"},
-       .boolean = {"help"}});
+  auto flags =
+      Flags::Parse(argc, argv, 3,
+                   {.with_value = {"index", "out", "qrels", "sessions", "config", "set", "heldout",
+                                   "gain-offset", "relevant-grade", "label-scale", "rounds",
+                                   "early-stopping", "lr", "max-depth", "subsample", "colsample",
+                                   "seed", "threads", "min-propensity"},
+                    .boolean = {"help", "no-position-debias"}});
   if (!flags.ok()) return Fail("souk train ranker", flags.status());
   if (flags->Has("help")) return Usage(kUsage, true);
   if (absl::Status s = flags->Require({"index", "out"}); !s.ok()) {
@@ -81,13 +113,7 @@ int RunTrainRanker(int argc, char** argv) {
   if (!engine.ok()) return Fail("souk train ranker", engine.status());
   auto result = train::TrainRanker(**engine, options, PrintRound);
   if (!result.ok()) return Fail("souk train ranker", result.status());
-  std::cout << "ranker: " << result->train_queries << " train queries (" << result->skipped_queries
-            << " without a judged candidate, " << result->train_rows << " rows), "
-            << result->heldout_queries << " held out, " << result->rounds << " trees, "
-            << result->seconds << " s\n"
-            << "  held-out ndcg@10: retrieval order " << result->heldout_ndcg_retrieval
-            << ", ranker " << result->heldout_ndcg_ranker << "\n"
-            << "ranker -> " << options.out << "\n";
+  PrintResult(*result, options);
   return 0;
 }
 

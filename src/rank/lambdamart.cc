@@ -59,6 +59,12 @@ absl::Status MakeGroups(const RankingData& data, DMatrix* m) {
   SOUK_XGB(
       XGDMatrixSetUIntInfo(m->get(), "group", data.group_sizes.data(), data.group_sizes.size()),
       "setting query groups");
+  if (!data.group_weights.empty()) {
+    // rank:ndcg reads one weight per query group, scaling that group's lambdas.
+    SOUK_XGB(XGDMatrixSetFloatInfo(m->get(), "weight", data.group_weights.data(),
+                                   data.group_weights.size()),
+             "setting query group weights");
+  }
   return absl::OkStatus();
 }
 
@@ -118,6 +124,16 @@ absl::Status RankingData::Validate() const {
   if (grouped != rows()) {
     return absl::InvalidArgumentError(
         StrCat("ranking data: groups cover ", grouped, " rows, there are ", rows()));
+  }
+  if (!group_weights.empty() && group_weights.size() != group_sizes.size()) {
+    return absl::InvalidArgumentError(StrCat("ranking data: ", group_weights.size(),
+                                             " group weights for ", group_sizes.size(), " groups"));
+  }
+  for (size_t i = 0; i < group_weights.size(); ++i) {
+    if (!(group_weights[i] > 0 && std::isfinite(group_weights[i]))) {
+      return absl::InvalidArgumentError(StrCat("ranking data: group ", i, " has weight ",
+                                               group_weights[i], "; weights must be > 0"));
+    }
   }
   for (size_t i = 0; i < labels.size(); ++i) {
     // rank:ndcg truncates labels to integers (gain 2^label - 1): say so rather than lose grades.

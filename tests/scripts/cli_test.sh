@@ -106,6 +106,8 @@ grep -q "nope" "$tmp/err" || fail "unknown product error: $(cat "$tmp/err")"
   fail "train ranker: $(cat "$tmp/ranker.err")"
 grep -q "held-out ndcg@10: retrieval order" "$tmp/ranker.out" ||
   fail "ranker summary: $(cat "$tmp/ranker.out")"
+grep -q "examination propensity by position ($tmp/shop/events.jsonl): 1 " "$tmp/ranker.out" ||
+  fail "ranker propensities: $(cat "$tmp/ranker.out")"
 "$souk" search --index "$tmp/index" --set "ranker.model=$tmp/ranker.json" --k 10 "$title" \
   > "$tmp/ranked.out" 2> /dev/null || fail "search with the ranker"
 grep -q "$id" "$tmp/ranked.out" || fail "the ranked search lost $id: $(cat "$tmp/ranked.out")"

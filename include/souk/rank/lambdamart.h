@@ -25,15 +25,18 @@ namespace souk::rank {
 
 /// Query groups for training: rows x feature_names.size() features, row-major; one label per
 /// row, an integer relevance level 0..31 (higher is more relevant; NDCG gain 2^label - 1);
-/// group_sizes partition the rows, in order.
+/// group_sizes partition the rows, in order; group_weights, empty or one per group (> 0), scale
+/// each group's part of the loss and of the validation NDCG (importance weights).
 struct RankingData {
   std::vector<std::string> feature_names;
   std::vector<float> features;
   std::vector<float> labels;
   std::vector<uint32_t> group_sizes;
+  std::vector<float> group_weights;
 
   size_t rows() const { return labels.size(); }
-  /// INVALID_ARGUMENT naming what is inconsistent (sizes, a label that is not a level).
+  /// INVALID_ARGUMENT naming what is inconsistent (sizes, a label that is not a level, a weight
+  /// that is not positive).
   absl::Status Validate() const;
 };
 

@@ -13,20 +13,22 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "souk/catalog/catalog.h"
 #include "souk/eval/qrels.h"
+#include "souk/train/search_log.h"
 
 namespace souk::train {
 
-/// Judged queries from a demo shop events.jsonl. Errors name the file and line: bad JSON, an
-/// event without a string `type`, a search without string `request_id` and `query`, a click,
-/// cart or purchase without string `request_id` and `product_id`. One whose request_id no
-/// earlier search had is skipped, not an error.
+/// Judged queries from a demo shop events.jsonl; errors are ReadSearchLog's (search_log.h).
 absl::StatusOr<std::vector<eval::JudgedQuery>> ReadSearchSessions(const std::string& events_path);
+
+/// What ReadSearchSessions makes of the searches ReadSearchLog read.
+std::vector<eval::JudgedQuery> JudgeByQueryText(const std::vector<LoggedSearch>& searches);
 
 /// INVALID_ARGUMENT when a judgment names a product the catalog lacks: the message names
 /// `source`, the first such query id and product id, and how many judgments are unknown.
@@ -46,9 +48,12 @@ struct QuerySplit {
   std::vector<eval::JudgedQuery> heldout;
 };
 
-/// Splits by query: each query goes to `heldout` with probability `heldout_fraction`, decided by
-/// a hash of (seed, query id), so a query's side does not depend on the others or on file order.
-/// Both sides keep input order. Precondition: 0 <= heldout_fraction < 1.
+/// Whether query `id` is held out: true with probability `heldout_fraction`, decided by a hash of
+/// (seed, id), so a query's side does not depend on the others or on file order.
+bool IsHeldOut(std::string_view id, double heldout_fraction, uint64_t seed);
+
+/// Splits by query with IsHeldOut. Both sides keep input order.
+/// Precondition: 0 <= heldout_fraction < 1.
 QuerySplit SplitQueries(const std::vector<eval::JudgedQuery>& queries, double heldout_fraction,
                         uint64_t seed);
 

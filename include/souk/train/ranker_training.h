@@ -5,10 +5,19 @@
 // candidate set and feature values that serving scores. Labels are the relevance levels
 // round(max(0, grade - gain_offset) * label_scale) for judged candidates and 0 for the rest
 // (XGBoost's rank:ndcg reads labels as integers, gain 2^label - 1); a query none of whose
-// candidates has a positive label teaches nothing and is left out of training (counted). A held-out
-// split of the queries stops boosting early and is reported: NDCG@10 of the candidates in retrieval
-// order and in the ranker's order, over every held-out query (judged products outside the
-// candidates count in the ideal ordering).
+// candidates has a positive label teaches nothing and is left out of training (counted).
+//
+// Judged pairs (qrels) make one group per query. Logged searches (sessions) are position-biased:
+// users click what is on top. With position_debias (the default) each logged query makes one
+// group per (product, grade) it got, that product against all other candidates, weighted by the
+// sum of 1 / theta(position) over its clicks, theta estimated from the same log
+// (position_bias.h); without it, one group per query text with the highest grade per product.
+//
+// A held-out split of the queries (the same as fine-tuning's, by query id) stops boosting early
+// and is reported: NDCG@10 of the candidates in retrieval order and in the ranker's order, over
+// every held-out query with each product's highest grade (judged products outside the candidates
+// count in the ideal ordering), and again over the relevant judgments alone (grade >=
+// metrics.relevant_min_grade: with sessions and 3, purchases).
 //
 // Thread-safety: TrainRanker runs on the calling thread; XGBoost uses `lambdamart.threads`.
 #pragma once
@@ -21,6 +30,7 @@
 #include "souk/engine/search_engine.h"
 #include "souk/eval/metrics.h"
 #include "souk/rank/lambdamart.h"
+#include "souk/train/position_bias.h"
 
 namespace souk::train {
 
@@ -33,6 +43,8 @@ struct RankerTrainingOptions {
   eval::MetricOptions metrics;  ///< gain_offset also turns grades into labels.
   /// Relevance levels per grade step: 3 keeps the thirds of averaged 1..3 ratings apart.
   double label_scale = 1;
+  bool position_debias = true;  ///< Inverse-propensity weights for sessions (see above).
+  PropensityOptions propensity;
   rank::LambdaMartOptions lambdamart;
 
   absl::Status Validate() const;
@@ -43,9 +55,14 @@ struct RankerTrainingResult {
   size_t heldout_queries = 0;
   size_t skipped_queries = 0;  ///< Training queries without a positive candidate.
   size_t train_rows = 0;
+  size_t train_groups = 0;
+  std::vector<Propensities> propensities;  ///< One per sessions file, with position_debias.
   int rounds = 0;
-  double heldout_ndcg_retrieval = 0;  ///< NDCG@10 of the held-out queries, retrieval order.
-  double heldout_ndcg_ranker = 0;     ///< The same with the ranker's order.
+  double heldout_ndcg_retrieval = 0;    ///< NDCG@10 of the held-out queries, retrieval order.
+  double heldout_ndcg_ranker = 0;       ///< The same with the ranker's order.
+  size_t heldout_relevant_queries = 0;  ///< Held-out queries with a relevant judgment.
+  double heldout_relevant_ndcg_retrieval = 0;  ///< NDCG@10 over relevant judgments only.
+  double heldout_relevant_ndcg_ranker = 0;
   double seconds = 0;
 };
 

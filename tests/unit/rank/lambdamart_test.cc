@@ -132,6 +132,33 @@ TEST(LambdaMartTest, ContributionsAddUpToTheScore) {
   }
 }
 
+// Groups that contradict each other: half label by "signal", half by its reverse. The weights
+// decide which half the model follows.
+TEST(LambdaMartTest, GroupWeightsDecideBetweenContradictingGroups) {
+  const RankingData forward = MakeData(20, 30);
+  RankingData both = forward;
+  RankingData reverse = MakeData(21, 30);
+  for (size_t row = 0; row < reverse.rows(); ++row) {
+    reverse.labels[row] = std::min(3.0f, std::floor((1 - reverse.features[row * 2]) * 4));
+  }
+  both.features.insert(both.features.end(), reverse.features.begin(), reverse.features.end());
+  both.labels.insert(both.labels.end(), reverse.labels.begin(), reverse.labels.end());
+  both.group_sizes.insert(both.group_sizes.end(), reverse.group_sizes.begin(),
+                          reverse.group_sizes.end());
+  const auto train_with = [&](float forward_weight, float reverse_weight) {
+    RankingData weighted = both;
+    weighted.group_weights.assign(forward.group_sizes.size(), forward_weight);
+    weighted.group_weights.resize(both.group_sizes.size(), reverse_weight);
+    auto model = LambdaMart::Train(weighted, {}, SmallOptions());
+    EXPECT_TRUE(model.ok()) << model.status();
+    auto scores = (*model)->Score(forward.features);
+    EXPECT_TRUE(scores.ok()) << scores.status();
+    return MeanNdcg(forward, *scores);
+  };
+  EXPECT_GT(train_with(10, 1), 0.9);
+  EXPECT_LT(train_with(1, 10), 0.6);
+}
+
 TEST(LambdaMartTest, RejectsBadInput) {
   RankingData data = MakeData(10, 2);
   data.labels[3] = -1;
@@ -144,6 +171,13 @@ TEST(LambdaMartTest, RejectsBadInput) {
   data.group_sizes = {20, 19};
   EXPECT_THAT(LambdaMart::Train(data, {}, SmallOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument, "groups cover 39 rows"));
+  data = MakeData(10, 2);
+  data.group_weights = {1};
+  EXPECT_THAT(LambdaMart::Train(data, {}, SmallOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument, "1 group weights for 2 groups"));
+  data.group_weights = {1, 0};
+  EXPECT_THAT(LambdaMart::Train(data, {}, SmallOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument, "group 1 has weight 0"));
   data = MakeData(10, 2);
   data.features.pop_back();
   EXPECT_THAT(LambdaMart::Train(data, {}, SmallOptions()),

@@ -4,9 +4,12 @@
 #include "souk/train/ranker_training.h"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "souk/engine/index_directory.h"
 #include "souk/rank/ranker.h"
+#include "souk/train/labeled_queries.h"
 #include "support/test_support.h"
 #include "unit/engine/engine_fixture.h"
 
@@ -77,6 +80,64 @@ TEST_F(RankerTrainingTest, HeldOutQueriesAreReportedInBothOrders) {
   EXPECT_GT(result->heldout_queries, 0u);
   EXPECT_GT(result->heldout_ndcg_retrieval, 0.0);
   EXPECT_GT(result->heldout_ndcg_ranker, 0.0);
+}
+
+// Two searches for "drill": p6 clicked at position 2 and bought, p2 clicked at 1; one for
+// "makita": p1 clicked at 3. And "hose", whose click (p1) is no candidate.
+constexpr char kSessions[] =
+    R"({"type":"search","request_id":"r1","query":"drill"}
+{"type":"impression","request_id":"r1","product_ids":["p2","p6","p5"]}
+{"type":"click","request_id":"r1","product_id":"p6","position":2}
+{"type":"add_to_cart","request_id":"r1","product_id":"p6","position":2}
+{"type":"purchase","request_id":"r1","product_id":"p6","position":2}
+{"type":"search","request_id":"r2","query":"Drill"}
+{"type":"impression","request_id":"r2","product_ids":["p2","p5","p6"]}
+{"type":"click","request_id":"r2","product_id":"p2","position":1}
+{"type":"search","request_id":"r3","query":"makita"}
+{"type":"impression","request_id":"r3","product_ids":["p6","p5","p1"]}
+{"type":"click","request_id":"r3","product_id":"p1","position":3}
+{"type":"search","request_id":"r4","query":"hose"}
+{"type":"impression","request_id":"r4","product_ids":["p4","p1"]}
+{"type":"click","request_id":"r4","product_id":"p1","position":2}
+)";
+
+TEST_F(RankerTrainingTest, LoggedClicksMakeOneWeightedGroupPerOutcome) {
+  options_.qrels.clear();
+  options_.sessions = {tmp_.WriteFile("events.jsonl", kSessions)};
+  options_.metrics.gain_offset = 0;
+  auto debiased = TrainRanker(*engine_, options_);
+  ASSERT_OK(debiased);
+  EXPECT_EQ(debiased->train_queries, 3u);
+  EXPECT_EQ(debiased->skipped_queries, 1u);  // "hose"
+  // drill: p6 (grade 3) and p2 (grade 1); makita: p1.
+  EXPECT_EQ(debiased->train_groups, 3u);
+  ASSERT_EQ(debiased->propensities.size(), 1u);
+  EXPECT_EQ(debiased->propensities[0].theta[0], 1.0);
+
+  options_.position_debias = false;
+  auto plain = TrainRanker(*engine_, options_);
+  ASSERT_OK(plain);
+  EXPECT_EQ(plain->train_groups, 2u);  // one per query text
+  EXPECT_TRUE(plain->propensities.empty());
+  EXPECT_LT(plain->train_rows, debiased->train_rows);
+}
+
+TEST_F(RankerTrainingTest, HeldOutRelevantJudgmentsAreReportedApart) {
+  options_.sessions = {tmp_.WriteFile("events.jsonl", kSessions)};
+  options_.metrics.gain_offset = 0;
+  options_.metrics.relevant_min_grade = 3;  // purchases; each qrels query has a 3 too
+  options_.heldout_fraction = 0.5;
+  // Grade-3 judgments: every qrels query, and the logged "drill" (s0:q1).
+  const std::vector<std::string> with_grade_3 = {"1", "2", "3", "4", "5", "s0:q1"};
+  size_t expected = 0;
+  for (const std::string& id : with_grade_3) expected += IsHeldOut(id, 0.5, options_.seed);
+  auto result = TrainRanker(*engine_, options_);
+  ASSERT_OK(result);
+  EXPECT_EQ(result->train_queries + result->heldout_queries, 8u);
+  EXPECT_EQ(result->heldout_relevant_queries, expected);
+  ASSERT_GT(expected, 0u);
+  EXPECT_GT(result->heldout_relevant_ndcg_retrieval, 0.0);
+  EXPECT_LE(result->heldout_relevant_ndcg_ranker, 1.0);
 }
 
 TEST_F(RankerTrainingTest, BadInputIsNamed) {

@@ -1,0 +1,116 @@
+#include "souk/train/position_bias.h"
+
+#include <algorithm>
+#include <optional>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+
+namespace souk::train {
+namespace {
+
+// Impressions and clicks of one (query, product) pair at each position 1..max_position.
+struct PositionCounts {
+  std::vector<double> shown;
+  std::vector<double> clicked;
+};
+
+using PairKey = std::pair<std::string_view, std::string_view>;  // (query, product)
+
+absl::flat_hash_map<PairKey, PositionCounts> CountByPosition(
+    const std::vector<LoggedSearch>& searches, int max_position) {
+  absl::flat_hash_map<PairKey, PositionCounts> counts;
+  const auto positions = static_cast<size_t>(max_position);
+  for (const LoggedSearch& search : searches) {
+    absl::flat_hash_set<std::string_view> clicked;
+    for (const LoggedOutcome& outcome : search.outcomes) clicked.insert(outcome.product);
+    for (size_t i = 0; i < search.shown.size() && i < positions; ++i) {
+      PositionCounts& c = counts[PairKey(search.query, search.shown[i])];
+      if (c.shown.empty()) {
+        c.shown.assign(positions, 0);
+        c.clicked.assign(positions, 0);
+      }
+      c.shown[i] += 1;
+      if (clicked.contains(search.shown[i])) c.clicked[i] += 1;
+    }
+  }
+  return counts;
+}
+
+// theta_k / theta_1 from the pairs shown at both positions, each pair's click rates weighted by
+// its smaller impression count; nullopt when fewer than `min_pairs` pairs carry a click.
+std::optional<double> HarvestedRatio(const absl::flat_hash_map<PairKey, PositionCounts>& counts, size_t k,
+                      size_t min_pairs) {
+  double at_k = 0, at_1 = 0;
+  size_t pairs = 0;
+  for (const auto& [key, c] : counts) {
+    if (c.shown[0] == 0 || c.shown[k] == 0 || c.clicked[0] + c.clicked[k] == 0) continue;
+    const double weight = std::min(c.shown[0], c.shown[k]);
+    at_k += weight * c.clicked[k] / c.shown[k];
+    at_1 += weight * c.clicked[0] / c.shown[0];
+    ++pairs;
+  }
+  if (pairs < min_pairs || at_1 == 0) return std::nullopt;
+  return at_k / at_1;
+}
+
+// The overall click rate of position k + 1 over that of position 1; nullopt when either is
+// unknown.
+std::optional<double> ClickRateRatio(const absl::flat_hash_map<PairKey, PositionCounts>& counts, size_t k) {
+  double shown_k = 0, clicked_k = 0, shown_1 = 0, clicked_1 = 0;
+  for (const auto& [key, c] : counts) {
+    shown_k += c.shown[k];
+    clicked_k += c.clicked[k];
+    shown_1 += c.shown[0];
+    clicked_1 += c.clicked[0];
+  }
+  if (shown_k == 0 || shown_1 == 0 || clicked_1 == 0) return std::nullopt;
+  return (clicked_k / shown_k) / (clicked_1 / shown_1);
+}
+
+}  // namespace
+
+double Propensities::At(int position) const {
+  if (position <= 0 || theta.empty()) return 1;
+  return theta[std::min(static_cast<size_t>(position), theta.size()) - 1];
+}
+
+Propensities EstimateExaminationPropensities(const std::vector<LoggedSearch>& searches,
+                                             const PropensityOptions& options) {
+  const absl::flat_hash_map<PairKey, PositionCounts> counts =
+      CountByPosition(searches, options.max_position);
+  Propensities result;
+  result.theta.assign(static_cast<size_t>(options.max_position), 1.0);
+  for (size_t k = 1; k < result.theta.size(); ++k) {
+    std::optional<double> ratio = HarvestedRatio(counts, k, options.min_pairs);
+    if (!ratio.has_value()) {
+      ratio = ClickRateRatio(counts, k);
+      result.fallback_positions.push_back(static_cast<int>(k) + 1);
+    }
+    // A position never shown (or no click at all) keeps the previous position's estimate.
+    result.theta[k] = std::clamp(ratio.value_or(result.theta[k - 1]), options.min_propensity, 1.0);
+  }
+  return result;
+}
+
+std::vector<WeightedOutcome> WeightOutcomes(const std::vector<LoggedSearch>& searches,
+                                            const Propensities& propensities) {
+  std::vector<WeightedOutcome> outcomes;
+  absl::flat_hash_map<std::tuple<std::string_view, std::string_view, int>, size_t> index;
+  for (const LoggedSearch& search : searches) {
+    for (const LoggedOutcome& outcome : search.outcomes) {
+      const auto [it, inserted] =
+          index.try_emplace(std::make_tuple(std::string_view(search.query),
+                                            std::string_view(outcome.product), outcome.grade),
+                            outcomes.size());
+      if (inserted) outcomes.push_back({search.query, outcome.product, outcome.grade, 0});
+      outcomes[it->second].weight += 1 / propensities.At(outcome.position);
+    }
+  }
+  return outcomes;
+}
+
+}  // namespace souk::train
