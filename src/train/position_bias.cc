@@ -40,10 +40,15 @@ absl::flat_hash_map<PairKey, PositionCounts> CountByPosition(
   return counts;
 }
 
+struct HarvestedRatio {
+  double ratio = 0;
+  size_t pairs = 0;  // (query, product) pairs with a click at 1 or k
+};
+
 // theta_k / theta_1 from the pairs shown at both positions, each pair's click rates weighted by
 // its smaller impression count; nullopt when fewer than `min_pairs` pairs carry a click.
-std::optional<double> HarvestedRatio(const absl::flat_hash_map<PairKey, PositionCounts>& counts, size_t k,
-                      size_t min_pairs) {
+std::optional<HarvestedRatio> Harvest(const absl::flat_hash_map<PairKey, PositionCounts>& counts,
+                                      size_t k, size_t min_pairs) {
   double at_k = 0, at_1 = 0;
   size_t pairs = 0;
   for (const auto& [key, c] : counts) {
@@ -54,12 +59,13 @@ std::optional<double> HarvestedRatio(const absl::flat_hash_map<PairKey, Position
     ++pairs;
   }
   if (pairs < min_pairs || at_1 == 0) return std::nullopt;
-  return at_k / at_1;
+  return HarvestedRatio{at_k / at_1, pairs};
 }
 
 // The overall click rate of position k + 1 over that of position 1; nullopt when either is
 // unknown.
-std::optional<double> ClickRateRatio(const absl::flat_hash_map<PairKey, PositionCounts>& counts, size_t k) {
+std::optional<double> ClickRateRatio(const absl::flat_hash_map<PairKey, PositionCounts>& counts,
+                                     size_t k) {
   double shown_k = 0, clicked_k = 0, shown_1 = 0, clicked_1 = 0;
   for (const auto& [key, c] : counts) {
     shown_k += c.shown[k];
@@ -69,6 +75,31 @@ std::optional<double> ClickRateRatio(const absl::flat_hash_map<PairKey, Position
   }
   if (shown_k == 0 || shown_1 == 0 || clicked_1 == 0) return std::nullopt;
   return (clicked_k / shown_k) / (clicked_1 / shown_1);
+}
+
+// Pool-adjacent-violators: the weighted least-squares non-increasing fit to `values`, in place.
+void MakeNonIncreasing(std::vector<double>& values, const std::vector<double>& weights) {
+  struct Block {
+    double mean, weight;
+    size_t size;
+  };
+  std::vector<Block> blocks;
+  for (size_t i = 0; i < values.size(); ++i) {
+    blocks.push_back({values[i], weights[i], 1});
+    while (blocks.size() > 1 && blocks[blocks.size() - 2].mean < blocks.back().mean) {
+      const Block last = blocks.back();
+      blocks.pop_back();
+      Block& merged = blocks.back();
+      const double weight = merged.weight + last.weight;
+      merged.mean = (merged.mean * merged.weight + last.mean * last.weight) / weight;
+      merged.weight = weight;
+      merged.size += last.size;
+    }
+  }
+  size_t i = 0;
+  for (const Block& block : blocks) {
+    for (size_t j = 0; j < block.size; ++j) values[i++] = block.mean;
+  }
 }
 
 }  // namespace
@@ -84,15 +115,21 @@ Propensities EstimateExaminationPropensities(const std::vector<LoggedSearch>& se
       CountByPosition(searches, options.max_position);
   Propensities result;
   result.theta.assign(static_cast<size_t>(options.max_position), 1.0);
+  // How much each estimate counts when pooled: its pairs, or min_pairs for a fallback.
+  std::vector<double> weights(result.theta.size(), static_cast<double>(options.min_pairs));
   for (size_t k = 1; k < result.theta.size(); ++k) {
-    std::optional<double> ratio = HarvestedRatio(counts, k, options.min_pairs);
-    if (!ratio.has_value()) {
+    std::optional<double> ratio;
+    if (const std::optional<HarvestedRatio> h = Harvest(counts, k, options.min_pairs)) {
+      ratio = h->ratio;
+      weights[k] = static_cast<double>(h->pairs);
+    } else {
       ratio = ClickRateRatio(counts, k);
       result.fallback_positions.push_back(static_cast<int>(k) + 1);
     }
     // A position never shown (or no click at all) keeps the previous position's estimate.
     result.theta[k] = std::clamp(ratio.value_or(result.theta[k - 1]), options.min_propensity, 1.0);
   }
+  if (options.non_increasing) MakeNonIncreasing(result.theta, weights);
   return result;
 }
 

@@ -11,6 +11,9 @@
 // 1 / theta of its position (Joachims, Swaminathan & Schnabel, WSDM 2017), which makes the
 // ranker's loss an unbiased estimate of the loss under full examination.
 //
+// Sparse logs repeat few (query, product) pairs, so single positions come out noisy; the
+// estimates are then made non-increasing in position (PropensityOptions::non_increasing).
+//
 // Thread-safety: pure functions.
 #pragma once
 
@@ -25,6 +28,10 @@ struct PropensityOptions {
   int max_position = 10;         ///< Positions 1..max_position get their own estimate.
   size_t min_pairs = 20;         ///< Fewer (query, product) pairs at both 1 and k: fall back.
   double min_propensity = 0.05;  ///< Floor of each theta: caps a click's weight at 20.
+  /// Pool estimates that rise with position into their weighted mean (pool-adjacent-violators,
+  /// weighted by each estimate's pairs): in a list, a lower place is never looked at more often,
+  /// and sparse logs make single positions noisy.
+  bool non_increasing = true;
 };
 
 struct Propensities {

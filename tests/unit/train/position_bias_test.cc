@@ -79,6 +79,28 @@ TEST(EstimateExaminationPropensitiesTest, PropensitiesStayWithinTheFloorAndOne) 
   EXPECT_EQ(p.At(40), 0.05);  // beyond the estimates: the last one
 }
 
+// Product a for query q: clicked 10 of 10 times at position 1, 2 of 10 at 2, 6 of 10 at 3.
+std::vector<LoggedSearch> RisingAtThree() {
+  std::vector<LoggedSearch> log;
+  for (int s = 0; s < 10; ++s) {
+    log.push_back({"r", "q", {"a", "b", "c"}, {{"a", 1, 1}}});
+    log.push_back({"r", "q", {"b", "a", "c"}, {}});
+    if (s < 2) log.back().outcomes.push_back({"a", 2, 1});
+    log.push_back({"r", "q", {"b", "c", "a"}, {}});
+    if (s < 6) log.back().outcomes.push_back({"a", 3, 1});
+  }
+  return log;
+}
+
+TEST(EstimateExaminationPropensitiesTest, EstimatesThatRiseWithPositionArePooled) {
+  const PropensityOptions raw{.max_position = 3, .min_pairs = 1, .non_increasing = false};
+  EXPECT_THAT(EstimateExaminationPropensities(RisingAtThree(), raw).theta,
+              ElementsAre(1.0, DoubleNear(0.2, 1e-12), DoubleNear(0.6, 1e-12)));
+  const PropensityOptions pooled{.max_position = 3, .min_pairs = 1};
+  EXPECT_THAT(EstimateExaminationPropensities(RisingAtThree(), pooled).theta,
+              ElementsAre(1.0, DoubleNear(0.4, 1e-12), DoubleNear(0.4, 1e-12)));
+}
+
 TEST(WeightOutcomesTest, SumsInversePropensitiesPerQueryProductAndGrade) {
   const Propensities p{.theta = {1.0, 0.5, 0.25}, .fallback_positions = {}};
   const std::vector<LoggedSearch> log = {
