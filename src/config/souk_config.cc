@@ -42,7 +42,15 @@ absl::Status BindLexical(YamlBinder b, lexical::LexicalOptions* o) {
     SOUK_RETURN_IF_ERROR(field.Finish({"weight", "b"}));
   }
   SOUK_RETURN_IF_ERROR(fields.Finish({"title", "brand", "category", "attributes", "description"}));
-  return b.Finish({"k1", "fields"});
+  YamlBinder spelling = b.Child("spelling");
+  spelling.Bind("enabled", &o->spelling.enabled);
+  spelling.Bind("min_df", &o->spelling.min_df);
+  spelling.Bind("min_length", &o->spelling.min_length);
+  spelling.Bind("two_edits_min_length", &o->spelling.two_edits_min_length);
+  spelling.Bind("split_min_part", &o->spelling.split_min_part);
+  SOUK_RETURN_IF_ERROR(spelling.Finish(
+      {"enabled", "min_df", "min_length", "two_edits_min_length", "split_min_part"}));
+  return b.Finish({"k1", "fields", "spelling"});
 }
 
 absl::Status BindSearch(YamlBinder b, engine::SearchOptions* o) {
@@ -274,7 +282,12 @@ std::string ToYaml(const SoukConfig& c) {
         << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "weight" << YAML::Value
         << l.fields[i].weight << YAML::Key << "b" << YAML::Value << l.fields[i].b << YAML::EndMap;
   }
-  out << YAML::EndMap << YAML::EndMap;
+  out << YAML::EndMap << YAML::Key << "spelling" << YAML::Value << YAML::Flow << YAML::BeginMap
+      << YAML::Key << "enabled" << YAML::Value << l.spelling.enabled << YAML::Key << "min_df"
+      << YAML::Value << l.spelling.min_df << YAML::Key << "min_length" << YAML::Value
+      << l.spelling.min_length << YAML::Key << "two_edits_min_length" << YAML::Value
+      << l.spelling.two_edits_min_length << YAML::Key << "split_min_part" << YAML::Value
+      << l.spelling.split_min_part << YAML::EndMap << YAML::EndMap;
   const encoder::EncoderOptions& e = c.snapshot.encoder;
   out << YAML::Key << "encoder" << YAML::Value << YAML::BeginMap << YAML::Key << "model_dir"
       << YAML::Value << e.model_dir << YAML::Key << "device" << YAML::Value << e.device << YAML::Key

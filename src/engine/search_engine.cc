@@ -157,7 +157,7 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   lexical::SearchOptions search_options;
   search_options.k = candidates ? std::max(depth, options_.lexical_candidates) : depth;
   search_options.facets = q.facets;
-  const std::vector<std::string> terms = snap.analyzer().Analyze(q.query);
+  const std::vector<std::string> terms = snap.QueryTerms(q.query);
   const lexical::DocFilter* filter_ptr = doc_filter ? &*doc_filter : nullptr;
   lexical::SearchResult result = snap.lexical().Search(terms, filter_ptr, search_options);
 
@@ -195,7 +195,7 @@ absl::StatusOr<CandidateSet> SearchEngine::Candidates(const std::string& query) 
   std::shared_ptr<const Snapshot> snap = snapshot();
   lexical::SearchOptions search_options;
   search_options.k = options_.lexical_candidates;
-  const std::vector<std::string> terms = snap->analyzer().Analyze(query);
+  const std::vector<std::string> terms = snap->QueryTerms(query);
   const lexical::SearchResult result = snap->lexical().Search(terms, nullptr, search_options);
   SOUK_ASSIGN_OR_RETURN(CandidateSet set,
                         Retrieve(*snap, query, terms, result.hits, nullptr, 1, true));

@@ -96,6 +96,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
   SOUK_ASSIGN_OR_RETURN(
       snap->lexical_, lexical::InvertedIndex::Load(StrCat(dir, "/", kLexicalFile), *snap->catalog_,
                                                    *snap->analyzer_, options.lexical));
+  if (options.lexical.spelling.enabled) {
+    snap->spelling_ = lexical::SpellingCorrector::Build(*snap->lexical_, options.lexical.spelling);
+  }
   if (options.dense()) SOUK_RETURN_IF_ERROR(snap->LoadDense(options, manifest));
   snap->features_ = std::make_unique<rank::FeatureExtractor>(*snap->catalog_, *snap->lexical_);
   if (!options.ranker_model.empty()) {
@@ -107,10 +110,17 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
   SOUK_LOG_INFO(
       "engine", "loaded snapshot ", snap->version_, " from ", dir, ": ", snap->catalog_->size(),
       " products, ", snap->lexical_->num_terms(), " terms, ", snap->lexical_->MemoryBytes() >> 20,
-      " MiB lexical, ", snap->vectors_ ? StrCat(snap->vectors_->size(), " vectors, ") : "",
+      " MiB lexical, ",
+      snap->spelling_ ? StrCat(snap->spelling_->num_candidates(), " spelling candidates, ") : "",
+      snap->vectors_ ? StrCat(snap->vectors_->size(), " vectors, ") : "",
       snap->ranker_ ? StrCat("ranker of ", snap->ranker_->model().rounds(), " trees, ") : "", ms,
       " ms");
   return std::shared_ptr<const Snapshot>(std::move(snap));
+}
+
+std::vector<std::string> Snapshot::QueryTerms(std::string_view query) const {
+  std::vector<std::string> terms = analyzer_->Analyze(query);
+  return spelling_ ? spelling_->Correct(terms) : terms;
 }
 
 }  // namespace souk::engine

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "absl/strings/string_view.h"
 #include "index_data_internal.h"
 #include "query_internal.h"
 #include "souk/base/check.h"
@@ -121,6 +122,16 @@ std::vector<TermMatch> InvertedIndex::MatchTerms(const std::vector<std::string>&
 
 size_t InvertedIndex::num_docs() const { return data_->num_docs; }
 size_t InvertedIndex::num_terms() const { return data_->postings.num_terms(); }
+
+bool InvertedIndex::Contains(std::string_view term) const {
+  // absl's own string_view: the one its string hash takes without a copy.
+  return data_->dictionary.contains(absl::string_view(term.data(), term.size()));
+}
+
+void InvertedIndex::ForEachTerm(
+    const std::function<void(std::string_view term, size_t df)>& visit) const {
+  for (const auto& [term, id] : data_->dictionary) visit(term, data_->postings.df(id));
+}
 
 size_t InvertedIndex::MemoryBytes() const {
   size_t dictionary = data_->dictionary.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1);

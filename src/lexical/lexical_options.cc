@@ -22,6 +22,23 @@ std::string_view FieldName(Field field) {
   return "unknown";
 }
 
+absl::Status SpellingOptions::Validate() const {
+  if (min_df < 1) return absl::InvalidArgumentError("spelling.min_df must be >= 1");
+  if (min_length < 3) {
+    return absl::InvalidArgumentError(StrCat("spelling.min_length must be >= 3, got ", min_length));
+  }
+  if (two_edits_min_length < min_length) {
+    return absl::InvalidArgumentError(
+        StrCat("spelling.two_edits_min_length must be >= min_length (", min_length, "), got ",
+               two_edits_min_length));
+  }
+  if (split_min_part < 2) {
+    return absl::InvalidArgumentError(
+        StrCat("spelling.split_min_part must be >= 2, got ", split_min_part));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LexicalOptions::Validate() const {
   // Written as !(x > 0) so that NaN fails too.
   if (!(k1 > 0) || !std::isfinite(k1)) {
@@ -44,7 +61,7 @@ absl::Status LexicalOptions::Validate() const {
   if (!any_weight) {
     return absl::InvalidArgumentError("fields: at least one field weight must be > 0");
   }
-  return absl::OkStatus();
+  return spelling.Validate();
 }
 
 }  // namespace souk::lexical

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "souk/catalog/catalog.h"
@@ -17,6 +19,7 @@
 #include "souk/engine/engine_options.h"
 #include "souk/engine/index_directory.h"
 #include "souk/lexical/inverted_index.h"
+#include "souk/lexical/spelling.h"
 #include "souk/rank/features.h"
 #include "souk/rank/ranker.h"
 #include "souk/text/analyzer.h"
@@ -34,6 +37,11 @@ class Snapshot {
   const catalog::Catalog& catalog() const { return *catalog_; }
   const text::Analyzer& analyzer() const { return *analyzer_; }
   const lexical::InvertedIndex& lexical() const { return *lexical_; }
+  /// The analyzed terms of a query, the ones the index lacks corrected when lexical.spelling is
+  /// enabled (lexical/spelling.h): what lexical retrieval and the ranking features read.
+  std::vector<std::string> QueryTerms(std::string_view query) const;
+  /// Null when lexical.spelling is disabled.
+  const lexical::SpellingCorrector* spelling() const { return spelling_.get(); }
   /// Dense retrieval's query encoder (thread-safe) and product vectors (row id = DocId value);
   /// both null when the configuration has no encoder.
   encoder::TextEncoder* encoder() const { return encoder_.get(); }
@@ -56,6 +64,7 @@ class Snapshot {
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<text::Analyzer> analyzer_;
   std::unique_ptr<lexical::InvertedIndex> lexical_;
+  std::unique_ptr<lexical::SpellingCorrector> spelling_;
   std::unique_ptr<encoder::TextEncoder> encoder_;
   std::unique_ptr<vector::VectorIndex> vectors_;
   std::unique_ptr<rank::FeatureExtractor> features_;

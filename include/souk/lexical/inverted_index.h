@@ -12,10 +12,12 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -92,6 +94,11 @@ class InvertedIndex {
   /// (checked). O(terms x docs x log df).
   std::vector<TermMatch> MatchTerms(const std::vector<std::string>& terms,
                                     std::span<const catalog::DocId> docs) const;
+
+  /// Whether some document holds the analyzed term.
+  bool Contains(std::string_view term) const;
+  /// Calls `visit(term, document frequency)` for every term, in no particular order.
+  void ForEachTerm(const std::function<void(std::string_view term, size_t df)>& visit) const;
 
   size_t num_docs() const;
   size_t num_terms() const;

@@ -31,6 +31,18 @@ struct FieldOptions {
   float b = 0.75f;      ///< b_f: length normalization, 0 (none) .. 1 (full).
 };
 
+/// Query spelling correction (spelling.h).
+struct SpellingOptions {
+  bool enabled = true;
+  size_t min_df = 2;                ///< Products a term must appear in to be a correction.
+  size_t min_length = 4;            ///< Shorter query terms are left as they are.
+  size_t two_edits_min_length = 8;  ///< From this length two edits are allowed, else one.
+  size_t split_min_part = 3;        ///< Letters of each half of a split.
+
+  /// min_df >= 1, min_length >= 3, two_edits_min_length >= min_length, split_min_part >= 2.
+  absl::Status Validate() const;
+};
+
 struct LexicalOptions {
   /// Saturation of the summed pseudo-frequency (Robertson & Zaragoza 2009, section 3.3: 1.2 is
   /// the usual default; short product titles favour lower values).
@@ -44,9 +56,11 @@ struct LexicalOptions {
       {1.0f, 0.75f},  // description
   }};
 
+  SpellingOptions spelling;
+
   const FieldOptions& field(Field f) const { return fields[static_cast<size_t>(f)]; }
   FieldOptions& field(Field f) { return fields[static_cast<size_t>(f)]; }
-  /// k1 > 0; each weight >= 0 and at least one > 0; each b in [0, 1].
+  /// k1 > 0; each weight >= 0 and at least one > 0; each b in [0, 1]; spelling valid.
   absl::Status Validate() const;
 };
 

@@ -92,6 +92,20 @@ TEST(SoukConfigTest, PrintedConfigParsesBackToTheSameValues) {
   EXPECT_EQ(again->snapshot.ranker_model, "models/ranker.json");
 }
 
+TEST(SoukConfigTest, SpellingIsReadPrintedAndChecked) {
+  auto c = ParseConfig("index: {dir: x}\nlexical: {spelling: {enabled: false, min_length: 5}}\n");
+  ASSERT_OK(c);
+  EXPECT_FALSE(c->snapshot.lexical.spelling.enabled);
+  EXPECT_EQ(c->snapshot.lexical.spelling.min_length, 5u);
+  EXPECT_EQ(c->snapshot.lexical.spelling.min_df, lexical::SpellingOptions{}.min_df);
+  EXPECT_THAT(ToYaml(*c), HasSubstr("spelling: {enabled: false, min_df: 2, min_length: 5"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"lexical.spelling.min_length=2"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "spelling.min_length must be >= 3"));
+  EXPECT_THAT(
+      ParseConfig(kMinimal, {"lexical.spelling.max_edits=3"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "lexical.spelling.max_edits: unknown key"));
+}
+
 TEST(SoukConfigTest, RulesAreReadPrintedAndChecked) {
   auto c = ParseConfig(std::string(kMinimal) + R"(
 rules:
