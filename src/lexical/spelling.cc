@@ -171,6 +171,16 @@ std::vector<std::string> SpellingCorrector::Correct(const std::vector<std::strin
     out.insert(out.end(), made.to.begin(), made.to.end());
     if (corrections != nullptr) corrections->push_back(std::move(made));
   }
+  // Two neighbours that make a known term together ("sheet rock" -> sheetrock): add it.
+  const size_t corrected = out.size();
+  for (size_t i = 0; i + 1 < corrected; ++i) {
+    if (!AllAsciiLetters(out[i]) || !AllAsciiLetters(out[i + 1])) continue;
+    const std::string joined = out[i] + out[i + 1];
+    const auto it = data_->by_text.find(joined);
+    if (it == data_->by_text.end()) continue;
+    out.push_back(data_->terms[it->second]);
+    if (corrections != nullptr) corrections->push_back({out[i] + " " + out[i + 1], {joined}});
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
 // SpellingCorrector: query terms the index does not know, replaced by the index term a typo most
 // likely came from ("toliet" -> "toilet"), or split into two index terms ("deckpaint" -> "deck"
-// "paint"). A quarter of the Home Depot queries hold such a word (docs/search.md, "Spelling").
+// "paint"); and two neighbouring query terms that make an index term together get it added
+// ("sheet rock" -> + "sheetrock"). A quarter of the Home Depot queries hold a word the index lacks
+// (docs/search.md, "Spelling").
 //
 // Options (SpellingOptions, lexical_options.h; config section lexical.spelling). Candidates are
 // the index's terms of ASCII letters found in at least `min_df` products; a query
@@ -27,7 +29,7 @@
 
 namespace souk::lexical {
 
-/// One replaced query term.
+/// One replaced query term, or two joined.
 struct Correction {
   std::string from;
   std::vector<std::string> to;  ///< One term, or the two halves of a split.
@@ -40,8 +42,9 @@ class SpellingCorrector {
                                                   const SpellingOptions& options);
   ~SpellingCorrector();
 
-  /// `terms` (analyzed) with each unknown one corrected as above, in place and order; the
-  /// corrections made go to `corrections` when not null.
+  /// `terms` (analyzed) with each unknown one corrected as above, in place and order, then the
+  /// joined neighbours appended; the corrections made go to `corrections` when not null (a join
+  /// as from "a b", to {"ab"}).
   std::vector<std::string> Correct(const std::vector<std::string>& terms,
                                    std::vector<Correction>* corrections = nullptr) const;
 

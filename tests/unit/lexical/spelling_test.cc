@@ -17,14 +17,28 @@ using testing::Terms;
 using testing::TestAnalyzer;
 
 std::vector<catalog::Product> Products() {
-  std::vector<std::string> titles = {
-      "Toilet seat white", "Toilet flange",     "Deck stain",
-      "Deck boards cedar", "Paint roller",      "Paint brush",
-      "Ceiling fan",       "Ceiling light",     "Thermostat programmable",
-      "Thermostat wifi",   "Garden hose",       "Hose reel",
-      "Hose nozzle",       "Host adapter",      "Host bracket",
-      "Zebra rug",         "Pipe g135 fitting", "Pipe g135 elbow",
-      "无线 耳机",         "无线 鼠标"};
+  std::vector<std::string> titles = {"Toilet seat white",
+                                     "Toilet flange",
+                                     "Deck stain",
+                                     "Deck boards cedar",
+                                     "Paint roller",
+                                     "Paint brush",
+                                     "Ceiling fan",
+                                     "Ceiling light",
+                                     "Thermostat programmable",
+                                     "Thermostat wifi",
+                                     "Garden hose",
+                                     "Hose reel",
+                                     "Hose nozzle",
+                                     "Host adapter",
+                                     "Host bracket",
+                                     "Zebra rug",
+                                     "Pipe g135 fitting",
+                                     "Pipe g135 elbow",
+                                     "无线 耳机",
+                                     "无线 鼠标",
+                                     "Sheetrock drywall panel",
+                                     "Sheetrock joint compound"};
   std::vector<catalog::Product> products;
   for (size_t i = 0; i < titles.size(); ++i) {
     catalog::Product p;
@@ -77,6 +91,16 @@ TEST_F(SpellingTest, AWordRunTogetherIsSplit) {
   EXPECT_EQ(Correct("deckpaint", &made), Terms("deck paint"));
   ASSERT_EQ(made.size(), 1u);
   EXPECT_EQ(made[0].to, Terms("deck paint"));
+}
+
+TEST_F(SpellingTest, TwoWordsThatMakeAnIndexTermAddIt) {
+  std::vector<Correction> made;
+  std::vector<std::string> expected = Terms("sheet rock");
+  expected.push_back(Terms("sheetrock")[0]);
+  EXPECT_EQ(Correct("sheet rock", &made), expected);
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(made[0].from, expected[0] + " " + expected[1]);
+  EXPECT_EQ(made[0].to, Terms("sheetrock"));
 }
 
 TEST_F(SpellingTest, TheMoreFrequentOfEquallyNearTermsWins) {
