@@ -44,7 +44,7 @@ Sends SearchService.Search requests to a running soukd (default 127.0.0.1:50051)
 through the queries (query_id<TAB>query lines), and prints latency percentiles and QPS.
   --clients N      concurrent callers, each on its own connection (default 1)
   --requests N     stop after N requests (default 1000)
-  --duration-s S   stop after S seconds (default 60)
+  --duration-s S   stop after S seconds (default 60, at most 1000000)
   --rate QPS       open loop at QPS requests per second; without it, closed loop
   --warmup N       first send N requests, one at a time, and leave them out (default 0)
   --json           one JSON object instead of the table
@@ -69,19 +69,39 @@ struct LoadReport {
   double wall_s = 0;
 };
 
-// Hands out request numbers until the count or the time is spent; shared by every caller.
+// Hands out request numbers and their due times until the count or the time is spent; shared
+// by every caller. Closed loop: a request is due when taken. Open loop: request i is due at
+// start + i / rate, and none is handed out that would be due after the deadline.
 class RequestTicket {
  public:
-  RequestTicket(int64_t limit, Clock::time_point deadline) : limit_(limit), deadline_(deadline) {}
-  // The next request number, or -1 when the run is over.
-  int64_t Next() {
+  struct Ticket {
+    int64_t number = -1;  // -1: the run is over
+    Clock::time_point due;
+  };
+
+  RequestTicket(const LoadOptions& options, Clock::time_point start)
+      : limit_(options.requests),
+        rate_(options.rate),
+        start_(start),
+        deadline_(start + Seconds(options.duration_s)) {}
+
+  Ticket Next() {
     const int64_t i = next_.fetch_add(1);
-    return i < limit_ && Clock::now() < deadline_ ? i : -1;
+    const Clock::time_point due =
+        rate_ > 0 ? start_ + Seconds(static_cast<double>(i) / rate_) : Clock::now();
+    if (i >= limit_ || due >= deadline_ || Clock::now() >= deadline_) return {};
+    return {i, due};
   }
 
  private:
+  static Clock::duration Seconds(double s) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+  }
+
   std::atomic<int64_t> next_{0};
   const int64_t limit_;
+  const double rate_;
+  const Clock::time_point start_;
   const Clock::time_point deadline_;
 };
 
@@ -101,10 +121,7 @@ class LoadRun {
   LoadReport Run() {
     WarmUp();
     const Clock::time_point start = Clock::now();
-    start_ = start;
-    RequestTicket tickets(options_.requests,
-                          start + std::chrono::duration_cast<Clock::duration>(
-                                      std::chrono::duration<double>(options_.duration_s)));
+    RequestTicket tickets(options_, start);
     std::vector<std::thread> callers;
     for (int c = 0; c < options_.clients; ++c) {
       callers.emplace_back([this, &tickets] { Caller(tickets); });
@@ -130,15 +147,10 @@ class LoadRun {
     std::vector<double> latencies;
     int64_t errors = 0;
     std::string first_error;
-    for (int64_t i = tickets.Next(); i >= 0; i = tickets.Next()) {
-      Clock::time_point due = Clock::now();
-      if (options_.rate > 0) {
-        due = start_ + std::chrono::duration_cast<Clock::duration>(
-                           std::chrono::duration<double>(static_cast<double>(i) / options_.rate));
-        std::this_thread::sleep_until(due);
-      }
-      const grpc::Status status = Send(*stub, QueryOf(options_.warmup + i));
-      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - due).count();
+    for (RequestTicket::Ticket t = tickets.Next(); t.number >= 0; t = tickets.Next()) {
+      std::this_thread::sleep_until(t.due);
+      const grpc::Status status = Send(*stub, QueryOf(options_.warmup + t.number));
+      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t.due).count();
       if (status.ok()) {
         latencies.push_back(ms);
       } else if (errors++ == 0) {
@@ -169,7 +181,6 @@ class LoadRun {
   }
 
   const LoadOptions& options_;
-  Clock::time_point start_;
   std::mutex mutex_;
   LoadReport report_;
 };
@@ -223,11 +234,13 @@ absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
   if (options.requests < 1) {
     return absl::InvalidArgumentError(StrCat("--requests must be >= 1, got ", options.requests));
   }
-  if (!(options.duration_s > 0)) {
-    return absl::InvalidArgumentError(StrCat("--duration-s must be > 0, got ", options.duration_s));
+  if (!(options.duration_s > 0 && options.duration_s <= 1e6)) {
+    return absl::InvalidArgumentError(
+        StrCat("--duration-s must be in (0, 1000000], got ", options.duration_s));
   }
-  if (options.rate < 0) {
-    return absl::InvalidArgumentError(StrCat("--rate must be >= 0, got ", options.rate));
+  if (options.rate != 0 && !(options.rate >= 0.01 && options.rate <= 1e7)) {
+    return absl::InvalidArgumentError(
+        StrCat("--rate must be 0 (closed loop) or in [0.01, 10000000], got ", options.rate));
   }
   if (options.warmup < 0 || options.warmup > 100000) {
     return absl::InvalidArgumentError(StrCat("--warmup must be 0..100000, got ", options.warmup));

@@ -71,6 +71,7 @@ struct SpellingCorrector::Data {
   absl::flat_hash_map<std::string_view, uint32_t> by_text;  // into `terms`
   // (hash of a deletion, candidate), sorted: equal_range finds a deletion's candidates.
   std::vector<std::pair<uint64_t, uint32_t>> deletions;
+  size_t longest = 0;  // letters of the longest candidate
 
   static uint64_t Hash(std::string_view s) { return std::hash<std::string_view>()(s); }
 
@@ -127,11 +128,10 @@ std::unique_ptr<SpellingCorrector> SpellingCorrector::Build(const InvertedIndex&
   data->index = &index;
   data->options = options;
   index.ForEachTerm([&](std::string_view term, size_t df) {
-    if (df < options.min_df || term.size() < options.split_min_part || !AllAsciiLetters(term)) {
-      return;
-    }
+    if (df < options.min_df || !AllAsciiLetters(term)) return;
     data->terms.emplace_back(term);
     data->df.push_back(df);
+    data->longest = std::max(data->longest, term.size());
   });
   for (uint32_t t = 0; t < data->terms.size(); ++t) {
     const std::string& term = data->terms[t];
@@ -154,8 +154,10 @@ std::vector<std::string> SpellingCorrector::Correct(const std::vector<std::strin
                                                     std::vector<Correction>* corrections) const {
   std::vector<std::string> out;
   for (const std::string& term : terms) {
-    if (term.size() < data_->options.min_length || !AllAsciiLetters(term) ||
-        data_->index->Contains(term)) {
+    // Past the longest candidate by more than two letters, nothing is near (and the deletion
+    // search would grow with the square of the length for nothing).
+    if (term.size() < data_->options.min_length || term.size() > data_->longest + 2 ||
+        !AllAsciiLetters(term) || data_->index->Contains(term)) {
       out.push_back(term);
       continue;
     }
@@ -171,15 +173,19 @@ std::vector<std::string> SpellingCorrector::Correct(const std::vector<std::strin
     out.insert(out.end(), made.to.begin(), made.to.end());
     if (corrections != nullptr) corrections->push_back(std::move(made));
   }
-  // Two neighbours that make a known term together ("sheet rock" -> sheetrock): add it.
-  const size_t corrected = out.size();
-  for (size_t i = 0; i + 1 < corrected; ++i) {
-    if (!AllAsciiLetters(out[i]) || !AllAsciiLetters(out[i + 1])) continue;
-    const std::string joined = out[i] + out[i + 1];
-    const auto it = data_->by_text.find(joined);
-    if (it == data_->by_text.end()) continue;
-    out.push_back(data_->terms[it->second]);
-    if (corrections != nullptr) corrections->push_back({out[i] + " " + out[i + 1], {joined}});
+  // Two neighbours as typed that make a known term together ("sheet rock" -> sheetrock): add it,
+  // unless the query holds it already.
+  for (size_t i = 0; i + 1 < terms.size(); ++i) {
+    if (!AllAsciiLetters(terms[i]) || !AllAsciiLetters(terms[i + 1])) continue;
+    std::string joined = terms[i] + terms[i + 1];
+    if (!data_->by_text.contains(joined) ||
+        std::find(out.begin(), out.end(), joined) != out.end()) {
+      continue;
+    }
+    out.push_back(joined);
+    if (corrections != nullptr) {
+      corrections->push_back({terms[i] + " " + terms[i + 1], {std::move(joined)}});
+    }
   }
   return out;
 }

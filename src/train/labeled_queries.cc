@@ -97,26 +97,34 @@ QuerySplit SplitQueries(const std::vector<eval::JudgedQuery>& queries, double he
   return split;
 }
 
+std::string QrelsQueryIdPrefix(size_t file) { return file == 0 ? "" : StrCat("f", file, ":"); }
+
+std::string SessionsQueryIdPrefix(size_t file) { return StrCat("s", file, ":"); }
+
+absl::Status AddJudgedQueries(std::vector<eval::JudgedQuery> queries,
+                              const catalog::Catalog& catalog, const std::string& source,
+                              const std::string& id_prefix, std::vector<eval::JudgedQuery>* all) {
+  SOUK_RETURN_IF_ERROR(CheckProductsKnown(queries, catalog, source));
+  for (eval::JudgedQuery& q : queries) {
+    q.id = StrCat(id_prefix, q.id);
+    all->push_back(std::move(q));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<eval::JudgedQuery>> ReadJudgedQueries(
     const std::vector<std::string>& qrels, const std::vector<std::string>& sessions,
     const catalog::Catalog& catalog) {
   std::vector<eval::JudgedQuery> all;
-  auto add = [&](std::vector<eval::JudgedQuery> queries, const std::string& source,
-                 const std::string& id_prefix) -> absl::Status {
-    SOUK_RETURN_IF_ERROR(CheckProductsKnown(queries, catalog, source));
-    for (eval::JudgedQuery& q : queries) {
-      q.id = StrCat(id_prefix, q.id);
-      all.push_back(std::move(q));
-    }
-    return absl::OkStatus();
-  };
   for (size_t i = 0; i < qrels.size(); ++i) {
     SOUK_ASSIGN_OR_RETURN(auto queries, eval::ReadQrelsTsv(qrels[i]));
-    SOUK_RETURN_IF_ERROR(add(std::move(queries), qrels[i], i == 0 ? "" : StrCat("f", i, ":")));
+    SOUK_RETURN_IF_ERROR(
+        AddJudgedQueries(std::move(queries), catalog, qrels[i], QrelsQueryIdPrefix(i), &all));
   }
   for (size_t i = 0; i < sessions.size(); ++i) {
     SOUK_ASSIGN_OR_RETURN(auto queries, ReadSearchSessions(sessions[i]));
-    SOUK_RETURN_IF_ERROR(add(std::move(queries), sessions[i], StrCat("s", i, ":")));
+    SOUK_RETURN_IF_ERROR(
+        AddJudgedQueries(std::move(queries), catalog, sessions[i], SessionsQueryIdPrefix(i), &all));
   }
   if (all.empty()) return absl::FailedPreconditionError("no judged queries (--qrels, --sessions)");
   return all;

@@ -8,6 +8,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "souk/base/check.h"
+#include "souk/base/str_cat.h"
 
 namespace souk::train {
 namespace {
@@ -104,6 +106,18 @@ void MakeNonIncreasing(std::vector<double>& values, const std::vector<double>& w
 
 }  // namespace
 
+absl::Status PropensityOptions::Validate() const {
+  if (max_position < 1) {
+    return absl::InvalidArgumentError(StrCat("max_position must be >= 1, got ", max_position));
+  }
+  if (min_pairs < 1) return absl::InvalidArgumentError("min_pairs must be >= 1");
+  if (!(min_propensity > 0 && min_propensity <= 1)) {
+    return absl::InvalidArgumentError(
+        StrCat("min_propensity (--min-propensity) must be in (0, 1], got ", min_propensity));
+  }
+  return absl::OkStatus();
+}
+
 double Propensities::At(int position) const {
   if (position <= 0 || theta.empty()) return 1;
   return theta[std::min(static_cast<size_t>(position), theta.size()) - 1];
@@ -111,6 +125,7 @@ double Propensities::At(int position) const {
 
 Propensities EstimateExaminationPropensities(const std::vector<LoggedSearch>& searches,
                                              const PropensityOptions& options) {
+  SOUK_CHECK(options.Validate().ok());
   const absl::flat_hash_map<PairKey, PositionCounts> counts =
       CountByPosition(searches, options.max_position);
   Propensities result;

@@ -99,16 +99,20 @@ absl::StatusOr<std::vector<TrainingQuery>> ReadTrainingQueries(const RankerTrain
                                                                const catalog::Catalog& catalog,
                                                                RankerTrainingResult* result) {
   std::vector<TrainingQuery> queries;
-  if (!options.qrels.empty()) {
-    SOUK_ASSIGN_OR_RETURN(std::vector<eval::JudgedQuery> judged,
-                          ReadJudgedQueries(options.qrels, {}, catalog));
+  for (size_t i = 0; i < options.qrels.size(); ++i) {
+    SOUK_ASSIGN_OR_RETURN(std::vector<eval::JudgedQuery> read,
+                          eval::ReadQrelsTsv(options.qrels[i]));
+    std::vector<eval::JudgedQuery> judged;
+    SOUK_RETURN_IF_ERROR(AddJudgedQueries(std::move(read), catalog, options.qrels[i],
+                                          QrelsQueryIdPrefix(i), &judged));
     for (eval::JudgedQuery& q : judged) queries.push_back({std::move(q), {}});
   }
   for (size_t i = 0; i < options.sessions.size(); ++i) {
     const std::string& path = options.sessions[i];
     SOUK_ASSIGN_OR_RETURN(const std::vector<LoggedSearch> searches, ReadSearchLog(path));
-    std::vector<eval::JudgedQuery> judged = JudgeByQueryText(searches);
-    SOUK_RETURN_IF_ERROR(CheckProductsKnown(judged, catalog, path));
+    std::vector<eval::JudgedQuery> judged;
+    SOUK_RETURN_IF_ERROR(AddJudgedQueries(JudgeByQueryText(searches), catalog, path,
+                                          SessionsQueryIdPrefix(i), &judged));
     absl::flat_hash_map<std::string, std::vector<WeightedOutcome>> outcomes_by_query;
     if (options.position_debias) {
       Propensities propensities = EstimateExaminationPropensities(searches, options.propensity);
@@ -118,7 +122,6 @@ absl::StatusOr<std::vector<TrainingQuery>> ReadTrainingQueries(const RankerTrain
       result->propensities.push_back(std::move(propensities));
     }
     for (eval::JudgedQuery& q : judged) {
-      q.id = StrCat("s", i, ":", q.id);
       std::vector<WeightedOutcome> outcomes;
       if (const auto it = outcomes_by_query.find(q.text); it != outcomes_by_query.end()) {
         outcomes = std::move(it->second);
@@ -212,6 +215,7 @@ absl::Status RankerTrainingOptions::Validate() const {
     return absl::InvalidArgumentError(
         StrCat("heldout_fraction: ", heldout_fraction, " is not in [0, 1)"));
   }
+  SOUK_RETURN_IF_ERROR(propensity.Validate());
   return lambdamart.Validate();
 }
 
@@ -246,6 +250,7 @@ absl::StatusOr<RankerTrainingResult> TrainRanker(const engine::SearchEngine& eng
   }
   result.train_rows = train.rows();
   result.train_groups = train.group_sizes.size();
+  for (const float weight : train.group_weights) result.train_weight += weight;
   SOUK_LOG_INFO("train", "ranker: ", train.rows(), " candidates in ", train.group_sizes.size(),
                 " groups of ", result.train_queries - result.skipped_queries, " training queries (",
                 result.skipped_queries, " without a judged candidate), ",

@@ -1,8 +1,8 @@
 // SpellingCorrector: query terms the index does not know, replaced by the index term a typo most
 // likely came from ("toliet" -> "toilet"), or split into two index terms ("deckpaint" -> "deck"
-// "paint"); and two neighbouring query terms that make an index term together get it added
-// ("sheet rock" -> + "sheetrock"). A quarter of the Home Depot queries hold a word the index lacks
-// (docs/search.md, "Spelling").
+// "paint"); and two neighbouring query terms (as analyzed, before corrections) that make an index
+// term together get it added, unless the query holds it already ("sheet rock" -> + "sheetrock"). A
+// quarter of the Home Depot queries hold a word the index lacks (docs/search.md, "Spelling").
 //
 // Options (SpellingOptions, lexical_options.h; config section lexical.spelling). Candidates are
 // the index's terms of ASCII letters found in at least `min_df` products; a query

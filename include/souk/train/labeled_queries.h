@@ -39,6 +39,16 @@ absl::Status CheckProductsKnown(const std::vector<eval::JudgedQuery>& queries,
 /// `catalog` (CheckProductsKnown). Query ids of the first qrels file stay as they are; those of
 /// later files get an "f<i>:" prefix and sessions an "s<i>:" prefix, so ids never collide.
 /// FAILED_PRECONDITION when there is no judged query at all.
+/// The id prefixes ReadJudgedQueries gives the queries of the i-th (0-based) qrels file ("" for
+/// the first, then "f<i>:") and of the i-th sessions file ("s<i>:").
+std::string QrelsQueryIdPrefix(size_t file);
+std::string SessionsQueryIdPrefix(size_t file);
+
+/// Appends `queries` to `all` with `id_prefix` before each id, after CheckProductsKnown.
+absl::Status AddJudgedQueries(std::vector<eval::JudgedQuery> queries,
+                              const catalog::Catalog& catalog, const std::string& source,
+                              const std::string& id_prefix, std::vector<eval::JudgedQuery>* all);
+
 absl::StatusOr<std::vector<eval::JudgedQuery>> ReadJudgedQueries(
     const std::vector<std::string>& qrels, const std::vector<std::string>& sessions,
     const catalog::Catalog& catalog);

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "souk/train/search_log.h"
 
 namespace souk::train {
@@ -32,6 +33,9 @@ struct PropensityOptions {
   /// weighted by each estimate's pairs): in a list, a lower place is never looked at more often,
   /// and sparse logs make single positions noisy.
   bool non_increasing = true;
+
+  /// max_position >= 1, min_pairs >= 1, 0 < min_propensity <= 1 (errors name the option).
+  absl::Status Validate() const;
 };
 
 struct Propensities {
@@ -49,6 +53,7 @@ struct Propensities {
 
 /// Estimates theta_1..theta_max_position from searches with a logged page. A product counts as
 /// clicked at a position when it has an outcome there (cart and purchase imply the click).
+/// Precondition: options.Validate() is ok (checked).
 Propensities EstimateExaminationPropensities(const std::vector<LoggedSearch>& searches,
                                              const PropensityOptions& options = {});
 

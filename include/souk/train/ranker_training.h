@@ -56,6 +56,7 @@ struct RankerTrainingResult {
   size_t skipped_queries = 0;  ///< Training queries without a positive candidate.
   size_t train_rows = 0;
   size_t train_groups = 0;
+  double train_weight = 0;  ///< Sum of the training groups' weights (1 per unweighted group).
   std::vector<Propensities> propensities;  ///< One per sessions file, with position_debias.
   int rounds = 0;
   double heldout_ndcg_retrieval = 0;    ///< NDCG@10 of the held-out queries, retrieval order.

@@ -35,8 +35,9 @@ std::string NormalizeLoggedQuery(std::string_view text);
 /// left out. Errors name the file and line: bad JSON, an event without a string `type`, a search
 /// without string `request_id` and `query`, an impression without `request_id` and an array of
 /// string `product_ids`, a click, cart or purchase without string `request_id` and `product_id`
-/// or with a `position` that is not an integer >= 1. Events whose request_id no earlier search
-/// had are skipped. An outcome without `position` takes its place on the shown page, if there.
+/// or with a `position` that is not an integer 1..1000000. Events whose request_id no earlier
+/// search had are skipped. An outcome without `position` takes its place on the shown page, if
+/// there.
 absl::StatusOr<std::vector<LoggedSearch>> ReadSearchLog(const std::string& events_path);
 
 }  // namespace souk::train

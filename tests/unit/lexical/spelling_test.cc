@@ -103,6 +103,18 @@ TEST_F(SpellingTest, TwoWordsThatMakeAnIndexTermAddIt) {
   EXPECT_EQ(made[0].to, Terms("sheetrock"));
 }
 
+TEST_F(SpellingTest, AJoinAlreadyInTheQueryIsNotAddedTwice) {
+  std::vector<Correction> made;
+  std::vector<std::string> expected = Terms("sheet rock sheetrock");
+  EXPECT_EQ(Correct("sheet rock sheetrock", &made), expected);
+  EXPECT_THAT(made, IsEmpty());
+}
+
+TEST_F(SpellingTest, ShortCandidatesAreCorrectionsWhateverTheSplitMinimum) {
+  auto corrector = SpellingCorrector::Build(*index_, {.split_min_part = 5});
+  EXPECT_EQ(corrector->Correct(Terms("pipr")), Terms("pipe"));
+}
+
 TEST_F(SpellingTest, TheMoreFrequentOfEquallyNearTermsWins) {
   EXPECT_EQ(Correct("hoss"), Terms("hose"));  // hose: 3 products, host: 2
 }

@@ -82,8 +82,9 @@ TEST_F(RankerTrainingTest, HeldOutQueriesAreReportedInBothOrders) {
   EXPECT_GT(result->heldout_ndcg_ranker, 0.0);
 }
 
-// Two searches for "drill": p6 clicked at position 2 and bought, p2 clicked at 1; one for
-// "makita": p1 clicked at 3. And "hose", whose click (p1) is no candidate.
+// Four searches for "drill": p6 clicked at position 2 and bought, p2 clicked at 1 three times;
+// one for "makita": p1 clicked at 3. And "hose", whose click (p1) is no candidate. Position 1
+// gets 3 clicks in 6 searches, positions 2 and 3 fewer: theta_2, theta_3 < 1.
 constexpr char kSessions[] =
     R"({"type":"search","request_id":"r1","query":"drill"}
 {"type":"impression","request_id":"r1","product_ids":["p2","p6","p5"]}
@@ -99,6 +100,13 @@ constexpr char kSessions[] =
 {"type":"search","request_id":"r4","query":"hose"}
 {"type":"impression","request_id":"r4","product_ids":["p4","p1"]}
 {"type":"click","request_id":"r4","product_id":"p1","position":2}
+)"
+    R"({"type":"search","request_id":"r5","query":"drill"}
+{"type":"impression","request_id":"r5","product_ids":["p2","p6","p5"]}
+{"type":"click","request_id":"r5","product_id":"p2","position":1}
+{"type":"search","request_id":"r6","query":"drill"}
+{"type":"impression","request_id":"r6","product_ids":["p2","p6","p5"]}
+{"type":"click","request_id":"r6","product_id":"p2","position":1}
 )";
 
 TEST_F(RankerTrainingTest, LoggedClicksMakeOneWeightedGroupPerOutcome) {
@@ -112,12 +120,16 @@ TEST_F(RankerTrainingTest, LoggedClicksMakeOneWeightedGroupPerOutcome) {
   // drill: p6 (grade 3) and p2 (grade 1); makita: p1.
   EXPECT_EQ(debiased->train_groups, 3u);
   ASSERT_EQ(debiased->propensities.size(), 1u);
-  EXPECT_EQ(debiased->propensities[0].theta[0], 1.0);
+  const Propensities& theta = debiased->propensities[0];
+  EXPECT_LT(theta.At(2), 1.0);
+  // Each group weighs the sum of 1 / theta over its clicks.
+  EXPECT_NEAR(debiased->train_weight, 1 / theta.At(2) + 3 / theta.At(1) + 1 / theta.At(3), 1e-5);
 
   options_.position_debias = false;
   auto plain = TrainRanker(*engine_, options_);
   ASSERT_OK(plain);
   EXPECT_EQ(plain->train_groups, 2u);  // one per query text
+  EXPECT_EQ(plain->train_weight, 2.0);
   EXPECT_TRUE(plain->propensities.empty());
   EXPECT_LT(plain->train_rows, debiased->train_rows);
 }
@@ -137,7 +149,15 @@ TEST_F(RankerTrainingTest, HeldOutRelevantJudgmentsAreReportedApart) {
   EXPECT_EQ(result->heldout_relevant_queries, expected);
   ASSERT_GT(expected, 0u);
   EXPECT_GT(result->heldout_relevant_ndcg_retrieval, 0.0);
-  EXPECT_LE(result->heldout_relevant_ndcg_ranker, 1.0);
+}
+
+TEST_F(RankerTrainingTest, SessionsAloneNeedNoQrels) {
+  options_.qrels.clear();
+  options_.sessions = {tmp_.WriteFile("events.jsonl", kSessions)};
+  options_.metrics.gain_offset = 0;
+  auto result = TrainRanker(*engine_, options_);
+  ASSERT_OK(result);
+  EXPECT_EQ(result->train_queries, 3u);
 }
 
 TEST_F(RankerTrainingTest, BadInputIsNamed) {
@@ -149,6 +169,12 @@ TEST_F(RankerTrainingTest, BadInputIsNamed) {
   o.qrels.clear();
   EXPECT_THAT(TrainRanker(*engine_, o),
               StatusIs(absl::StatusCode::kInvalidArgument, "no judged queries"));
+  o = options_;
+  o.propensity.min_propensity = 1.5;
+  EXPECT_THAT(TrainRanker(*engine_, o),
+              StatusIs(absl::StatusCode::kInvalidArgument, "--min-propensity) must be in (0, 1]"));
+  o.propensity.min_propensity = 0;
+  EXPECT_THAT(TrainRanker(*engine_, o), StatusIs(absl::StatusCode::kInvalidArgument, "got 0"));
   o = options_;
   o.label_scale = 0;
   EXPECT_THAT(TrainRanker(*engine_, o),
