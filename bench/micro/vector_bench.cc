@@ -26,9 +26,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -151,11 +151,12 @@ T* Timed(const std::string& what, const std::function<T*()>& build) {
 
 // ef_search is set per benchmark (they run one by one).
 HnswVectorIndex& TheHnsw() {
-  static HnswVectorIndex* hnsw = Timed<HnswVectorIndex>("hnsw (m 16, ef_construction 200, 1 thread)", [] {
-    auto h = HnswVectorIndex::Create(TheData().dim, {});
-    if (!h.ok() || !(*h)->Add(TheData().ids, TheData().rows).ok()) Die("hnsw index");
-    return h->release();
-  });
+  static HnswVectorIndex* hnsw =
+      Timed<HnswVectorIndex>("hnsw (m 16, ef_construction 200, 1 thread)", [] {
+        auto h = HnswVectorIndex::Create(TheData().dim, {});
+        if (!h.ok() || !(*h)->Add(TheData().ids, TheData().rows).ok()) Die("hnsw index");
+        return h->release();
+      });
   return *hnsw;
 }
 
@@ -256,17 +257,16 @@ void BM_FaissHnsw(benchmark::State& state) {
 BENCHMARK(BM_FaissHnsw)->ArgName("ef")->Arg(50)->Arg(100)->Arg(200)->Unit(benchmark::kMicrosecond);
 
 void BM_FaissIvfFlat(benchmark::State& state) {
-  static faiss::IndexIVF* ivf = Timed<faiss::IndexIVF>(
-      "faiss ivf-flat (sqrt(rows) cells, 2 threads)", [] { return BuildIvf<faiss::IndexIVFFlat>(); });
+  static faiss::IndexIVF* ivf =
+      Timed<faiss::IndexIVF>("faiss ivf-flat (sqrt(rows) cells, 2 threads)",
+                             [] { return BuildIvf<faiss::IndexIVFFlat>(); });
   ivf->nprobe = static_cast<size_t>(state.range(0));
   RunFaissQueries(state, *ivf);
 }
 BENCHMARK(BM_FaissIvfFlat)
     ->ArgName("nprobe")
-    ->Arg(8)
-    ->Arg(16)
-    ->Arg(32)
-    ->Arg(64)
+    ->RangeMultiplier(2)
+    ->Range(8, 64)
     ->Unit(benchmark::kMicrosecond);
 
 void BM_FaissIvfPq(benchmark::State& state) {
@@ -278,10 +278,8 @@ void BM_FaissIvfPq(benchmark::State& state) {
 }
 BENCHMARK(BM_FaissIvfPq)
     ->ArgName("nprobe")
-    ->Arg(8)
-    ->Arg(16)
-    ->Arg(32)
-    ->Arg(64)
+    ->RangeMultiplier(2)
+    ->Range(8, 64)
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -195,23 +195,24 @@ double Percentile(const std::vector<double>& sorted, double p) {
 void PrintReport(const LoadOptions& options, LoadReport report, bool json) {
   std::sort(report.latencies_ms.begin(), report.latencies_ms.end());
   const std::vector<double>& ms = report.latencies_ms;
+  const char* mode = options.rate > 0 ? "open" : "closed";
+  const auto errors = static_cast<long long>(report.errors);
   const double qps = report.wall_s > 0 ? static_cast<double>(ms.size()) / report.wall_s : 0;
+  const double p50 = Percentile(ms, 50), p95 = Percentile(ms, 95), p99 = Percentile(ms, 99);
+  const double max = ms.empty() ? 0 : ms.back();
   char line[512];
   if (json) {
     std::snprintf(line, sizeof(line),
                   "{\"mode\":\"%s\",\"clients\":%d,\"rate\":%g,\"requests\":%zu,\"errors\":%lld,"
                   "\"seconds\":%.3f,\"qps\":%.1f,\"p50_ms\":%.3f,\"p95_ms\":%.3f,"
                   "\"p99_ms\":%.3f,\"max_ms\":%.3f}\n",
-                  options.rate > 0 ? "open" : "closed", options.clients, options.rate, ms.size(),
-                  static_cast<long long>(report.errors), report.wall_s, qps, Percentile(ms, 50),
-                  Percentile(ms, 95), Percentile(ms, 99), ms.empty() ? 0 : ms.back());
+                  mode, options.clients, options.rate, ms.size(), errors, report.wall_s, qps, p50,
+                  p95, p99, max);
   } else {
     std::snprintf(line, sizeof(line),
                   "%s loop, %d clients: %zu requests, %lld errors in %.1f s, %.1f QPS\n"
                   "latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n",
-                  options.rate > 0 ? "open" : "closed", options.clients, ms.size(),
-                  static_cast<long long>(report.errors), report.wall_s, qps, Percentile(ms, 50),
-                  Percentile(ms, 95), Percentile(ms, 99), ms.empty() ? 0 : ms.back());
+                  mode, options.clients, ms.size(), errors, report.wall_s, qps, p50, p95, p99, max);
   }
   std::cout << line;
   if (report.errors > 0) std::cerr << "souk load: first error: " << report.first_error << "\n";

@@ -142,18 +142,7 @@ void Pin(const std::vector<PinRule>& pins, const std::string& query,
 }  // namespace
 
 std::string RuleSet::NormalizeQuery(std::string_view query) {
-  std::string out;
-  bool blank = false;
-  for (char c : query) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      blank = !out.empty();
-      continue;
-    }
-    if (blank) out.push_back(' ');
-    blank = false;
-    out.push_back(AsciiToLower(c));
-  }
-  return out;
+  return AsciiLowerCollapsingBlanks(query);
 }
 
 absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(RulesConfig config) {

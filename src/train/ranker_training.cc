@@ -58,10 +58,12 @@ absl::StatusOr<Group> MakeGroup(const engine::SearchEngine& engine, const eval::
   return g;
 }
 
-void Append(const Group& g, float weight, rank::RankingData* data) {
-  data->features.insert(data->features.end(), g.set.features.begin(), g.set.features.end());
-  data->labels.insert(data->labels.end(), g.labels.begin(), g.labels.end());
-  data->group_sizes.push_back(static_cast<uint32_t>(g.labels.size()));
+// Appends one query group: the candidates' features with `labels`, weighing `weight`.
+void AppendGroup(const engine::CandidateSet& set, const std::vector<float>& labels, float weight,
+                 rank::RankingData* data) {
+  data->features.insert(data->features.end(), set.features.begin(), set.features.end());
+  data->labels.insert(data->labels.end(), labels.begin(), labels.end());
+  data->group_sizes.push_back(static_cast<uint32_t>(labels.size()));
   data->group_weights.push_back(weight);
 }
 
@@ -81,10 +83,7 @@ size_t AppendOutcomeGroups(const Group& g, const std::vector<WeightedOutcome>& o
     const float label = Label(outcome.grade, options);
     if (it == candidate_index.end() || label <= 0) continue;
     labels[it->second] = label;
-    data->features.insert(data->features.end(), g.set.features.begin(), g.set.features.end());
-    data->labels.insert(data->labels.end(), labels.begin(), labels.end());
-    data->group_sizes.push_back(static_cast<uint32_t>(labels.size()));
-    data->group_weights.push_back(static_cast<float>(outcome.weight));
+    AppendGroup(g.set, labels, static_cast<float>(outcome.weight), data);
     labels[it->second] = 0;
     ++groups;
   }
@@ -142,7 +141,7 @@ absl::StatusOr<bool> AppendQuery(const engine::SearchEngine& engine, const Train
   SOUK_ASSIGN_OR_RETURN(*group, MakeGroup(engine, q.judged, options));
   if (!group->HasPositive()) return false;
   if (q.outcomes.empty()) {
-    Append(*group, 1, data);
+    AppendGroup(group->set, group->labels, 1, data);
     return true;
   }
   return AppendOutcomeGroups(*group, q.outcomes, options, data) > 0;

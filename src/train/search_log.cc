@@ -52,7 +52,7 @@ class SearchLogReader {
   absl::Status AddSearch(const nlohmann::json& event, size_t line) {
     SOUK_ASSIGN_OR_RETURN(std::string request, StringField(event, "request_id", line));
     SOUK_ASSIGN_OR_RETURN(const std::string query, StringField(event, "query", line));
-    std::string text = NormalizeLoggedQuery(query);
+    std::string text = AsciiLowerCollapsingBlanks(query);
     if (text.empty()) return absl::OkStatus();
     request_search_[request] = searches_.size();
     searches_.push_back({std::move(request), std::move(text), {}, {}});
@@ -115,21 +115,6 @@ class SearchLogReader {
 };
 
 }  // namespace
-
-std::string NormalizeLoggedQuery(std::string_view text) {
-  std::string normalized;
-  bool blank = false;
-  for (const char c : AsciiLower(text)) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
-      blank = true;
-      continue;
-    }
-    if (blank && !normalized.empty()) normalized.push_back(' ');
-    blank = false;
-    normalized.push_back(c);
-  }
-  return normalized;
-}
 
 absl::StatusOr<std::vector<LoggedSearch>> ReadSearchLog(const std::string& events_path) {
   SOUK_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(events_path));

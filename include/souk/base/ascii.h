@@ -17,4 +17,9 @@ constexpr char AsciiToLower(char c) {
 /// `text` with 'A'..'Z' lower-cased; every other byte (UTF-8 included) unchanged.
 std::string AsciiLower(std::string_view text);
 
+/// `text` ASCII-lower-cased, ASCII blanks (space, \t, \n, \r, \v, \f) trimmed and each run of
+/// them collapsed to one space: the form in which typed queries compare ("Drill  Bits " and
+/// "drill bits" are one query).
+std::string AsciiLowerCollapsingBlanks(std::string_view text);
+
 }  // namespace souk

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -22,14 +21,10 @@ struct LoggedOutcome {
 
 struct LoggedSearch {
   std::string request_id;
-  std::string query;               ///< Normalized (NormalizeLoggedQuery); never empty.
+  std::string query;               ///< AsciiLowerCollapsingBlanks of the typed query; never empty.
   std::vector<std::string> shown;  ///< The page, position k at index k - 1; empty if not logged.
   std::vector<LoggedOutcome> outcomes;  ///< One per product clicked, carted or bought.
 };
-
-/// ASCII-lower-cased, blanks trimmed and runs of blanks collapsed to one space, so that
-/// "Drill  Bits " and "drill bits" are one query.
-std::string NormalizeLoggedQuery(std::string_view text);
 
 /// The searches of an events file in log order; searches whose normalized query is empty are
 /// left out. Errors name the file and line: bad JSON, an event without a string `type`, a search

@@ -83,6 +83,12 @@ TEST(QuoteForErrorTest, EscapesWhatWouldMakeTheMessageAmbiguous) {
   EXPECT_EQ(QuoteForError(std::string(100, 'x')), "\"" + std::string(80, 'x') + "...\"");
 }
 
+TEST(AsciiLowerCollapsingBlanksTest, TrimsCollapsesAndLowers) {
+  EXPECT_EQ(AsciiLowerCollapsingBlanks("  Drill \t\v Bits\r\n"), "drill bits");
+  EXPECT_EQ(AsciiLowerCollapsingBlanks("无线  耳机 ÀB"), "无线 耳机 Àb");
+  EXPECT_EQ(AsciiLowerCollapsingBlanks(" \f "), "");
+}
+
 TEST(AsciiLowerTest, LowersAsciiLettersOnly) {
   EXPECT_EQ(AsciiLower("USB-C Ladegerät ÀÉ 中文"), "usb-c ladegerät ÀÉ 中文");
   EXPECT_EQ(AsciiLower("\xC0\xDE"), "\xC0\xDE");  // bytes a Latin-1 locale would lower-case

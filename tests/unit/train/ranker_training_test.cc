@@ -28,6 +28,33 @@ constexpr char kQrels[] =
     "4\tdrill bits\tp6\t3\n4\tdrill bits\tp2\t2.33\n"
     "5\those\tp1\t3\n";  // p1 is no candidate for "hose": nothing to learn
 
+// Four searches for "drill": p6 clicked at position 2 and bought, p2 clicked at 1 three times;
+// one for "makita": p1 clicked at 3. And "hose", whose click (p1) is no candidate. Position 1
+// gets 3 clicks in 6 searches, positions 2 and 3 fewer: theta_2, theta_3 < 1.
+constexpr char kSessions[] =
+    R"({"type":"search","request_id":"r1","query":"drill"}
+{"type":"impression","request_id":"r1","product_ids":["p2","p6","p5"]}
+{"type":"click","request_id":"r1","product_id":"p6","position":2}
+{"type":"add_to_cart","request_id":"r1","product_id":"p6","position":2}
+{"type":"purchase","request_id":"r1","product_id":"p6","position":2}
+{"type":"search","request_id":"r2","query":"Drill"}
+{"type":"impression","request_id":"r2","product_ids":["p2","p5","p6"]}
+{"type":"click","request_id":"r2","product_id":"p2","position":1}
+{"type":"search","request_id":"r3","query":"makita"}
+{"type":"impression","request_id":"r3","product_ids":["p6","p5","p1"]}
+{"type":"click","request_id":"r3","product_id":"p1","position":3}
+{"type":"search","request_id":"r4","query":"hose"}
+{"type":"impression","request_id":"r4","product_ids":["p4","p1"]}
+{"type":"click","request_id":"r4","product_id":"p1","position":2}
+)"
+    R"({"type":"search","request_id":"r5","query":"drill"}
+{"type":"impression","request_id":"r5","product_ids":["p2","p6","p5"]}
+{"type":"click","request_id":"r5","product_id":"p2","position":1}
+{"type":"search","request_id":"r6","query":"drill"}
+{"type":"impression","request_id":"r6","product_ids":["p2","p6","p5"]}
+{"type":"click","request_id":"r6","product_id":"p2","position":1}
+)";
+
 class RankerTrainingTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -44,6 +71,13 @@ class RankerTrainingTest : public ::testing::Test {
     options_.metrics.gain_offset = 1;
     options_.lambdamart.max_rounds = 5;
     options_.lambdamart.threads = 1;
+  }
+
+  // Judgments from kSessions' logged searches (grades 1..3, no offset) instead of the qrels.
+  void UseSessionsOnly() {
+    options_.qrels.clear();
+    options_.sessions = {tmp_.WriteFile("events.jsonl", kSessions)};
+    options_.metrics.gain_offset = 0;
   }
 
   TempDir tmp_;
@@ -82,37 +116,8 @@ TEST_F(RankerTrainingTest, HeldOutQueriesAreReportedInBothOrders) {
   EXPECT_GT(result->heldout_ndcg_ranker, 0.0);
 }
 
-// Four searches for "drill": p6 clicked at position 2 and bought, p2 clicked at 1 three times;
-// one for "makita": p1 clicked at 3. And "hose", whose click (p1) is no candidate. Position 1
-// gets 3 clicks in 6 searches, positions 2 and 3 fewer: theta_2, theta_3 < 1.
-constexpr char kSessions[] =
-    R"({"type":"search","request_id":"r1","query":"drill"}
-{"type":"impression","request_id":"r1","product_ids":["p2","p6","p5"]}
-{"type":"click","request_id":"r1","product_id":"p6","position":2}
-{"type":"add_to_cart","request_id":"r1","product_id":"p6","position":2}
-{"type":"purchase","request_id":"r1","product_id":"p6","position":2}
-{"type":"search","request_id":"r2","query":"Drill"}
-{"type":"impression","request_id":"r2","product_ids":["p2","p5","p6"]}
-{"type":"click","request_id":"r2","product_id":"p2","position":1}
-{"type":"search","request_id":"r3","query":"makita"}
-{"type":"impression","request_id":"r3","product_ids":["p6","p5","p1"]}
-{"type":"click","request_id":"r3","product_id":"p1","position":3}
-{"type":"search","request_id":"r4","query":"hose"}
-{"type":"impression","request_id":"r4","product_ids":["p4","p1"]}
-{"type":"click","request_id":"r4","product_id":"p1","position":2}
-)"
-    R"({"type":"search","request_id":"r5","query":"drill"}
-{"type":"impression","request_id":"r5","product_ids":["p2","p6","p5"]}
-{"type":"click","request_id":"r5","product_id":"p2","position":1}
-{"type":"search","request_id":"r6","query":"drill"}
-{"type":"impression","request_id":"r6","product_ids":["p2","p6","p5"]}
-{"type":"click","request_id":"r6","product_id":"p2","position":1}
-)";
-
 TEST_F(RankerTrainingTest, LoggedClicksMakeOneWeightedGroupPerOutcome) {
-  options_.qrels.clear();
-  options_.sessions = {tmp_.WriteFile("events.jsonl", kSessions)};
-  options_.metrics.gain_offset = 0;
+  UseSessionsOnly();
   auto debiased = TrainRanker(*engine_, options_);
   ASSERT_OK(debiased);
   EXPECT_EQ(debiased->train_queries, 3u);
@@ -152,9 +157,7 @@ TEST_F(RankerTrainingTest, HeldOutRelevantJudgmentsAreReportedApart) {
 }
 
 TEST_F(RankerTrainingTest, SessionsAloneNeedNoQrels) {
-  options_.qrels.clear();
-  options_.sessions = {tmp_.WriteFile("events.jsonl", kSessions)};
-  options_.metrics.gain_offset = 0;
+  UseSessionsOnly();
   auto result = TrainRanker(*engine_, options_);
   ASSERT_OK(result);
   EXPECT_EQ(result->train_queries, 3u);
