@@ -48,8 +48,12 @@ absl::Status BindLexical(YamlBinder b, lexical::LexicalOptions* o) {
   spelling.Bind("min_length", &o->spelling.min_length);
   spelling.Bind("two_edits_min_length", &o->spelling.two_edits_min_length);
   spelling.Bind("split_min_part", &o->spelling.split_min_part);
-  SOUK_RETURN_IF_ERROR(spelling.Finish(
-      {"enabled", "min_df", "min_length", "two_edits_min_length", "split_min_part"}));
+  spelling.Bind("rare_max_df", &o->spelling.rare_max_df);
+  spelling.Bind("rare_min_length", &o->spelling.rare_min_length);
+  spelling.Bind("rare_min_ratio", &o->spelling.rare_min_ratio);
+  SOUK_RETURN_IF_ERROR(
+      spelling.Finish({"enabled", "min_df", "min_length", "two_edits_min_length", "split_min_part",
+                       "rare_max_df", "rare_min_length", "rare_min_ratio"}));
   return b.Finish({"k1", "fields", "spelling"});
 }
 
@@ -287,7 +291,10 @@ std::string ToYaml(const SoukConfig& c) {
       << YAML::Value << l.spelling.min_df << YAML::Key << "min_length" << YAML::Value
       << l.spelling.min_length << YAML::Key << "two_edits_min_length" << YAML::Value
       << l.spelling.two_edits_min_length << YAML::Key << "split_min_part" << YAML::Value
-      << l.spelling.split_min_part << YAML::EndMap << YAML::EndMap;
+      << l.spelling.split_min_part << YAML::Key << "rare_max_df" << YAML::Value
+      << l.spelling.rare_max_df << YAML::Key << "rare_min_length" << YAML::Value
+      << l.spelling.rare_min_length << YAML::Key << "rare_min_ratio" << YAML::Value
+      << l.spelling.rare_min_ratio << YAML::EndMap << YAML::EndMap;
   const encoder::EncoderOptions& e = c.snapshot.encoder;
   out << YAML::Key << "encoder" << YAML::Value << YAML::BeginMap << YAML::Key << "model_dir"
       << YAML::Value << e.model_dir << YAML::Key << "device" << YAML::Value << e.device << YAML::Key

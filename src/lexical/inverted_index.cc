@@ -128,6 +128,11 @@ bool InvertedIndex::Contains(std::string_view term) const {
   return data_->dictionary.contains(absl::string_view(term.data(), term.size()));
 }
 
+size_t InvertedIndex::DocumentFrequency(std::string_view term) const {
+  const auto it = data_->dictionary.find(absl::string_view(term.data(), term.size()));
+  return it == data_->dictionary.end() ? 0 : data_->postings.df(it->second);
+}
+
 void InvertedIndex::ForEachTerm(
     const std::function<void(std::string_view term, size_t df)>& visit) const {
   for (const auto& [term, id] : data_->dictionary) visit(term, data_->postings.df(id));

@@ -36,6 +36,14 @@ absl::Status SpellingOptions::Validate() const {
     return absl::InvalidArgumentError(
         StrCat("spelling.split_min_part must be >= 2, got ", split_min_part));
   }
+  if (rare_min_length < min_length) {
+    return absl::InvalidArgumentError(StrCat("spelling.rare_min_length must be >= min_length (",
+                                             min_length, "), got ", rare_min_length));
+  }
+  if (rare_min_ratio < 2) {
+    return absl::InvalidArgumentError(
+        StrCat("spelling.rare_min_ratio must be >= 2, got ", rare_min_ratio));
+  }
   return absl::OkStatus();
 }
 

@@ -77,9 +77,9 @@ struct SpellingCorrector::Data {
 
   size_t MaxEdits(size_t length) const { return length >= options.two_edits_min_length ? 2 : 1; }
 
-  // The nearest, then most frequent, then smallest candidate within the allowed edits of `term`.
-  std::optional<uint32_t> Nearest(std::string_view term) const {
-    const size_t max_edits = MaxEdits(term.size());
+  // The nearest, then most frequent, then smallest candidate other than `term` itself within
+  // `max_edits` of it.
+  std::optional<uint32_t> Nearest(std::string_view term, size_t max_edits) const {
     std::optional<uint32_t> best;
     size_t best_distance = max_edits + 1;
     for (const std::string& deletion : Deletions(term, max_edits)) {
@@ -88,6 +88,7 @@ struct SpellingCorrector::Data {
           [](const auto& a, const auto& b) { return a.first < b.first; });
       for (auto it = first; it != last; ++it) {
         const uint32_t candidate = it->second;
+        if (terms[candidate] == term) continue;
         const size_t distance = EditDistance(term, terms[candidate], max_edits);
         if (distance > max_edits) continue;
         if (!best.has_value() || distance < best_distance ||
@@ -98,6 +99,18 @@ struct SpellingCorrector::Data {
       }
     }
     return best;
+  }
+
+  // For a term few products hold, a candidate one edit away that many times more hold: the
+  // spelling most titles use of a word a few misspell ("flourescent" beside "fluorescent").
+  std::optional<uint32_t> CommonVariant(std::string_view term) const {
+    const size_t term_df = index->DocumentFrequency(term);
+    if (term_df == 0 || term_df > options.rare_max_df || term.size() < options.rare_min_length) {
+      return std::nullopt;
+    }
+    const std::optional<uint32_t> nearest = Nearest(term, 1);
+    if (!nearest || df[*nearest] < options.rare_min_ratio * term_df) return std::nullopt;
+    return nearest;
   }
 
   bool Better(uint32_t a, uint32_t b) const {
@@ -157,12 +170,21 @@ std::vector<std::string> SpellingCorrector::Correct(const std::vector<std::strin
     // Past the longest candidate by more than two letters, nothing is near (and the deletion
     // search would grow with the square of the length for nothing).
     if (term.size() < data_->options.min_length || term.size() > data_->longest + 2 ||
-        !AllAsciiLetters(term) || data_->index->Contains(term)) {
+        !AllAsciiLetters(term)) {
       out.push_back(term);
       continue;
     }
+    if (data_->index->Contains(term)) {  // known, yet perhaps a rare misspelling
+      out.push_back(term);
+      if (std::optional<uint32_t> common = data_->CommonVariant(term)) {
+        out.push_back(data_->terms[*common]);
+        if (corrections != nullptr) corrections->push_back({term, {data_->terms[*common]}});
+      }
+      continue;
+    }
     Correction made{term, {}};
-    if (const std::optional<uint32_t> nearest = data_->Nearest(term)) {
+    if (const std::optional<uint32_t> nearest =
+            data_->Nearest(term, data_->MaxEdits(term.size()))) {
       made.to = {data_->terms[*nearest]};
     } else if (const auto split = data_->BestSplit(term)) {
       made.to = {data_->terms[split->first], data_->terms[split->second]};

@@ -97,6 +97,8 @@ class InvertedIndex {
 
   /// Whether some document holds the analyzed term.
   bool Contains(std::string_view term) const;
+  /// How many documents hold the analyzed term (0 for an unknown one).
+  size_t DocumentFrequency(std::string_view term) const;
   /// Calls `visit(term, document frequency)` for every term, in no particular order.
   void ForEachTerm(const std::function<void(std::string_view term, size_t df)>& visit) const;
 

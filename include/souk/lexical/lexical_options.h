@@ -38,6 +38,11 @@ struct SpellingOptions {
   size_t min_length = 4;            ///< Shorter query terms are left as they are.
   size_t two_edits_min_length = 8;  ///< From this length two edits are allowed, else one.
   size_t split_min_part = 3;        ///< Letters of each half of a split.
+  /// A known query term in at most rare_max_df products and rare_min_length letters or more
+  /// gets the candidate one edit away held by rare_min_ratio times as many products added.
+  size_t rare_max_df = 3;
+  size_t rare_min_length = 6;
+  size_t rare_min_ratio = 20;
 
   /// min_df >= 1, min_length >= 3, two_edits_min_length >= min_length, split_min_part >= 2.
   absl::Status Validate() const;

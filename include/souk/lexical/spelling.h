@@ -1,8 +1,10 @@
 // SpellingCorrector: query terms the index does not know, replaced by the index term a typo most
 // likely came from ("toliet" -> "toilet"), or split into two index terms ("deckpaint" -> "deck"
 // "paint"); and two neighbouring query terms (as analyzed, before corrections) that make an index
-// term together get it added, unless the query holds it already ("sheet rock" -> + "sheetrock"). A
-// quarter of the Home Depot queries hold a word the index lacks (docs/search.md, "Spelling").
+// term together get it added, unless the query holds it already ("sheet rock" -> + "sheetrock"); a
+// known term only a few products hold gets its far more common neighbour one edit away added
+// ("flourescent" -> + "fluorescent"). A quarter of the Home Depot queries hold a word the index
+// lacks (docs/search.md, "Spelling").
 //
 // Options (SpellingOptions, lexical_options.h; config section lexical.spelling). Candidates are
 // the index's terms of ASCII letters found in at least `min_df` products; a query
@@ -42,9 +44,10 @@ class SpellingCorrector {
                                                   const SpellingOptions& options);
   ~SpellingCorrector();
 
-  /// `terms` (analyzed) with each unknown one corrected as above, in place and order, then the
-  /// joined neighbours appended; the corrections made go to `corrections` when not null (a join
-  /// as from "a b", to {"ab"}).
+  /// `terms` (analyzed) with each unknown one corrected as above, in place and order (a rare
+  /// known one followed by its common variant), then the joined neighbours appended; the
+  /// corrections made go to `corrections` when not null (a join as from "a b", to {"ab"}; an
+  /// added variant as from the rare term to the variant).
   std::vector<std::string> Correct(const std::vector<std::string>& terms,
                                    std::vector<Correction>* corrections = nullptr) const;
 

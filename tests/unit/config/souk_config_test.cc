@@ -93,8 +93,11 @@ TEST(SoukConfigTest, PrintedConfigParsesBackToTheSameValues) {
 }
 
 TEST(SoukConfigTest, SpellingIsReadPrintedAndChecked) {
-  auto c = ParseConfig("index: {dir: x}\nlexical: {spelling: {enabled: false, min_length: 5}}\n");
+  auto c = ParseConfig(
+      "index: {dir: x}\nlexical: {spelling: {enabled: false, min_length: 5, rare_max_df: 0}}\n");
   ASSERT_OK(c);
+  EXPECT_EQ(c->snapshot.lexical.spelling.rare_max_df, 0u);
+  EXPECT_THAT(ToYaml(*c), HasSubstr("rare_max_df: 0, rare_min_length: 6, rare_min_ratio: 20}"));
   EXPECT_FALSE(c->snapshot.lexical.spelling.enabled);
   EXPECT_EQ(c->snapshot.lexical.spelling.min_length, 5u);
   EXPECT_EQ(c->snapshot.lexical.spelling.min_df, lexical::SpellingOptions{}.min_df);

@@ -30,6 +30,7 @@ std::vector<catalog::Product> Products() {
                                      "Garden hose",
                                      "Hose reel",
                                      "Hose nozzle",
+                                     "Garden hoze kit",
                                      "Host adapter",
                                      "Host bracket",
                                      "Zebra rug",
@@ -127,6 +128,18 @@ TEST_F(SpellingTest, LeavesKnownShortRareNumericAndNonLatinTermsAlone) {
   EXPECT_THAT(made, IsEmpty());  // "zebra" is in one product only: no candidate
 }
 
+TEST_F(SpellingTest, ARareKnownTermGetsItsCommonNeighbourAdded) {
+  // "hoze" is in one product, "hose" in three; "host" in two is not common enough beside it.
+  auto corrector = SpellingCorrector::Build(*index_, {.rare_min_length = 4, .rare_min_ratio = 3});
+  std::vector<Correction> made;
+  EXPECT_EQ(corrector->Correct(Terms("hoze kit"), &made), Terms("hoze hose kit"));
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(made[0].from, Terms("hoze")[0]);
+  EXPECT_EQ(made[0].to, Terms("hose"));
+  EXPECT_EQ(corrector->Correct(Terms("host")), Terms("host"));
+  EXPECT_EQ(Correct("hoze kit"), Terms("hoze kit"));  // the defaults: six letters or more
+}
+
 TEST_F(SpellingTest, OptionsAreChecked) {
   EXPECT_OK(SpellingOptions{}.Validate());
   EXPECT_THAT((SpellingOptions{.min_length = 2}).Validate(),
@@ -135,6 +148,10 @@ TEST_F(SpellingTest, OptionsAreChecked) {
               StatusIs(absl::StatusCode::kInvalidArgument, "two_edits_min_length"));
   EXPECT_THAT((SpellingOptions{.split_min_part = 1}).Validate(),
               StatusIs(absl::StatusCode::kInvalidArgument, "split_min_part"));
+  EXPECT_THAT((SpellingOptions{.rare_min_length = 3}).Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "rare_min_length"));
+  EXPECT_THAT((SpellingOptions{.rare_min_ratio = 1}).Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "rare_min_ratio"));
 }
 
 }  // namespace
