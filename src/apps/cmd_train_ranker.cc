@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "absl/strings/str_split.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "souk/base/status_macros.h"
@@ -18,13 +19,14 @@ constexpr char kUsage[] =
                          [--relevant-grade 1] [--label-scale 1] [--no-position-debias]
                          [--min-propensity 0.05] [--rounds 500] [--early-stopping 50]
                          [--lr 0.05] [--max-depth 6] [--subsample 0.8] [--colsample 0.8]
-                         [--seed 42] [--threads 0]
+                         [--seed 42] [--threads 0] [--exclude-features NAME,...]
 
 Searches every judged query on the index (with the encoder of --config, if any) exactly as the
 server does, and trains XGBoost rank:ndcg on the candidates' features (docs/ranking.md). Clicks
 of --sessions are weighted by the inverse of their position's examination propensity, estimated
 from the same log (--no-position-debias: plain highest grades). Serve the result with
-`ranker.model: RANKER.json`.
+`ranker.model: RANKER.json`. --exclude-features leaves the named features of docs/ranking.md
+out of the model (ablations).
 )";
 
 absl::Status ReadFlags(const Flags& flags, train::RankerTrainingOptions* o) {
@@ -36,6 +38,9 @@ absl::Status ReadFlags(const Flags& flags, train::RankerTrainingOptions* o) {
   SOUK_ASSIGN_OR_RETURN(o->metrics.relevant_min_grade, flags.GetDouble("relevant-grade", 1));
   SOUK_ASSIGN_OR_RETURN(o->label_scale, flags.GetDouble("label-scale", o->label_scale));
   o->position_debias = !flags.Has("no-position-debias");
+  if (flags.Has("exclude-features")) {
+    o->excluded_features = absl::StrSplit(flags.Get("exclude-features"), ',', absl::SkipEmpty());
+  }
   SOUK_ASSIGN_OR_RETURN(o->propensity.min_propensity,
                         flags.GetDouble("min-propensity", o->propensity.min_propensity));
   rank::LambdaMartOptions& m = o->lambdamart;
@@ -90,13 +95,28 @@ void PrintResult(const train::RankerTrainingResult& r,
 }  // namespace
 
 int RunTrainRanker(int argc, char** argv) {
-  auto flags =
-      Flags::Parse(argc, argv, 3,
-                   {.with_value = {"index", "out", "qrels", "sessions", "config", "set", "heldout",
-                                   "gain-offset", "relevant-grade", "label-scale", "rounds",
-                                   "early-stopping", "lr", "max-depth", "subsample", "colsample",
-                                   "seed", "threads", "min-propensity"},
-                    .boolean = {"help", "no-position-debias"}});
+  auto flags = Flags::Parse(argc, argv, 3,
+                            {.with_value = {"index",
+                                            "out",
+                                            "qrels",
+                                            "sessions",
+                                            "config",
+                                            "set",
+                                            "heldout",
+                                            "gain-offset",
+                                            "relevant-grade",
+                                            "label-scale",
+                                            "rounds",
+                                            "early-stopping",
+                                            "lr",
+                                            "max-depth",
+                                            "subsample",
+                                            "colsample",
+                                            "seed",
+                                            "threads",
+                                            "min-propensity",
+                                            "exclude-features"},
+                             .boolean = {"help", "no-position-debias"}});
   if (!flags.ok()) return Fail("souk train ranker", flags.status());
   if (flags->Has("help")) return Usage(kUsage, true);
   if (absl::Status s = flags->Require({"index", "out"}); !s.ok()) {

@@ -153,6 +153,28 @@ rank::RankingData EmptyData() {
   return data;
 }
 
+// `data` (full feature-table rows) without the `excluded` features.
+void ExcludeFeatures(const std::vector<std::string>& excluded, rank::RankingData* data) {
+  if (excluded.empty()) return;
+  std::vector<size_t> kept;
+  std::vector<std::string> names;
+  for (size_t c = 0; c < data->feature_names.size(); ++c) {
+    if (std::find(excluded.begin(), excluded.end(), data->feature_names[c]) != excluded.end()) {
+      continue;
+    }
+    kept.push_back(c);
+    names.push_back(data->feature_names[c]);
+  }
+  const size_t width = data->feature_names.size();
+  std::vector<float> features;
+  features.reserve(data->rows() * kept.size());
+  for (size_t row = 0; row < data->rows(); ++row) {
+    for (const size_t c : kept) features.push_back(data->features[row * width + c]);
+  }
+  data->features = std::move(features);
+  data->feature_names = std::move(names);
+}
+
 // NDCG@10 of one group's candidates ordered by `scores` (highest first, ties in retrieval order).
 double GroupNdcg(const Group& g, const eval::Judgments& judgments, const std::vector<float>& scores,
                  const eval::MetricOptions& metrics) {
@@ -214,6 +236,15 @@ absl::Status RankerTrainingOptions::Validate() const {
     return absl::InvalidArgumentError(
         StrCat("heldout_fraction: ", heldout_fraction, " is not in [0, 1)"));
   }
+  for (const std::string& name : excluded_features) {
+    if (!rank::FindFeature(name)) {
+      return absl::InvalidArgumentError(
+          StrCat("excluded_features: no ranking feature is named '", name, "'"));
+    }
+  }
+  if (excluded_features.size() >= rank::kNumFeatures) {
+    return absl::InvalidArgumentError("excluded_features: every ranking feature is excluded");
+  }
   SOUK_RETURN_IF_ERROR(propensity.Validate());
   return lambdamart.Validate();
 }
@@ -255,6 +286,8 @@ absl::StatusOr<RankerTrainingResult> TrainRanker(const engine::SearchEngine& eng
                 result.skipped_queries, " without a judged candidate), ",
                 heldout.group_sizes.size(), " held-out groups for early stopping");
 
+  ExcludeFeatures(options.excluded_features, &train);
+  ExcludeFeatures(options.excluded_features, &heldout);
   SOUK_ASSIGN_OR_RETURN(std::unique_ptr<rank::LambdaMart> model,
                         rank::LambdaMart::Train(train, heldout, options.lambdamart, on_round));
   result.rounds = model->rounds();

@@ -46,6 +46,8 @@ struct RankerTrainingOptions {
   bool position_debias = true;  ///< Inverse-propensity weights for sessions (see above).
   PropensityOptions propensity;
   rank::LambdaMartOptions lambdamart;
+  /// kFeatureTable names the model must not use (ablations, a feature one distrusts).
+  std::vector<std::string> excluded_features;
 
   absl::Status Validate() const;
 };

@@ -3,6 +3,7 @@
 
 #include "souk/train/ranker_training.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -106,6 +107,24 @@ TEST_F(RankerTrainingTest, TrainsOnTheServedCandidatesAndSavesALoadableRanker) {
   EXPECT_EQ((*ranker)->model().feature_names().size(), rank::kNumFeatures);
 }
 
+TEST_F(RankerTrainingTest, ExcludedFeaturesAreLeftOutOfTheModel) {
+  options_.excluded_features = {"bm25f", "title_words"};
+  ASSERT_OK(TrainRanker(*engine_, options_));
+  auto ranker = rank::Ranker::Load(options_.out);
+  ASSERT_OK(ranker);
+  const std::vector<std::string>& names = (*ranker)->model().feature_names();
+  EXPECT_EQ(names.size(), rank::kNumFeatures - 2);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "bm25f"), 0);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "title_words"), 0);
+  EXPECT_EQ(names.front(), "bm25_reciprocal_rank");  // the others keep their order
+  // It scores full feature-table rows as served.
+  auto set = engine_->Candidates("cordless drill");
+  ASSERT_OK(set);
+  auto scores = (*ranker)->Score(set->features);
+  ASSERT_OK(scores);
+  EXPECT_EQ(scores->size(), set->candidates.size());
+}
+
 TEST_F(RankerTrainingTest, HeldOutQueriesAreReportedInBothOrders) {
   options_.heldout_fraction = 0.5;
   auto result = TrainRanker(*engine_, options_);
@@ -178,6 +197,10 @@ TEST_F(RankerTrainingTest, BadInputIsNamed) {
               StatusIs(absl::StatusCode::kInvalidArgument, "--min-propensity) must be in (0, 1]"));
   o.propensity.min_propensity = 0;
   EXPECT_THAT(TrainRanker(*engine_, o), StatusIs(absl::StatusCode::kInvalidArgument, "got 0"));
+  o = options_;
+  o.excluded_features = {"bm25"};
+  EXPECT_THAT(TrainRanker(*engine_, o),
+              StatusIs(absl::StatusCode::kInvalidArgument, "no ranking feature is named 'bm25'"));
   o = options_;
   o.label_scale = 0;
   EXPECT_THAT(TrainRanker(*engine_, o),
