@@ -1,0 +1,77 @@
+// Item-to-item recommenders learned by counting: popularity, and co-visitation (items that
+// follow or precede one another in users' histories), which with a window of one, forward only,
+// and the newest item alone is the first-order Markov chain (the most frequent successor of the
+// last item). They are the baselines of the sequential model and its fallbacks.
+//
+// Co-visitation (e.g. Linden, Smith & York 2003, "Amazon.com Recommendations: Item-to-Item
+// Collaborative Filtering"; the session-based kNN of Ludewig & Jannach 2018): for every pair of
+// items d = 1..window positions apart in a history, the later one gains forward_weight / d as a
+// neighbour of the earlier, the earlier backward_weight / d as a neighbour of the later; each
+// item keeps its max_neighbors strongest. A history is scored by its newest history_items items,
+// the newest weighing 1 and each older one recency_decay times the one after it:
+// score(j) = sum over those items h of weight(h) x covisit(h, j). Items of the history itself are
+// never recommended; too few candidates are filled up by popularity.
+//
+// Thread-safety: immutable after Build; Recommend may run concurrently.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "souk/recommend/interactions.h"
+
+namespace souk::recommend {
+
+struct ScoredItem {
+  ItemIndex item = 0;
+  float score = 0;
+};
+
+/// Items by how many interactions name them, most first (ties: smaller index first).
+class Popularity {
+ public:
+  static Popularity Build(const std::vector<UserHistory>& users, size_t num_items);
+  /// The k most popular items outside `history`; scores are interaction counts.
+  std::vector<ScoredItem> Recommend(std::span<const ItemIndex> history, size_t k) const;
+  /// Appends popular items outside `history` and `out` until `out` holds k.
+  void FillUp(std::span<const ItemIndex> history, size_t k, std::vector<ScoredItem>* out) const;
+
+ private:
+  std::vector<ScoredItem> ranked_;
+};
+
+struct CoVisitationOptions {
+  size_t window = 3;
+  float forward_weight = 1.0f;
+  float backward_weight = 0.5f;
+  size_t max_neighbors = 200;
+  size_t history_items = 5;
+  float recency_decay = 0.6f;
+
+  /// The first-order Markov chain: window 1, forward only, the newest item alone.
+  static CoVisitationOptions Markov();
+  /// window, max_neighbors and history_items >= 1; weights >= 0 and not both 0; decay in (0, 1].
+  absl::Status Validate() const;
+};
+
+class CoVisitation {
+ public:
+  /// Counts `users`' histories (item indices 1..num_items). Precondition: options valid.
+  static CoVisitation Build(const std::vector<UserHistory>& users, size_t num_items,
+                            const CoVisitationOptions& options);
+
+  /// The k best items after `history` (oldest first), popularity filling up.
+  std::vector<ScoredItem> Recommend(std::span<const ItemIndex> history, size_t k) const;
+  /// `item`'s neighbours, strongest first.
+  std::span<const ScoredItem> Neighbors(ItemIndex item) const;
+
+ private:
+  CoVisitationOptions options_;
+  Popularity popularity_;
+  std::vector<std::vector<ScoredItem>> neighbors_;  ///< neighbors_[item]; [0] unused.
+};
+
+}  // namespace souk::recommend
