@@ -11,16 +11,19 @@
 #include "souk/train/finetune.h"
 #include "souk/train/pretrain.h"
 #include "souk/train/tokenizer_training.h"
+#include "train_flags.h"
 
 namespace souk::apps {
 namespace {
 
-constexpr char kTrainUsage[] = R"(usage: souk train <tokenizer|pretrain|finetune|ranker> [flags]
+constexpr char kTrainUsage[] =
+    R"(usage: souk train <tokenizer|pretrain|finetune|ranker|seqrec> [flags]
 
   tokenizer  SentencePiece (unigram) on shop text -> DIR/spiece.model
   pretrain   masked-LM pre-training of a BERT -> a model directory
   finetune   contrastive bi-encoder fine-tuning on judged queries -> a model directory
   ranker     LambdaMART ranker on judged queries over an index's candidates -> RANKER.json
+  seqrec     sequential recommender (SASRec) on users' item histories -> a model directory
 
 `souk train <step> --help` lists each step's flags; docs/training.md explains them.
 )";
@@ -47,7 +50,7 @@ constexpr char kPretrainUsage[] =
 --bag-of-words-init starts position and segment embeddings at zero, so that model, fine-tuned
 with --pooling weighted_mean, begins as an IDF-weighted bag of token vectors.
 
-Runtime flags (pretrain and finetune): [--device auto|cpu|cuda|cuda:N] [--threads 0]
+Runtime flags (pretrain, finetune and seqrec): [--device auto|cpu|cuda|cuda:N] [--threads 0]
   [--no-mixed-precision] [--seed 42] [--resume] [--checkpoint-every 200] [--stop-after STEP]
   [--log-every 10] [--no-plot]
 )";
@@ -63,44 +66,7 @@ constexpr char kFinetuneUsage[] =
                            [runtime flags as `souk train pretrain`]
 )";
 
-const std::set<std::string> kRuntimeFlags = {"device",           "threads",    "seed",
-                                             "checkpoint-every", "stop-after", "log-every"};
-const std::set<std::string> kRuntimeBooleans = {"no-mixed-precision", "resume", "no-plot", "help"};
-const std::set<std::string> kOptimizerFlags = {"lr", "warmup", "weight-decay", "clip"};
 const std::set<std::string> kCorpusFlags = {"catalog", "reviews", "text"};
-
-std::set<std::string> Union(std::initializer_list<std::set<std::string>> sets) {
-  std::set<std::string> out;
-  for (const auto& s : sets) out.insert(s.begin(), s.end());
-  return out;
-}
-
-absl::Status ReadRuntime(const Flags& flags, train::RuntimeOptions* runtime) {
-  runtime->device = flags.Get("device", runtime->device);
-  SOUK_ASSIGN_OR_RETURN(int64_t threads, flags.GetInt("threads", runtime->threads));
-  runtime->threads = static_cast<int>(threads);
-  SOUK_ASSIGN_OR_RETURN(int64_t seed, flags.GetInt("seed", static_cast<int64_t>(runtime->seed)));
-  runtime->seed = static_cast<uint64_t>(seed);
-  SOUK_ASSIGN_OR_RETURN(runtime->checkpoint_every,
-                        flags.GetInt("checkpoint-every", runtime->checkpoint_every));
-  SOUK_ASSIGN_OR_RETURN(runtime->stop_after_step, flags.GetInt("stop-after", 0));
-  SOUK_ASSIGN_OR_RETURN(runtime->log_every, flags.GetInt("log-every", runtime->log_every));
-  runtime->mixed_precision = !flags.Has("no-mixed-precision");
-  runtime->resume = flags.Has("resume");
-  runtime->plot = !flags.Has("no-plot");
-  return absl::OkStatus();
-}
-
-absl::Status ReadOptimizer(const Flags& flags, train::OptimizerOptions* optimizer) {
-  SOUK_ASSIGN_OR_RETURN(optimizer->learning_rate, flags.GetDouble("lr", optimizer->learning_rate));
-  SOUK_ASSIGN_OR_RETURN(optimizer->warmup_fraction,
-                        flags.GetDouble("warmup", optimizer->warmup_fraction));
-  SOUK_ASSIGN_OR_RETURN(optimizer->weight_decay,
-                        flags.GetDouble("weight-decay", optimizer->weight_decay));
-  SOUK_ASSIGN_OR_RETURN(optimizer->max_grad_norm,
-                        flags.GetDouble("clip", optimizer->max_grad_norm));
-  return absl::OkStatus();
-}
 
 train::CorpusOptions ReadCorpusFlags(const Flags& flags) {
   train::CorpusOptions corpus;
@@ -286,6 +252,7 @@ int RunTrain(int argc, char** argv) {
   if (step == "pretrain") return RunPretrainStep(argc, argv);
   if (step == "finetune") return RunFinetuneStep(argc, argv);
   if (step == "ranker") return RunTrainRanker(argc, argv);
+  if (step == "seqrec") return RunTrainSeqRec(argc, argv);
   const bool help = step == "--help" || step == "help";
   if (!help && !step.empty()) std::cerr << "souk train: unknown step '" << step << "'\n";
   return Usage(kTrainUsage, help);

@@ -14,6 +14,8 @@ int RunEmbed(int argc, char** argv);
 int RunTokenize(int argc, char** argv);
 int RunTrain(int argc, char** argv);
 int RunTrainRanker(int argc, char** argv);  // souk train ranker
+int RunTrainSeqRec(int argc, char** argv);  // souk train seqrec
+int RunRecommend(int argc, char** argv);
 int RunDense(int argc, char** argv);
 
 }  // namespace souk::apps

@@ -21,8 +21,9 @@ commands:
   embed    embed lines of stdin with a model directory (one JSON array per line)
   tokenize token ids of lines of stdin, as a model directory's tokenizer makes them
   train    train models: tokenizer, pretrain (masked LM), finetune (contrastive bi-encoder),
-           ranker (LambdaMART)
+           ranker (LambdaMART), seqrec (sequential recommender)
   dense    dense retrieval with a model directory: a queries file as a TREC run
+  recommend  every user's next items by a sequential recommender, as a TREC run
 )";
 
 }  // namespace
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   if (command == "tokenize") return souk::apps::RunTokenize(argc, argv);
   if (command == "train") return souk::apps::RunTrain(argc, argv);
   if (command == "dense") return souk::apps::RunDense(argc, argv);
+  if (command == "recommend") return souk::apps::RunRecommend(argc, argv);
   std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -1,8 +1,10 @@
 #include <ATen/Parallel.h>
 #include <ATen/autocast_mode.h>
+#include <malloc.h>
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <limits>
 #include <thread>
 #include <utility>
 
@@ -19,6 +21,13 @@ absl::StatusOr<torch::Device> PrepareDevice(const RuntimeOptions& runtime) {
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // libtorch defaults to half the cores on x86; training wants them all.
   at::set_num_threads(threads);
+  // Keep freed memory in the heap for the next step. glibc serves allocations above 32 MiB at
+  // most by mmap and returns them on free, so every step's large activations and logits fault
+  // their pages in afresh: measured on `souk train seqrec` (Beauty, full softmax), 5 of 7
+  // minutes were system time, and steps ran 1.6x faster without it. A training run's heap
+  // peaks at the same size every step, so holding it costs nothing more.
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
   return model::ResolveDevice(runtime.device, "device");
 }
 

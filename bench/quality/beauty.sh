@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Next-item recommendation on Amazon Beauty (../shared/data/amazon-beauty/beauty.txt, the BERT4Rec
+# file), leave-one-out with full ranking: every user's newest item is held out, each method
+# recommends 10 items after the rest of the history (never one already in it), and HR@10
+# (= Recall@10, one relevant item) and NDCG@10 score the held-out items. Methods: popularity,
+# first-order Markov, item-to-item co-visitation, and the sequential model (`souk train seqrec`
+# with its defaults on the same file; about 15-20 minutes on 2 cores). docs/recommend.md.
+#
+#   bench/quality/beauty.sh [BUILD_DIR] [WORK_DIR] [INTERACTIONS]
+#
+# WORK_DIR keeps the split, the model and the runs (else a temporary directory, removed at the
+# end); INTERACTIONS replaces beauty.txt with another file of the same layout.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build/release}
+souk=$build/src/apps/souk
+[[ -x $souk ]] || { echo "no $souk: run 'make build' first" >&2; exit 1; }
+interactions=${3:-${SOUK_SHARED_DATA:-../shared/data}/amazon-beauty/beauty.txt}
+[[ -f $interactions ]] || { echo "no interactions file $interactions" >&2; exit 1; }
+if [[ $# -ge 2 ]]; then
+  work=$2
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
+
+# The split: each user's lines but the last -> train.txt; the last -> test qrels.
+awk '{ last[$1] = $2; if ($1 in prev) print $1, prev[$1]; prev[$1] = $2;
+       if (!($1 in order)) { order[$1] = n++; users[n - 1] = $1 } }
+     END { print "query_id\tquery\tproduct_uid\trelevance" > "/dev/stderr";
+           for (i = 0; i < n; ++i) print users[i] "\t" users[i] "\t" last[users[i]] "\t1" > "/dev/stderr" }' \
+  "$interactions" > "$work/train.txt" 2> "$work/test-qrels.tsv"
+
+score() {
+  "$souk" eval --qrels "$work/test-qrels.tsv" --run "$1" --k 10 --recall-k 10 | sed "s|^run|$2|"
+}
+for method in popular markov covisit; do
+  "$souk" recommend --method "$method" --interactions "$work/train.txt" --k 10 \
+    --output "$work/run-$method.txt" > /dev/null
+  score "$work/run-$method.txt" "$method"
+done
+start=$(date +%s)
+"$souk" train seqrec --interactions "$work/train.txt" --out "$work/seqrec" --no-plot
+echo "seqrec training: $(( $(date +%s) - start )) s" >&2
+"$souk" recommend --model "$work/seqrec" --interactions "$work/train.txt" --k 10 \
+  --output "$work/run-seqrec.txt" > /dev/null
+score "$work/run-seqrec.txt" seqrec

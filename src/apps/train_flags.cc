@@ -1,0 +1,40 @@
+#include "train_flags.h"
+
+#include "souk/base/status_macros.h"
+
+namespace souk::apps {
+
+std::set<std::string> Union(std::initializer_list<std::set<std::string>> sets) {
+  std::set<std::string> out;
+  for (const auto& s : sets) out.insert(s.begin(), s.end());
+  return out;
+}
+
+absl::Status ReadRuntime(const Flags& flags, train::RuntimeOptions* runtime) {
+  runtime->device = flags.Get("device", runtime->device);
+  SOUK_ASSIGN_OR_RETURN(int64_t threads, flags.GetInt("threads", runtime->threads));
+  runtime->threads = static_cast<int>(threads);
+  SOUK_ASSIGN_OR_RETURN(int64_t seed, flags.GetInt("seed", static_cast<int64_t>(runtime->seed)));
+  runtime->seed = static_cast<uint64_t>(seed);
+  SOUK_ASSIGN_OR_RETURN(runtime->checkpoint_every,
+                        flags.GetInt("checkpoint-every", runtime->checkpoint_every));
+  SOUK_ASSIGN_OR_RETURN(runtime->stop_after_step, flags.GetInt("stop-after", 0));
+  SOUK_ASSIGN_OR_RETURN(runtime->log_every, flags.GetInt("log-every", runtime->log_every));
+  runtime->mixed_precision = !flags.Has("no-mixed-precision");
+  runtime->resume = flags.Has("resume");
+  runtime->plot = !flags.Has("no-plot");
+  return absl::OkStatus();
+}
+
+absl::Status ReadOptimizer(const Flags& flags, train::OptimizerOptions* optimizer) {
+  SOUK_ASSIGN_OR_RETURN(optimizer->learning_rate, flags.GetDouble("lr", optimizer->learning_rate));
+  SOUK_ASSIGN_OR_RETURN(optimizer->warmup_fraction,
+                        flags.GetDouble("warmup", optimizer->warmup_fraction));
+  SOUK_ASSIGN_OR_RETURN(optimizer->weight_decay,
+                        flags.GetDouble("weight-decay", optimizer->weight_decay));
+  SOUK_ASSIGN_OR_RETURN(optimizer->max_grad_norm,
+                        flags.GetDouble("clip", optimizer->max_grad_norm));
+  return absl::OkStatus();
+}
+
+}  // namespace souk::apps
