@@ -1,9 +1,12 @@
 // souk recommend: every user's next items by a trained sequential recommender, as a TREC run
 // (the offline face of Recommend; docs/recommend.md).
 
+#include <algorithm>
 #include <iostream>
+#include <optional>
 #include <span>
 
+#include "absl/container/flat_hash_map.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "souk/base/file_util.h"
@@ -19,7 +22,7 @@ namespace {
 
 constexpr char kUsage[] =
     R"(usage: souk recommend --interactions FILE --output RUN [--method seqrec] [--model DIR]
-                      [--k 10] [--tag souk-METHOD] [--batch 256] [--device cpu] [--threads 0]
+                      [--candidates CANDIDATES] [--k 10] [--tag souk-METHOD] [--batch 256] [--device cpu] [--threads 0]
 
 For every user of FILE (`user item` lines, each user's in time order), the --k items ranked
 highest as the next one after the user's whole history, excluding the items already in it, as a
@@ -31,10 +34,13 @@ TREC run (`user Q0 item rank score tag`). Methods (docs/recommend.md):
             [--window 5] [--backward-weight 0.25] [--history-items 5] [--recency-decay 0.6]
   markov    the most frequent successors of the user's last item in FILE, popularity filling up
   popular   the items FILE names most
+--candidates CANDIDATES (`user item` lines) ranks each listed user's candidate items instead
+of all items, and leaves the other users out: the sampled-negatives protocol of
+docs/recommend.md.
 )";
 
 struct RecommendFlags {
-  std::string method, model_dir, interactions, output, tag, device;
+  std::string method, model_dir, interactions, candidates, output, tag, device;
   recommend::CoVisitationOptions covisitation;
   int64_t k = 10;
   int64_t batch = 256;
@@ -61,6 +67,7 @@ absl::Status ReadFlags(const Flags& flags, RecommendFlags* f) {
   f->method = flags.Get("method", "seqrec");
   f->model_dir = flags.Get("model");
   f->interactions = flags.Get("interactions");
+  f->candidates = flags.Get("candidates");
   f->output = flags.Get("output");
   f->tag = flags.Get("tag", StrCat("souk-", f->method));
   f->device = flags.Get("device", "cpu");
@@ -93,25 +100,54 @@ void AppendUser(const std::string& user, const recommend::ItemVocabulary& vocabu
   }
 }
 
+// With --candidates, each listed user's candidate items (others are left out of the run).
+using CandidateLists = absl::flat_hash_map<std::string, std::vector<recommend::ItemIndex>>;
+
+absl::StatusOr<CandidateLists> ReadCandidates(const std::string& path,
+                                              const recommend::ItemVocabulary& vocabulary) {
+  CandidateLists lists;
+  if (path.empty()) return lists;
+  SOUK_ASSIGN_OR_RETURN(recommend::Interactions read,
+                        recommend::ReadInteractions(path, vocabulary));
+  if (read.unknown_items > 0) {
+    std::cerr << "souk recommend: " << read.unknown_items << " of " << read.lines
+              << " candidates name an unknown item and are left out\n";
+  }
+  for (recommend::UserHistory& u : read.users) lists[u.user] = std::move(u.items);
+  return lists;
+}
+
+// The first k of `ranked`.
+std::vector<recommend::ScoredItem> FirstK(std::vector<recommend::ScoredItem> ranked, size_t k) {
+  if (ranked.size() > k) ranked.resize(k);
+  return ranked;
+}
+
 // popular, markov and covisit: counted on the file they recommend for.
 absl::Status RecommendByCounts(const RecommendFlags& f) {
   SOUK_ASSIGN_OR_RETURN(const recommend::Interactions read,
                         recommend::ReadInteractions(f.interactions));
+  SOUK_ASSIGN_OR_RETURN(const CandidateLists candidates, ReadCandidates(f.candidates, read.items));
   const size_t k = static_cast<size_t>(f.k);
+  const auto popularity = recommend::Popularity::Build(read.users, read.items.size());
+  const recommend::CoVisitationOptions options =
+      f.method == "markov" ? recommend::CoVisitationOptions::Markov() : f.covisitation;
+  std::optional<recommend::CoVisitation> covisitation;
+  if (f.method != "popular") {
+    covisitation = recommend::CoVisitation::Build(read.users, read.items.size(), options);
+  }
   std::vector<eval::RunEntry> run;
-  if (f.method == "popular") {
-    const auto popularity = recommend::Popularity::Build(read.users, read.items.size());
-    for (const recommend::UserHistory& u : read.users) {
-      AppendUser(u.user, read.items, popularity.Recommend(u.items, k), &run);
+  for (const recommend::UserHistory& u : read.users) {
+    std::vector<recommend::ScoredItem> items;
+    if (!f.candidates.empty()) {
+      const auto it = candidates.find(u.user);
+      if (it == candidates.end()) continue;
+      items = covisitation ? covisitation->Rank(u.items, it->second)
+                           : popularity.Rank(u.items, it->second);
+    } else {
+      items = covisitation ? covisitation->Recommend(u.items, k) : popularity.Recommend(u.items, k);
     }
-  } else {
-    const recommend::CoVisitationOptions options =
-        f.method == "markov" ? recommend::CoVisitationOptions::Markov() : f.covisitation;
-    const auto covisitation =
-        recommend::CoVisitation::Build(read.users, read.items.size(), options);
-    for (const recommend::UserHistory& u : read.users) {
-      AppendUser(u.user, read.items, covisitation.Recommend(u.items, k), &run);
-    }
+    AppendUser(u.user, read.items, FirstK(std::move(items), k), &run);
   }
   SOUK_RETURN_IF_ERROR(WriteFileAtomically(f.output, eval::FormatTrecRun(run, f.tag)));
   std::cout << f.method << ": recommended for " << read.users.size() << " users -> " << f.output
@@ -119,34 +155,74 @@ absl::Status RecommendByCounts(const RecommendFlags& f) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<recommend::ItemVocabulary> ReadModelItems(const std::string& model_dir,
+                                                         int64_t num_items) {
+  const std::string path = StrCat(model_dir, "/", model::kSeqRecItemsFile);
+  SOUK_ASSIGN_OR_RETURN(const std::string text, ReadFileToString(path));
+  SOUK_ASSIGN_OR_RETURN(recommend::ItemVocabulary vocabulary,
+                        recommend::ItemVocabulary::FromText(text, path));
+  if (static_cast<int64_t>(vocabulary.size()) != num_items) {
+    return absl::FailedPreconditionError(
+        StrCat(path, ": ", vocabulary.size(), " items, the model has ", num_items));
+  }
+  return vocabulary;
+}
+
+// One batch of users by the model: their top k, or their candidates ranked.
+absl::StatusOr<std::vector<std::vector<recommend::ScoredItem>>> SeqRecBatch(
+    const model::SeqRecModel& model, const std::vector<std::vector<uint32_t>>& histories,
+    const std::vector<std::vector<uint32_t>>* candidates, size_t k) {
+  std::vector<std::vector<recommend::ScoredItem>> out(histories.size());
+  if (candidates == nullptr) {
+    SOUK_ASSIGN_OR_RETURN(const auto top, model.TopK(histories, k));
+    for (size_t u = 0; u < top.size(); ++u) {
+      for (const model::ScoredItem& s : top[u]) out[u].push_back({s.item, s.score});
+    }
+    return out;
+  }
+  SOUK_ASSIGN_OR_RETURN(const auto scores, model.ScoreItems(histories, *candidates));
+  for (size_t u = 0; u < scores.size(); ++u) {
+    for (size_t i = 0; i < scores[u].size(); ++i) {
+      out[u].push_back({(*candidates)[u][i], scores[u][i]});
+    }
+    std::stable_sort(out[u].begin(), out[u].end(),
+                     [](const auto& a, const auto& b) { return a.score > b.score; });
+    out[u] = FirstK(std::move(out[u]), k);
+  }
+  return out;
+}
+
 absl::Status RecommendBySeqRec(const RecommendFlags& f) {
   SOUK_ASSIGN_OR_RETURN(
       auto model, model::SeqRecModel::Load(f.model_dir, f.device, static_cast<int>(f.threads)));
-  const std::string items_path = StrCat(f.model_dir, "/", model::kSeqRecItemsFile);
-  SOUK_ASSIGN_OR_RETURN(const std::string items_text, ReadFileToString(items_path));
   SOUK_ASSIGN_OR_RETURN(const recommend::ItemVocabulary vocabulary,
-                        recommend::ItemVocabulary::FromText(items_text, items_path));
-  if (static_cast<int64_t>(vocabulary.size()) != model->config().num_items) {
-    return absl::FailedPreconditionError(StrCat(
-        items_path, ": ", vocabulary.size(), " items, the model has ", model->config().num_items));
-  }
+                        ReadModelItems(f.model_dir, model->config().num_items));
   SOUK_ASSIGN_OR_RETURN(const recommend::Interactions read,
                         recommend::ReadInteractions(f.interactions, vocabulary));
+  SOUK_ASSIGN_OR_RETURN(const CandidateLists candidates, ReadCandidates(f.candidates, vocabulary));
+  std::vector<const recommend::UserHistory*> users;
+  for (const recommend::UserHistory& u : read.users) {
+    if (f.candidates.empty() || candidates.contains(u.user)) users.push_back(&u);
+  }
   std::vector<eval::RunEntry> run;
-  std::vector<std::vector<uint32_t>> histories;
-  for (size_t begin = 0; begin < read.users.size(); begin += static_cast<size_t>(f.batch)) {
-    const size_t end = std::min(read.users.size(), begin + static_cast<size_t>(f.batch));
+  std::vector<std::vector<uint32_t>> histories, lists;
+  for (size_t begin = 0; begin < users.size(); begin += static_cast<size_t>(f.batch)) {
+    const size_t end = std::min(users.size(), begin + static_cast<size_t>(f.batch));
     histories.clear();
-    for (size_t u = begin; u < end; ++u) histories.push_back(read.users[u].items);
-    SOUK_ASSIGN_OR_RETURN(const auto top, model->TopK(histories, static_cast<size_t>(f.k)));
+    lists.clear();
     for (size_t u = begin; u < end; ++u) {
-      std::vector<recommend::ScoredItem> items;
-      for (const model::ScoredItem& s : top[u - begin]) items.push_back({s.item, s.score});
-      AppendUser(read.users[u].user, vocabulary, items, &run);
+      histories.push_back(users[u]->items);
+      if (!f.candidates.empty()) lists.push_back(candidates.at(users[u]->user));
+    }
+    SOUK_ASSIGN_OR_RETURN(const auto ranked,
+                          SeqRecBatch(*model, histories, f.candidates.empty() ? nullptr : &lists,
+                                      static_cast<size_t>(f.k)));
+    for (size_t u = begin; u < end; ++u) {
+      AppendUser(users[u]->user, vocabulary, ranked[u - begin], &run);
     }
   }
   SOUK_RETURN_IF_ERROR(WriteFileAtomically(f.output, eval::FormatTrecRun(run, f.tag)));
-  std::cout << "recommended for " << read.users.size() << " users (" << read.unknown_items << " of "
+  std::cout << "recommended for " << users.size() << " users (" << read.unknown_items << " of "
             << read.lines << " interactions name an item the model does not know) -> " << f.output
             << "\n";
   return absl::OkStatus();
@@ -155,11 +231,12 @@ absl::Status RecommendBySeqRec(const RecommendFlags& f) {
 }  // namespace
 
 int RunRecommend(int argc, char** argv) {
-  auto flags = Flags::Parse(
-      argc, argv, 2,
-      {.with_value = {"method", "model", "interactions", "output", "k", "tag", "batch", "device",
-                      "threads", "window", "backward-weight", "history-items", "recency-decay"},
-       .boolean = {"help"}});
+  auto flags =
+      Flags::Parse(argc, argv, 2,
+                   {.with_value = {"method", "model", "interactions", "candidates", "output", "k",
+                                   "tag", "batch", "device", "threads", "window", "backward-weight",
+                                   "history-items", "recency-decay"},
+                    .boolean = {"help"}});
   if (!flags.ok()) return Fail("souk recommend", flags.status());
   if (flags->Has("help")) return Usage(kUsage, true);
   if (absl::Status s = flags->Require({"interactions", "output"}); !s.ok()) {

@@ -41,17 +41,55 @@ SeqRecModel::~SeqRecModel() = default;
 
 const SeqRecConfig& SeqRecModel::config() const { return impl_->net->config(); }
 
-absl::StatusOr<std::vector<std::vector<ScoredItem>>> SeqRecModel::TopK(
-    std::span<const std::vector<uint32_t>> histories, size_t k) const {
-  const int64_t num_items = config().num_items;
-  for (size_t r = 0; r < histories.size(); ++r) {
-    for (const uint32_t item : histories[r]) {
+namespace {
+
+absl::Status CheckItems(std::span<const std::vector<uint32_t>> lists, std::string_view what,
+                        int64_t num_items) {
+  for (size_t r = 0; r < lists.size(); ++r) {
+    for (const uint32_t item : lists[r]) {
       if (item < 1 || item > num_items) {
         return absl::InvalidArgumentError(
-            StrCat("history ", r, ": item id ", item, " is outside the model's 1..", num_items));
+            StrCat(what, " ", r, ": item id ", item, " is outside the model's 1..", num_items));
       }
     }
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::vector<float>>> SeqRecModel::ScoreItems(
+    std::span<const std::vector<uint32_t>> histories,
+    std::span<const std::vector<uint32_t>> candidates) const {
+  const int64_t num_items = config().num_items;
+  SOUK_RETURN_IF_ERROR(CheckItems(histories, "history", num_items));
+  SOUK_RETURN_IF_ERROR(CheckItems(candidates, "candidates", num_items));
+  if (candidates.size() != histories.size()) {
+    return absl::InvalidArgumentError(
+        StrCat(histories.size(), " histories but ", candidates.size(), " candidate lists"));
+  }
+  std::vector<std::vector<float>> out(histories.size());
+  if (histories.empty()) return out;
+  try {
+    torch::InferenceMode inference;
+    const torch::Tensor scores =
+        ScoreNextItems(*impl_->net, histories, impl_->device).cpu().contiguous();
+    const auto a = scores.accessor<float, 2>();
+    for (size_t r = 0; r < histories.size(); ++r) {
+      for (const uint32_t item : candidates[r]) {
+        out[r].push_back(a[static_cast<int64_t>(r)][static_cast<int64_t>(item) - 1]);
+      }
+    }
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat("seqrec: ", e.what_without_backtrace()));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::vector<ScoredItem>>> SeqRecModel::TopK(
+    std::span<const std::vector<uint32_t>> histories, size_t k) const {
+  const int64_t num_items = config().num_items;
+  SOUK_RETURN_IF_ERROR(CheckItems(histories, "history", num_items));
   std::vector<std::vector<ScoredItem>> out(histories.size());
   if (histories.empty() || k == 0) return out;
   try {

@@ -37,6 +37,7 @@ Popularity Popularity::Build(const std::vector<UserHistory>& users, size_t num_i
   }
   Popularity p;
   for (ItemIndex i = 1; i <= num_items; ++i) p.ranked_.push_back({i, counts[i]});
+  p.counts_ = std::move(counts);
   std::stable_sort(p.ranked_.begin(), p.ranked_.end(), BetterScore);
   return p;
 }
@@ -55,6 +56,22 @@ void Popularity::FillUp(std::span<const ItemIndex> history, size_t k,
     if (out->size() >= k) break;
     if (!taken.contains(s.item)) out->push_back(s);
   }
+}
+
+float Popularity::Count(ItemIndex item) const {
+  SOUK_CHECK(item >= 1 && item < counts_.size());
+  return counts_[item];
+}
+
+std::vector<ScoredItem> Popularity::Rank(std::span<const ItemIndex> history,
+                                         std::span<const ItemIndex> candidates) const {
+  const absl::flat_hash_set<ItemIndex> seen(history.begin(), history.end());
+  std::vector<ScoredItem> out;
+  for (const ItemIndex item : candidates) {
+    out.push_back({item, seen.contains(item) ? -1.0f : Count(item)});
+  }
+  std::stable_sort(out.begin(), out.end(), BetterScore);
+  return out;
 }
 
 CoVisitationOptions CoVisitationOptions::Markov() {
@@ -114,8 +131,8 @@ std::span<const ScoredItem> CoVisitation::Neighbors(ItemIndex item) const {
   return neighbors_[item];
 }
 
-std::vector<ScoredItem> CoVisitation::Recommend(std::span<const ItemIndex> history,
-                                                size_t k) const {
+absl::flat_hash_map<ItemIndex, float> CoVisitation::Scores(
+    std::span<const ItemIndex> history) const {
   absl::flat_hash_map<ItemIndex, float> scores;
   float weight = 1;
   const size_t newest = std::min(history.size(), options_.history_items);
@@ -125,8 +142,40 @@ std::vector<ScoredItem> CoVisitation::Recommend(std::span<const ItemIndex> histo
     weight *= options_.recency_decay;
   }
   for (const ItemIndex item : history) scores.erase(item);
-  std::vector<ScoredItem> out = TopK(scores, k);
+  return scores;
+}
+
+std::vector<ScoredItem> CoVisitation::Recommend(std::span<const ItemIndex> history,
+                                                size_t k) const {
+  std::vector<ScoredItem> out = TopK(Scores(history), k);
   popularity_.FillUp(history, k, &out);
+  return out;
+}
+
+std::vector<ScoredItem> CoVisitation::Rank(std::span<const ItemIndex> history,
+                                           std::span<const ItemIndex> candidates) const {
+  const absl::flat_hash_map<ItemIndex, float> scores = Scores(history);
+  const absl::flat_hash_set<ItemIndex> seen(history.begin(), history.end());
+  struct Keyed {
+    ScoredItem item;
+    int tier;  // 2: a neighbour, 1: popularity alone, 0: in the history
+    float popularity;
+  };
+  std::vector<Keyed> keyed;
+  for (const ItemIndex item : candidates) {
+    const auto it = scores.find(item);
+    const int tier = seen.contains(item) ? 0 : it != scores.end() ? 2 : 1;
+    keyed.push_back(
+        {{item, it != scores.end() ? it->second : 0.0f}, tier, popularity_.Count(item)});
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    if (a.tier != b.tier) return a.tier > b.tier;
+    if (a.item.score != b.item.score) return a.item.score > b.item.score;
+    if (a.popularity != b.popularity) return a.popularity > b.popularity;
+    return a.item.item < b.item.item;
+  });
+  std::vector<ScoredItem> out;
+  for (const Keyed& k : keyed) out.push_back(k.item);
   return out;
 }
 

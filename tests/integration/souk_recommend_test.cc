@@ -72,6 +72,21 @@ TEST(SoukRecommendTest, TrainsThenRecommendsTheNextItemOfEveryUser) {
                     tmp.File("markov.txt")),
             0);
   EXPECT_EQ(TopItems(tmp.File("markov.txt")).at("u0"), "i5");  // u0: i1 i2 i3 i4
+
+  // --candidates ranks the listed items of the listed users only.
+  const std::string candidates = tmp.WriteFile("candidates.txt", "u0 i9\nu0 i20\nu0 i5\n");
+  for (const std::string method : {"seqrec", "markov"}) {
+    ASSERT_EQ(RunSouk("recommend --method " + method + " --model " + tmp.File("model") +
+                      " --interactions " + data + " --candidates " + candidates + " --output " +
+                      tmp.File("ranked.txt")),
+              0);
+    auto run = eval::ReadTrecRun(tmp.File("ranked.txt"));
+    ASSERT_OK(run);
+    ASSERT_EQ(run->size(), 1u) << method;
+    EXPECT_EQ((*run)[0].first, "u0");
+    ASSERT_EQ((*run)[0].second.size(), 3u);
+    EXPECT_EQ((*run)[0].second.front(), "i5") << method;
+  }
 }
 
 TEST(SoukRecommendTest, BadInvocationsFail) {

@@ -44,6 +44,12 @@ class SeqRecModel {
   absl::StatusOr<std::vector<std::vector<ScoredItem>>> TopK(
       std::span<const std::vector<uint32_t>> histories, size_t k) const;
 
+  /// For each history, the scores of its `candidates` (same order; -inf for an item of the
+  /// history). INVALID_ARGUMENT for an item id out of range or a size mismatch.
+  absl::StatusOr<std::vector<std::vector<float>>> ScoreItems(
+      std::span<const std::vector<uint32_t>> histories,
+      std::span<const std::vector<uint32_t>> candidates) const;
+
   const SeqRecConfig& config() const;
 
  private:

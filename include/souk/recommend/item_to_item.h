@@ -20,6 +20,7 @@
 #include <span>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "souk/recommend/interactions.h"
 
@@ -38,9 +39,15 @@ class Popularity {
   std::vector<ScoredItem> Recommend(std::span<const ItemIndex> history, size_t k) const;
   /// Appends popular items outside `history` and `out` until `out` holds k.
   void FillUp(std::span<const ItemIndex> history, size_t k, std::vector<ScoredItem>* out) const;
+  /// `candidates` ordered by popularity, those in `history` last (ties: smaller index first).
+  std::vector<ScoredItem> Rank(std::span<const ItemIndex> history,
+                               std::span<const ItemIndex> candidates) const;
+  /// Interactions naming `item` (1..num_items; checked).
+  float Count(ItemIndex item) const;
 
  private:
   std::vector<ScoredItem> ranked_;
+  std::vector<float> counts_;  ///< counts_[item]; [0] unused.
 };
 
 struct CoVisitationOptions {
@@ -67,6 +74,10 @@ class CoVisitation {
 
   /// The k best items after `history` (oldest first), popularity filling up.
   std::vector<ScoredItem> Recommend(std::span<const ItemIndex> history, size_t k) const;
+  /// `candidates` in Recommend's order: by co-visitation score, then popularity, those in
+  /// `history` last.
+  std::vector<ScoredItem> Rank(std::span<const ItemIndex> history,
+                               std::span<const ItemIndex> candidates) const;
   /// `item`'s neighbours, strongest first.
   std::span<const ScoredItem> Neighbors(ItemIndex item) const;
 
@@ -74,6 +85,8 @@ class CoVisitation {
   CoVisitationOptions options_;
   Popularity popularity_;
   std::vector<std::vector<ScoredItem>> neighbors_;  ///< neighbors_[item]; [0] unused.
+
+  absl::flat_hash_map<ItemIndex, float> Scores(std::span<const ItemIndex> history) const;
 };
 
 }  // namespace souk::recommend

@@ -77,6 +77,17 @@ TEST(CoVisitationTest, NewerHistoryItemsWeighMoreAndHistoryItemsAreNeverRecommen
   EXPECT_EQ(c.Recommend({}, 3).size(), 3u);  // an empty history: popularity alone
 }
 
+TEST(CoVisitationTest, RanksGivenCandidatesInRecommendsOrder) {
+  // After 1: 2 twice, 3 once. 5 is popular but no neighbour; 4 is in the history.
+  const auto users = Users({{1, 2}, {1, 2}, {1, 3}, {4, 1}, {5, 5, 5}});
+  const CoVisitation markov = CoVisitation::Build(users, 5, CoVisitationOptions::Markov());
+  const std::vector<ItemIndex> history = {4, 1};
+  const std::vector<ItemIndex> candidates = {4, 5, 3, 2};
+  EXPECT_EQ(ItemsOf(markov.Rank(history, candidates)), (std::vector<ItemIndex>{2, 3, 5, 4}));
+  const Popularity popularity = Popularity::Build(users, 5);
+  EXPECT_EQ(ItemsOf(popularity.Rank(history, candidates)), (std::vector<ItemIndex>{5, 2, 3, 4}));
+}
+
 TEST(CoVisitationTest, OptionsAreChecked) {
   EXPECT_OK(CoVisitationOptions{}.Validate());
   EXPECT_OK(CoVisitationOptions::Markov().Validate());
