@@ -18,22 +18,9 @@
 namespace souk::model {
 namespace {
 
+using internal::MakeEmbedding;
+using internal::MakeLayerNorm;
 using internal::MakeLinear;
-
-torch::nn::Embedding MakeEmbedding(int64_t rows, int64_t dim, double range,
-                                   std::optional<int64_t> padding_idx) {
-  torch::nn::EmbeddingOptions options(rows, dim);
-  if (padding_idx) options.padding_idx(*padding_idx);
-  torch::nn::Embedding embedding(options);
-  torch::NoGradGuard no_grad;
-  embedding->weight.normal_(0.0, range);
-  if (padding_idx) embedding->weight[*padding_idx].zero_();
-  return embedding;
-}
-
-torch::nn::LayerNorm MakeLayerNorm(int64_t dim, double eps) {
-  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(eps));
-}
 
 // The most negative finite value of `dtype`, as torch.finfo(dtype).min.
 double MinValue(torch::Dtype dtype) {

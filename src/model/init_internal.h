@@ -1,10 +1,13 @@
-// Weight initialization shared by the BERT modules and their heads (private to model/).
+// Weight initialization shared by the BERT modules, their heads and SASRec (private to model/).
 #pragma once
 
+#include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
 #include <torch/utils.h>
 
 #include <cstdint>
+#include <optional>
 
 namespace souk::model::internal {
 
@@ -16,6 +19,23 @@ inline torch::nn::Linear MakeLinear(int64_t in, int64_t out, double range) {
   linear->weight.normal_(0.0, range);
   linear->bias.zero_();
   return linear;
+}
+
+// Embeddings ~ N(0, initializer_range), the padding row (when given) zero and left out of
+// gradients, as HF's _init_weights.
+inline torch::nn::Embedding MakeEmbedding(int64_t rows, int64_t dim, double range,
+                                          std::optional<int64_t> padding_idx) {
+  torch::nn::EmbeddingOptions options(rows, dim);
+  if (padding_idx) options.padding_idx(*padding_idx);
+  torch::nn::Embedding embedding(options);
+  torch::NoGradGuard no_grad;
+  embedding->weight.normal_(0.0, range);
+  if (padding_idx) embedding->weight[*padding_idx].zero_();
+  return embedding;
+}
+
+inline torch::nn::LayerNorm MakeLayerNorm(int64_t dim, double eps) {
+  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(eps));
 }
 
 }  // namespace souk::model::internal

@@ -14,27 +14,14 @@
 namespace souk::model {
 namespace {
 
+using internal::MakeEmbedding;
+using internal::MakeLayerNorm;
 using internal::MakeLinear;
 
 // Attention to a blocked key: a large negative score rather than -inf, so that a query row
 // with every key blocked (a padding position) gets a uniform softmax instead of NaN; fp16 and
 // bf16 hold it too.
 constexpr double kBlockedScore = -1e4;
-
-torch::nn::LayerNorm MakeLayerNorm(int64_t dim, double eps) {
-  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(eps));
-}
-
-torch::nn::Embedding MakeEmbedding(int64_t rows, int64_t dim, double range,
-                                   std::optional<int64_t> padding_idx) {
-  torch::nn::EmbeddingOptions options(rows, dim);
-  if (padding_idx) options.padding_idx(*padding_idx);
-  torch::nn::Embedding embedding(options);
-  torch::NoGradGuard no_grad;
-  embedding->weight.normal_(0.0, range);
-  if (padding_idx) embedding->weight[*padding_idx].zero_();
-  return embedding;
-}
 
 }  // namespace
 
