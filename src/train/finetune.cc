@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 
 #include "dense_internal.h"
 #include "finetune_data_internal.h"
@@ -356,12 +355,9 @@ absl::StatusOr<FinetuneResult> RunFinetuning(const FinetuneOptions& options) {
     PrepareTrainable(encoder, data, device);
     auto optimizer = internal::MakeAdamW(*encoder.trainable, options.optimizer);
     const std::string checkpoint = StrCat(options.out_dir, "/checkpoint.pt");
-    internal::TrainerState state;
-    if (options.runtime.resume && std::filesystem::exists(checkpoint)) {
-      SOUK_ASSIGN_OR_RETURN(state,
-                            internal::LoadCheckpoint(checkpoint, *encoder.trainable, *optimizer));
-      SOUK_LOG_INFO("train", "finetune: resuming at step ", state.step, " from ", checkpoint);
-    }
+    SOUK_ASSIGN_OR_RETURN(internal::TrainerState state,
+                          internal::ResumeIfAsked(options.runtime, checkpoint, *encoder.trainable,
+                                                  *optimizer, "finetune"));
     const int64_t n = static_cast<int64_t>(data.pairs.size()) + options.pseudo_queries;
     const int64_t total = (n / std::min(options.batch_size, n)) * options.epochs;
     SOUK_ASSIGN_OR_RETURN(
@@ -381,12 +377,7 @@ absl::StatusOr<FinetuneResult> RunFinetuning(const FinetuneOptions& options) {
     progress->Finish();
     SOUK_RETURN_IF_ERROR(ran);
     loop.result.best_epoch = loop.state.best_epoch;
-    if (options.runtime.plot) {
-      absl::Status plotted = RenderCurves(StrCat(options.out_dir, "/metrics.jsonl"),
-                                          StrCat(options.out_dir, "/curves"));
-      if (!plotted.ok())
-        SOUK_LOG_WARN("train", "finetune: no curves: ", std::string(plotted.message()));
-    }
+    internal::RenderCurvesIfAsked(options.runtime, options.out_dir, "finetune");
     loop.result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return loop.result;

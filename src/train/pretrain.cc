@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 
 #include "mlm_data_internal.h"
 #include "model_files_internal.h"
@@ -148,11 +147,9 @@ absl::StatusOr<PretrainResult> RunPretraining(const PretrainOptions& options) {
     mlm->train();
     auto optimizer = internal::MakeAdamW(*mlm, options.optimizer);
     const std::string checkpoint = StrCat(options.out_dir, "/checkpoint.pt");
-    internal::TrainerState state;
-    if (options.runtime.resume && std::filesystem::exists(checkpoint)) {
-      SOUK_ASSIGN_OR_RETURN(state, internal::LoadCheckpoint(checkpoint, *mlm, *optimizer));
-      SOUK_LOG_INFO("train", "pretrain: resuming at step ", state.step, " from ", checkpoint);
-    }
+    SOUK_ASSIGN_OR_RETURN(
+        internal::TrainerState state,
+        internal::ResumeIfAsked(options.runtime, checkpoint, *mlm, *optimizer, "pretrain"));
     const int64_t n = static_cast<int64_t>(data.lines.size());
     const int64_t batch = std::min(options.batch_size, n);
     const int64_t steps_per_epoch = n / batch;
@@ -224,12 +221,7 @@ absl::StatusOr<PretrainResult> RunPretraining(const PretrainOptions& options) {
     result.finished = last == options.steps;
     SOUK_RETURN_IF_ERROR(internal::WriteModelDirectory(
         options.out_dir, config, options.serving, mlm->NamedParameters(), options.tokenizer_dir));
-    if (options.runtime.plot) {
-      absl::Status plotted = RenderCurves(StrCat(options.out_dir, "/metrics.jsonl"),
-                                          StrCat(options.out_dir, "/curves"));
-      if (!plotted.ok())
-        SOUK_LOG_WARN("train", "pretrain: no curves: ", std::string(plotted.message()));
-    }
+    internal::RenderCurvesIfAsked(options.runtime, options.out_dir, "pretrain");
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;

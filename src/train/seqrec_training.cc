@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <limits>
 
 #include "nlohmann/json.hpp"
@@ -321,11 +320,9 @@ absl::StatusOr<SeqRecTrainingResult> RunSeqRecTraining(const SeqRecTrainingOptio
     net->train();
     auto optimizer = internal::MakeAdamW(*net, options.optimizer);
     const std::string checkpoint = StrCat(options.out_dir, "/checkpoint.pt");
-    internal::TrainerState state;
-    if (options.runtime.resume && std::filesystem::exists(checkpoint)) {
-      SOUK_ASSIGN_OR_RETURN(state, internal::LoadCheckpoint(checkpoint, *net, *optimizer));
-      SOUK_LOG_INFO("train", "seqrec: resuming at step ", state.step, " from ", checkpoint);
-    }
+    SOUK_ASSIGN_OR_RETURN(
+        internal::TrainerState state,
+        internal::ResumeIfAsked(options.runtime, checkpoint, *net, *optimizer, "seqrec"));
     const int64_t total = StepsPerEpoch(data, options) * options.epochs;
     SOUK_ASSIGN_OR_RETURN(
         auto progress,
@@ -345,12 +342,7 @@ absl::StatusOr<SeqRecTrainingResult> RunSeqRecTraining(const SeqRecTrainingOptio
     progress->Finish();
     SOUK_RETURN_IF_ERROR(ran);
     loop.result.best_epoch = loop.state.best_epoch;
-    if (options.runtime.plot) {
-      absl::Status plotted = RenderCurves(StrCat(options.out_dir, "/metrics.jsonl"),
-                                          StrCat(options.out_dir, "/curves"));
-      if (!plotted.ok())
-        SOUK_LOG_WARN("train", "seqrec: no curves: ", std::string(plotted.message()));
-    }
+    internal::RenderCurvesIfAsked(options.runtime, options.out_dir, "seqrec");
     loop.result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return loop.result;

@@ -4,13 +4,17 @@
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <thread>
 #include <utility>
 
+#include "souk/base/logging.h"
+#include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/model/device.h"
 #include "souk/train/masking.h"
+#include "souk/train/progress.h"
 #include "torch_runtime_internal.h"
 
 namespace souk::train::internal {
@@ -113,6 +117,24 @@ T ReadScalar(torch::serialize::InputArchive& archive, const std::string& key) {
 }
 
 }  // namespace
+
+absl::StatusOr<TrainerState> ResumeIfAsked(const RuntimeOptions& runtime,
+                                           const std::string& checkpoint, torch::nn::Module& module,
+                                           torch::optim::Optimizer& optimizer,
+                                           std::string_view task) {
+  if (!runtime.resume || !std::filesystem::exists(checkpoint)) return TrainerState{};
+  SOUK_ASSIGN_OR_RETURN(TrainerState state, LoadCheckpoint(checkpoint, module, optimizer));
+  SOUK_LOG_INFO("train", task, ": resuming at step ", state.step, " from ", checkpoint);
+  return state;
+}
+
+void RenderCurvesIfAsked(const RuntimeOptions& runtime, const std::string& out_dir,
+                         std::string_view task) {
+  if (!runtime.plot) return;
+  const absl::Status plotted =
+      RenderCurves(StrCat(out_dir, "/metrics.jsonl"), StrCat(out_dir, "/curves"));
+  if (!plotted.ok()) SOUK_LOG_WARN("train", task, ": no curves: ", std::string(plotted.message()));
+}
 
 absl::StatusOr<TrainerState> LoadCheckpoint(const std::string& path, torch::nn::Module& module,
                                             torch::optim::Optimizer& optimizer) {

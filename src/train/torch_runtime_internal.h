@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -61,6 +62,18 @@ absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& module,
 /// `optimizer`. Errors name the path and the missing or mismatched parameter.
 absl::StatusOr<TrainerState> LoadCheckpoint(const std::string& path, torch::nn::Module& module,
                                             torch::optim::Optimizer& optimizer);
+
+/// The state a run starts from: `checkpoint`'s, loaded into `module` and `optimizer`, when
+/// runtime.resume is set and the file exists (logged under `task`); else a fresh state.
+absl::StatusOr<TrainerState> ResumeIfAsked(const RuntimeOptions& runtime,
+                                           const std::string& checkpoint, torch::nn::Module& module,
+                                           torch::optim::Optimizer& optimizer,
+                                           std::string_view task);
+
+/// With runtime.plot, renders `out_dir`/metrics.jsonl to `out_dir`/curves-*.png (progress.h);
+/// a failure (no gnuplot) is a warning naming `task`, not an error.
+void RenderCurvesIfAsked(const RuntimeOptions& runtime, const std::string& out_dir,
+                         std::string_view task);
 
 /// A seeded permutation of 0..n-1 (Fisher-Yates with masking.h's Rng).
 std::vector<int64_t> SeededPermutation(int64_t n, uint64_t seed);
