@@ -5,8 +5,9 @@
 # NDCG@10 score the held-out items. Two protocols, never mixed: full ranking over all items, and
 # the BERT4Rec paper's, where the held-out item is ranked against 100 negatives drawn by
 # popularity among the items the user never named (seeded; `souk recommend --candidates`).
-# Methods: popularity, first-order Markov, item-to-item co-visitation, and the sequential model
-# (`souk train seqrec` with its defaults on the same file; about 15-20 minutes on 2 cores).
+# Methods: popularity, first-order Markov, item-to-item co-visitation, the sequential model
+# (`souk train seqrec` with its defaults on the same file; about 15-20 minutes on 2 cores), and
+# the blend of the last two that `souk recommend` runs by default.
 # docs/recommend.md.
 #
 #   bench/quality/beauty.sh [BUILD_DIR] [WORK_DIR] [INTERACTIONS]
@@ -79,3 +80,4 @@ start=$(date +%s)
 "$souk" train seqrec --interactions "$work/train.txt" --out "$work/seqrec" --no-plot
 echo "seqrec training: $(( $(date +%s) - start )) s" >&2
 recommend seqrec --model "$work/seqrec"
+recommend blend --model "$work/seqrec"

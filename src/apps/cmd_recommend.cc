@@ -1,5 +1,5 @@
-// souk recommend: every user's next items by a trained sequential recommender, as a TREC run
-// (the offline face of Recommend; docs/recommend.md).
+// souk recommend: every user's next items by the sequential model, co-visitation or both, as a
+// TREC run (the offline face of Recommend; docs/recommend.md).
 
 #include <algorithm>
 #include <iostream>
@@ -14,6 +14,7 @@
 #include "souk/base/str_cat.h"
 #include "souk/eval/qrels.h"
 #include "souk/model/seqrec_model.h"
+#include "souk/recommend/blend.h"
 #include "souk/recommend/interactions.h"
 #include "souk/recommend/item_to_item.h"
 
@@ -21,15 +22,16 @@ namespace souk::apps {
 namespace {
 
 constexpr char kUsage[] =
-    R"(usage: souk recommend --interactions FILE --output RUN [--method seqrec] [--model DIR]
+    R"(usage: souk recommend --interactions FILE --output RUN [--method blend] [--model DIR]
                       [--candidates CANDIDATES] [--k 10] [--tag souk-METHOD] [--batch 256] [--device cpu] [--threads 0]
 
 For every user of FILE (`user item` lines, each user's in time order), the --k items ranked
 highest as the next one after the user's whole history, excluding the items already in it, as a
 TREC run (`user Q0 item rank score tag`). Methods (docs/recommend.md):
+  blend     seqrec and covisit blended by reciprocal rank, the default [--rrf-k 60] [--depth 100]
   seqrec    the sequential model DIR (`souk train seqrec`; --model). Items it does not know are
-            left out of the histories (counted); a user left without any gets the model's
-            answer for an empty history.
+            left out of the histories; a user left without any gets the model's answer for an
+            empty history.
   covisit   item-to-item co-visitation counted on FILE itself, popularity filling up
             [--window 5] [--backward-weight 0.25] [--history-items 5] [--recency-decay 0.6]
   markov    the most frequent successors of the user's last item in FILE, popularity filling up
@@ -42,10 +44,13 @@ docs/recommend.md.
 struct RecommendFlags {
   std::string method, model_dir, interactions, candidates, output, tag, device;
   recommend::CoVisitationOptions covisitation;
+  recommend::BlendOptions blend;
   int64_t k = 10;
   int64_t batch = 256;
   int64_t threads = 0;
 };
+
+bool UsesModel(const std::string& method) { return method == "seqrec" || method == "blend"; }
 
 absl::Status ReadCoVisitationFlags(const Flags& flags, recommend::CoVisitationOptions* o) {
   SOUK_ASSIGN_OR_RETURN(int64_t window, flags.GetInt("window", static_cast<int64_t>(o->window)));
@@ -64,7 +69,7 @@ absl::Status ReadCoVisitationFlags(const Flags& flags, recommend::CoVisitationOp
 }
 
 absl::Status ReadFlags(const Flags& flags, RecommendFlags* f) {
-  f->method = flags.Get("method", "seqrec");
+  f->method = flags.Get("method", "blend");
   f->model_dir = flags.Get("model");
   f->interactions = flags.Get("interactions");
   f->candidates = flags.Get("candidates");
@@ -74,14 +79,19 @@ absl::Status ReadFlags(const Flags& flags, RecommendFlags* f) {
   SOUK_ASSIGN_OR_RETURN(f->k, flags.GetInt("k", f->k));
   SOUK_ASSIGN_OR_RETURN(f->batch, flags.GetInt("batch", f->batch));
   SOUK_ASSIGN_OR_RETURN(f->threads, flags.GetInt("threads", f->threads));
-  if (f->method != "seqrec" && f->method != "covisit" && f->method != "markov" &&
-      f->method != "popular") {
+  if (f->method != "blend" && f->method != "seqrec" && f->method != "covisit" &&
+      f->method != "markov" && f->method != "popular") {
     return absl::InvalidArgumentError(
-        StrCat("--method '", f->method, "' is not seqrec, covisit, markov or popular"));
+        StrCat("--method '", f->method, "' is not blend, seqrec, covisit, markov or popular"));
   }
-  if (f->method == "seqrec" && f->model_dir.empty()) {
-    return absl::InvalidArgumentError("--method seqrec needs --model DIR");
+  if (UsesModel(f->method) && f->model_dir.empty()) {
+    return absl::InvalidArgumentError(StrCat("--method ", f->method, " needs --model DIR"));
   }
+  SOUK_ASSIGN_OR_RETURN(f->blend.rrf_k, flags.GetDouble("rrf-k", f->blend.rrf_k));
+  SOUK_ASSIGN_OR_RETURN(int64_t depth, flags.GetInt("depth", static_cast<int64_t>(f->blend.depth)));
+  if (depth < 1) return absl::InvalidArgumentError(StrCat("--depth must be >= 1, got ", depth));
+  f->blend.depth = static_cast<size_t>(depth);
+  SOUK_RETURN_IF_ERROR(f->blend.Validate());
   if (f->k < 1) return absl::InvalidArgumentError(StrCat("--k must be >= 1, got ", f->k));
   SOUK_RETURN_IF_ERROR(ReadCoVisitationFlags(flags, &f->covisitation));
   if (f->batch < 1) {
@@ -123,37 +133,15 @@ std::vector<recommend::ScoredItem> FirstK(std::vector<recommend::ScoredItem> ran
   return ranked;
 }
 
-// popular, markov and covisit: counted on the file they recommend for.
-absl::Status RecommendByCounts(const RecommendFlags& f) {
-  SOUK_ASSIGN_OR_RETURN(const recommend::Interactions read,
-                        recommend::ReadInteractions(f.interactions));
-  SOUK_ASSIGN_OR_RETURN(const CandidateLists candidates, ReadCandidates(f.candidates, read.items));
-  const size_t k = static_cast<size_t>(f.k);
-  const auto popularity = recommend::Popularity::Build(read.users, read.items.size());
-  const recommend::CoVisitationOptions options =
-      f.method == "markov" ? recommend::CoVisitationOptions::Markov() : f.covisitation;
+// What a method needs: a co-visitation table (covisit, markov, blend), popularity (popular) and
+// the sequential model (seqrec, blend). Items are indexed by the model's vocabulary first, then
+// the ones only FILE names.
+struct Recommenders {
+  std::unique_ptr<model::SeqRecModel> model;
+  size_t model_items = 0;
   std::optional<recommend::CoVisitation> covisitation;
-  if (f.method != "popular") {
-    covisitation = recommend::CoVisitation::Build(read.users, read.items.size(), options);
-  }
-  std::vector<eval::RunEntry> run;
-  for (const recommend::UserHistory& u : read.users) {
-    std::vector<recommend::ScoredItem> items;
-    if (!f.candidates.empty()) {
-      const auto it = candidates.find(u.user);
-      if (it == candidates.end()) continue;
-      items = covisitation ? covisitation->Rank(u.items, it->second)
-                           : popularity.Rank(u.items, it->second);
-    } else {
-      items = covisitation ? covisitation->Recommend(u.items, k) : popularity.Recommend(u.items, k);
-    }
-    AppendUser(u.user, read.items, FirstK(std::move(items), k), &run);
-  }
-  SOUK_RETURN_IF_ERROR(WriteFileAtomically(f.output, eval::FormatTrecRun(run, f.tag)));
-  std::cout << f.method << ": recommended for " << read.users.size() << " users -> " << f.output
-            << "\n";
-  return absl::OkStatus();
-}
+  std::optional<recommend::Popularity> popularity;
+};
 
 absl::StatusOr<recommend::ItemVocabulary> ReadModelItems(const std::string& model_dir,
                                                          int64_t num_items) {
@@ -168,63 +156,140 @@ absl::StatusOr<recommend::ItemVocabulary> ReadModelItems(const std::string& mode
   return vocabulary;
 }
 
-// One batch of users by the model: their top k, or their candidates ranked.
+// Loads the model (when the method uses one), reads FILE and counts what the method needs.
+absl::StatusOr<recommend::Interactions> Prepare(const RecommendFlags& f, Recommenders* r) {
+  recommend::ItemVocabulary model_items;
+  if (UsesModel(f.method)) {
+    SOUK_ASSIGN_OR_RETURN(
+        r->model, model::SeqRecModel::Load(f.model_dir, f.device, static_cast<int>(f.threads)));
+    SOUK_ASSIGN_OR_RETURN(model_items, ReadModelItems(f.model_dir, r->model->config().num_items));
+    r->model_items = model_items.size();
+  }
+  SOUK_ASSIGN_OR_RETURN(
+      recommend::Interactions read,
+      recommend::ReadInteractions(f.interactions, model_items, recommend::UnknownItems::kAdd));
+  if (f.method == "popular") {
+    r->popularity = recommend::Popularity::Build(read.users, read.items.size());
+  } else if (f.method != "seqrec") {
+    r->covisitation = recommend::CoVisitation::Build(
+        read.users, read.items.size(),
+        f.method == "markov" ? recommend::CoVisitationOptions::Markov() : f.covisitation);
+  }
+  return read;
+}
+
+// The items of `items` the model knows.
+std::vector<uint32_t> ModelItems(std::span<const recommend::ItemIndex> items, size_t model_items) {
+  std::vector<uint32_t> known;
+  for (const recommend::ItemIndex item : items) {
+    if (item <= model_items) known.push_back(item);
+  }
+  return known;
+}
+
+std::vector<recommend::ScoredItem> ByScore(std::span<const uint32_t> items,
+                                           std::span<const float> scores) {
+  std::vector<recommend::ScoredItem> out;
+  for (size_t i = 0; i < items.size(); ++i) out.push_back({items[i], scores[i]});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.score > b.score; });
+  return out;
+}
+
+// One batch of users by the model: their top `depth`, or (with `candidates`) their candidates
+// the model knows, ranked.
 absl::StatusOr<std::vector<std::vector<recommend::ScoredItem>>> SeqRecBatch(
-    const model::SeqRecModel& model, const std::vector<std::vector<uint32_t>>& histories,
-    const std::vector<std::vector<uint32_t>>* candidates, size_t k) {
-  std::vector<std::vector<recommend::ScoredItem>> out(histories.size());
+    const Recommenders& r, std::span<const recommend::UserHistory* const> users,
+    const CandidateLists* candidates, size_t depth) {
+  std::vector<std::vector<uint32_t>> histories, lists;
+  for (const recommend::UserHistory* u : users) {
+    histories.push_back(ModelItems(u->items, r.model_items));
+    if (candidates) lists.push_back(ModelItems(candidates->at(u->user), r.model_items));
+  }
+  std::vector<std::vector<recommend::ScoredItem>> out(users.size());
   if (candidates == nullptr) {
-    SOUK_ASSIGN_OR_RETURN(const auto top, model.TopK(histories, k));
+    SOUK_ASSIGN_OR_RETURN(const auto top, r.model->TopK(histories, depth));
     for (size_t u = 0; u < top.size(); ++u) {
       for (const model::ScoredItem& s : top[u]) out[u].push_back({s.item, s.score});
     }
     return out;
   }
-  SOUK_ASSIGN_OR_RETURN(const auto scores, model.ScoreItems(histories, *candidates));
-  for (size_t u = 0; u < scores.size(); ++u) {
-    for (size_t i = 0; i < scores[u].size(); ++i) {
-      out[u].push_back({(*candidates)[u][i], scores[u][i]});
-    }
-    std::stable_sort(out[u].begin(), out[u].end(),
-                     [](const auto& a, const auto& b) { return a.score > b.score; });
-    out[u] = FirstK(std::move(out[u]), k);
-  }
+  SOUK_ASSIGN_OR_RETURN(const auto scores, r.model->ScoreItems(histories, lists));
+  for (size_t u = 0; u < scores.size(); ++u) out[u] = ByScore(lists[u], scores[u]);
   return out;
 }
 
-absl::Status RecommendBySeqRec(const RecommendFlags& f) {
-  SOUK_ASSIGN_OR_RETURN(
-      auto model, model::SeqRecModel::Load(f.model_dir, f.device, static_cast<int>(f.threads)));
-  SOUK_ASSIGN_OR_RETURN(const recommend::ItemVocabulary vocabulary,
-                        ReadModelItems(f.model_dir, model->config().num_items));
-  SOUK_ASSIGN_OR_RETURN(const recommend::Interactions read,
-                        recommend::ReadInteractions(f.interactions, vocabulary));
-  SOUK_ASSIGN_OR_RETURN(const CandidateLists candidates, ReadCandidates(f.candidates, vocabulary));
+// A user's ranking by the counting method: top `depth`, or their candidates ranked.
+std::vector<recommend::ScoredItem> CountedRanking(const Recommenders& r,
+                                                  const recommend::UserHistory& u,
+                                                  const CandidateLists* candidates, size_t depth) {
+  if (candidates) {
+    const std::vector<recommend::ItemIndex>& list = candidates->at(u.user);
+    return r.covisitation ? r.covisitation->Rank(u.items, list) : r.popularity->Rank(u.items, list);
+  }
+  return r.covisitation ? r.covisitation->Recommend(u.items, depth)
+                        : r.popularity->Recommend(u.items, depth);
+}
+
+// The user's first `depth` co-visited items, or their co-visited candidates ranked: the
+// popularity that fills co-visitation's lists up would only blur the blend.
+std::vector<recommend::ScoredItem> CoVisited(const Recommenders& r, const recommend::UserHistory& u,
+                                             const CandidateLists* candidates, size_t depth) {
+  if (candidates == nullptr) return r.covisitation->CoVisited(u.items, depth);
+  std::vector<recommend::ScoredItem> ranked = r.covisitation->Rank(u.items, candidates->at(u.user));
+  std::erase_if(ranked, [](const recommend::ScoredItem& s) { return s.score <= 0; });
+  return FirstK(std::move(ranked), depth);
+}
+
+// The rankings of one batch of users by f.method, each its first f.k.
+absl::StatusOr<std::vector<std::vector<recommend::ScoredItem>>> RankBatch(
+    const RecommendFlags& f, const Recommenders& r,
+    std::span<const recommend::UserHistory* const> users, const CandidateLists* candidates) {
+  const size_t k = static_cast<size_t>(f.k);
+  const size_t depth = f.method == "blend" ? std::max(k, f.blend.depth) : k;
+  std::vector<std::vector<recommend::ScoredItem>> ranked(users.size());
+  if (r.model) {
+    SOUK_ASSIGN_OR_RETURN(ranked, SeqRecBatch(r, users, candidates, depth));
+  }
+  for (size_t u = 0; u < users.size(); ++u) {
+    if (f.method == "blend") {
+      const std::vector<recommend::ScoredItem> lists[2] = {
+          FirstK(std::move(ranked[u]), depth), CoVisited(r, *users[u], candidates, depth)};
+      ranked[u] = recommend::BlendByRank(lists, f.blend.rrf_k);
+    } else if (!r.model) {
+      ranked[u] = CountedRanking(r, *users[u], candidates, k);
+    }
+    ranked[u] = FirstK(std::move(ranked[u]), k);
+  }
+  return ranked;
+}
+
+absl::Status Recommend(const RecommendFlags& f) {
+  Recommenders r;
+  SOUK_ASSIGN_OR_RETURN(const recommend::Interactions read, Prepare(f, &r));
+  SOUK_ASSIGN_OR_RETURN(const CandidateLists candidates, ReadCandidates(f.candidates, read.items));
   std::vector<const recommend::UserHistory*> users;
   for (const recommend::UserHistory& u : read.users) {
     if (f.candidates.empty() || candidates.contains(u.user)) users.push_back(&u);
   }
+  const std::span<const recommend::UserHistory* const> all(users);
   std::vector<eval::RunEntry> run;
-  std::vector<std::vector<uint32_t>> histories, lists;
   for (size_t begin = 0; begin < users.size(); begin += static_cast<size_t>(f.batch)) {
-    const size_t end = std::min(users.size(), begin + static_cast<size_t>(f.batch));
-    histories.clear();
-    lists.clear();
-    for (size_t u = begin; u < end; ++u) {
-      histories.push_back(users[u]->items);
-      if (!f.candidates.empty()) lists.push_back(candidates.at(users[u]->user));
-    }
+    const auto batch =
+        all.subspan(begin, std::min(users.size() - begin, static_cast<size_t>(f.batch)));
     SOUK_ASSIGN_OR_RETURN(const auto ranked,
-                          SeqRecBatch(*model, histories, f.candidates.empty() ? nullptr : &lists,
-                                      static_cast<size_t>(f.k)));
-    for (size_t u = begin; u < end; ++u) {
-      AppendUser(users[u]->user, vocabulary, ranked[u - begin], &run);
+                          RankBatch(f, r, batch, f.candidates.empty() ? nullptr : &candidates));
+    for (size_t u = 0; u < batch.size(); ++u) {
+      AppendUser(batch[u]->user, read.items, ranked[u], &run);
     }
   }
   SOUK_RETURN_IF_ERROR(WriteFileAtomically(f.output, eval::FormatTrecRun(run, f.tag)));
-  std::cout << "recommended for " << users.size() << " users (" << read.unknown_items << " of "
-            << read.lines << " interactions name an item the model does not know) -> " << f.output
-            << "\n";
+  std::cout << f.method << ": recommended for " << users.size() << " users";
+  if (r.model) {
+    std::cout << " (" << read.items.size() - r.model_items << " of " << read.items.size()
+              << " items unknown to the model)";
+  }
+  std::cout << " -> " << f.output << "\n";
   return absl::OkStatus();
 }
 
@@ -235,7 +300,7 @@ int RunRecommend(int argc, char** argv) {
       Flags::Parse(argc, argv, 2,
                    {.with_value = {"method", "model", "interactions", "candidates", "output", "k",
                                    "tag", "batch", "device", "threads", "window", "backward-weight",
-                                   "history-items", "recency-decay"},
+                                   "history-items", "recency-decay", "rrf-k", "depth"},
                     .boolean = {"help"}});
   if (!flags.ok()) return Fail("souk recommend", flags.status());
   if (flags->Has("help")) return Usage(kUsage, true);
@@ -244,8 +309,7 @@ int RunRecommend(int argc, char** argv) {
   }
   RecommendFlags f;
   if (absl::Status s = ReadFlags(*flags, &f); !s.ok()) return Fail("souk recommend", s);
-  const absl::Status done = f.method == "seqrec" ? RecommendBySeqRec(f) : RecommendByCounts(f);
-  if (!done.ok()) return Fail("souk recommend", done);
+  if (absl::Status s = Recommend(f); !s.ok()) return Fail("souk recommend", s);
   return 0;
 }
 

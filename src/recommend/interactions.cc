@@ -1,7 +1,5 @@
 #include "souk/recommend/interactions.h"
 
-#include <optional>
-
 #include "souk/base/check.h"
 #include "souk/base/file_util.h"
 #include "souk/base/status_macros.h"
@@ -26,10 +24,12 @@ std::vector<std::string_view> Fields(std::string_view line) {
   return fields;
 }
 
-absl::StatusOr<Interactions> Read(const std::string& path, const ItemVocabulary* fixed) {
+absl::StatusOr<Interactions> Read(const std::string& path, ItemVocabulary start,
+                                  UnknownItems unknown) {
   SOUK_ASSIGN_OR_RETURN(const std::string contents, ReadFileToString(path));
   Interactions out;
-  if (fixed != nullptr) out.items = *fixed;
+  out.items = std::move(start);
+  const bool fixed = unknown == UnknownItems::kSkip;
   absl::flat_hash_map<std::string, size_t> user_index;
   LineCursor cursor(contents);
   std::string_view line;
@@ -104,12 +104,13 @@ absl::StatusOr<ItemVocabulary> ItemVocabulary::FromText(std::string_view text,
 }
 
 absl::StatusOr<Interactions> ReadInteractions(const std::string& path) {
-  return Read(path, nullptr);
+  return Read(path, ItemVocabulary(), UnknownItems::kAdd);
 }
 
 absl::StatusOr<Interactions> ReadInteractions(const std::string& path,
-                                              const ItemVocabulary& vocabulary) {
-  return Read(path, &vocabulary);
+                                              const ItemVocabulary& vocabulary,
+                                              UnknownItems unknown) {
+  return Read(path, vocabulary, unknown);
 }
 
 }  // namespace souk::recommend

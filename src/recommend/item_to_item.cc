@@ -152,6 +152,11 @@ std::vector<ScoredItem> CoVisitation::Recommend(std::span<const ItemIndex> histo
   return out;
 }
 
+std::vector<ScoredItem> CoVisitation::CoVisited(std::span<const ItemIndex> history,
+                                                size_t k) const {
+  return TopK(Scores(history), k);
+}
+
 std::vector<ScoredItem> CoVisitation::Rank(std::span<const ItemIndex> history,
                                            std::span<const ItemIndex> candidates) const {
   const absl::flat_hash_map<ItemIndex, float> scores = Scores(history);

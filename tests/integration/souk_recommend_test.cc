@@ -2,6 +2,7 @@
 // lines, then write every user's next items as a TREC run. Users walk a cycle of items, so the
 // right next item is known.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -55,8 +56,8 @@ TEST(SoukRecommendTest, TrainsThenRecommendsTheNextItemOfEveryUser) {
                     " --epochs 30 --patience 30 --validation-users 0 --lr 1e-2 --threads 1"
                     " --no-plot"),
             0);
-  ASSERT_EQ(RunSouk("recommend --model " + tmp.File("model") + " --interactions " + data +
-                    " --k 5 --output " + tmp.File("seqrec.txt")),
+  ASSERT_EQ(RunSouk("recommend --method seqrec --model " + tmp.File("model") + " --interactions " +
+                    data + " --k 5 --output " + tmp.File("seqrec.txt")),
             0);
   const auto top = TopItems(tmp.File("seqrec.txt"));
   ASSERT_EQ(top.size(), 120u);
@@ -75,7 +76,7 @@ TEST(SoukRecommendTest, TrainsThenRecommendsTheNextItemOfEveryUser) {
 
   // --candidates ranks the listed items of the listed users only.
   const std::string candidates = tmp.WriteFile("candidates.txt", "u0 i9\nu0 i20\nu0 i5\n");
-  for (const std::string method : {"seqrec", "markov"}) {
+  for (const std::string method : {"seqrec", "markov", "blend"}) {
     ASSERT_EQ(RunSouk("recommend --method " + method + " --model " + tmp.File("model") +
                       " --interactions " + data + " --candidates " + candidates + " --output " +
                       tmp.File("ranked.txt")),
@@ -87,6 +88,32 @@ TEST(SoukRecommendTest, TrainsThenRecommendsTheNextItemOfEveryUser) {
     ASSERT_EQ((*run)[0].second.size(), 3u);
     EXPECT_EQ((*run)[0].second.front(), "i5") << method;
   }
+}
+
+// Items the model never saw reach the default blend through co-visitation counted on FILE (k
+// covers every item: in so small a catalog nearly every item is in both lists, z9 in one).
+TEST(SoukRecommendTest, TheBlendAddsItemsOnlyTheFileKnows) {
+  TempDir tmp;
+  const std::string data = tmp.WriteFile("cycle.txt", CycleInteractions());
+  ASSERT_EQ(RunSouk("train seqrec --interactions " + data + " --out " + tmp.File("model") +
+                    " --hidden 16 --layers 1 --heads 1 --max-length 8 --batch 16 --epochs 3"
+                    " --validation-users 0 --threads 1 --no-plot"),
+            0);
+  std::string extended = CycleInteractions();
+  for (int w = 0; w < 30; ++w)
+    extended += "w" + std::to_string(w) + " i1\nw" + std::to_string(w) + " z9\n";
+  extended += "w30 i1\n";
+  const std::string file = tmp.WriteFile("extended.txt", extended);
+  ASSERT_EQ(RunSouk("recommend --model " + tmp.File("model") + " --interactions " + file +
+                    " --k 40 --output " + tmp.File("blend.txt")),
+            0);
+  auto run = eval::ReadTrecRun(tmp.File("blend.txt"));
+  ASSERT_OK(run);
+  const auto newest = std::find_if(run->begin(), run->end(),
+                                   [](const auto& entry) { return entry.first == "w30"; });
+  ASSERT_NE(newest, run->end());
+  EXPECT_THAT(newest->second, ::testing::Contains("z9"));  // co-visitation's only
+  EXPECT_THAT(newest->second, ::testing::Not(::testing::Contains("i1")));
 }
 
 TEST(SoukRecommendTest, BadInvocationsFail) {

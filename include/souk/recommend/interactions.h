@@ -63,9 +63,15 @@ struct Interactions {
 /// Reads a file of the format above, building the vocabulary. INVALID_ARGUMENT naming the file
 /// and line for a line without exactly two fields; FAILED_PRECONDITION for a file without any.
 absl::StatusOr<Interactions> ReadInteractions(const std::string& path);
-/// The same with `vocabulary` fixed: unknown items are skipped (counted), a user whose items
-/// are all unknown keeps an empty history.
+/// What reading with a given vocabulary does with an item it lacks.
+enum class UnknownItems {
+  kSkip,  ///< Skipped and counted; a user whose items are all unknown keeps an empty history.
+  kAdd,   ///< Added after the vocabulary's own (indices size()+1...), as in training data.
+};
+
+/// The same starting from `vocabulary` (a model's items).
 absl::StatusOr<Interactions> ReadInteractions(const std::string& path,
-                                              const ItemVocabulary& vocabulary);
+                                              const ItemVocabulary& vocabulary,
+                                              UnknownItems unknown = UnknownItems::kSkip);
 
 }  // namespace souk::recommend

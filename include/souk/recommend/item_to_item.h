@@ -74,8 +74,11 @@ class CoVisitation {
 
   /// The k best items after `history` (oldest first), popularity filling up.
   std::vector<ScoredItem> Recommend(std::span<const ItemIndex> history, size_t k) const;
-  /// `candidates` in Recommend's order: by co-visitation score, then popularity, those in
-  /// `history` last.
+  /// The k best co-visited items after `history`, without popularity filling up (fewer when
+  /// fewer are co-visited).
+  std::vector<ScoredItem> CoVisited(std::span<const ItemIndex> history, size_t k) const;
+  /// `candidates` in Recommend's order: by co-visitation score (> 0 for co-visited items, 0
+  /// for the others), then popularity, those in `history` last.
   std::vector<ScoredItem> Rank(std::span<const ItemIndex> history,
                                std::span<const ItemIndex> candidates) const;
   /// `item`'s neighbours, strongest first.

@@ -43,6 +43,19 @@ TEST(InteractionsTest, AFixedVocabularySkipsAndCountsUnknownItems) {
   EXPECT_TRUE(read->users[1].items.empty());  // kept, with nothing known
 }
 
+TEST(InteractionsTest, AVocabularyCanBeExtendedByUnknownItems) {
+  TempDir tmp;
+  ItemVocabulary vocabulary;
+  vocabulary.Add("a");
+  auto read = ReadInteractions(tmp.WriteFile("i.txt", "u1 x\nu1 a\nu1 x\n"), vocabulary,
+                               UnknownItems::kAdd);
+  ASSERT_OK(read);
+  EXPECT_EQ(read->unknown_items, 0u);
+  ASSERT_EQ(read->items.size(), 2u);
+  EXPECT_EQ(read->items.Name(2), "x");  // after the given items
+  EXPECT_THAT(read->users[0].items, ElementsAre(2, 1, 2));
+}
+
 TEST(InteractionsTest, BadFilesAreNamed) {
   TempDir tmp;
   EXPECT_THAT(ReadInteractions(tmp.WriteFile("three.txt", "u1 a\nu1 b 5\n")),

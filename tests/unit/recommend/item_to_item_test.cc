@@ -86,6 +86,19 @@ TEST(CoVisitationTest, RanksGivenCandidatesInRecommendsOrder) {
   EXPECT_EQ(ItemsOf(markov.Rank(history, candidates)), (std::vector<ItemIndex>{2, 3, 5, 4}));
   const Popularity popularity = Popularity::Build(users, 5);
   EXPECT_EQ(ItemsOf(popularity.Rank(history, candidates)), (std::vector<ItemIndex>{5, 2, 3, 4}));
+  const auto ranked = markov.Rank(history, candidates);
+  EXPECT_GT(ranked[1].score, 0.0f);  // 3 is a neighbour
+  EXPECT_EQ(ranked[2].score, 0.0f);  // 5 is not
+}
+
+TEST(CoVisitationTest, CoVisitedLeavesPopularityOut) {
+  const auto users = Users({{1, 2}, {1, 2}, {1, 3}, {5, 5, 5}});
+  const CoVisitation markov = CoVisitation::Build(users, 5, CoVisitationOptions::Markov());
+  const std::vector<ItemIndex> history = {1};
+  EXPECT_EQ(ItemsOf(markov.CoVisited(history, 10)), (std::vector<ItemIndex>{2, 3}));
+  EXPECT_EQ(ItemsOf(markov.CoVisited(history, 1)), (std::vector<ItemIndex>{2}));
+  EXPECT_EQ(markov.Recommend(history, 10).size(), 4u);  // 5 and 4 fill up
+  EXPECT_TRUE(markov.CoVisited({}, 10).empty());
 }
 
 TEST(CoVisitationTest, OptionsAreChecked) {
