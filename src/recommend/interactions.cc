@@ -49,6 +49,7 @@ absl::StatusOr<Interactions> Read(const std::string& path, ItemVocabulary start,
       continue;
     }
     out.users[it->second].items.push_back(item);
+    out.in_file_order.push_back(item);
   }
   if (out.lines == 0) {
     return absl::FailedPreconditionError(StrCat(path, ": no interactions (`user item` lines)"));

@@ -230,4 +230,18 @@ absl::StatusOr<std::vector<float>> ExactVectorIndex::Score(std::span<const float
   }
 }
 
+absl::StatusOr<std::vector<float>> ExactVectorIndex::Row(uint32_t id) const {
+  const Impl& m = *impl_;
+  const auto it = m.rows.find(id);
+  if (it == m.rows.end()) return absl::NotFoundError(StrCat("vector row: no row for id ", id));
+  try {
+    torch::InferenceMode inference;
+    const torch::Tensor row = m.matrix[it->second].to(torch::kCPU, torch::kFloat).contiguous();
+    const float* data = row.data_ptr<float>();
+    return std::vector<float>(data, data + m.dim);
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat("vector row: ", e.what_without_backtrace()));
+  }
+}
+
 }  // namespace souk::vector

@@ -385,4 +385,14 @@ absl::StatusOr<std::vector<float>> HnswVectorIndex::Score(std::span<const float>
   return scores;
 }
 
+absl::StatusOr<std::vector<float>> HnswVectorIndex::Row(uint32_t id) const {
+  const Impl& m = *impl_;
+  const auto it = m.graph->label_lookup_.find(id);
+  if (it == m.graph->label_lookup_.end() || m.graph->isMarkedDeleted(it->second)) {
+    return absl::NotFoundError(StrCat("hnsw row: no row for id ", id));
+  }
+  const auto* row = reinterpret_cast<const float*>(m.graph->getDataByInternalId(it->second));
+  return std::vector<float>(row, row + m.dim);
+}
+
 }  // namespace souk::vector

@@ -53,9 +53,10 @@ struct UserHistory {
 
 struct Interactions {
   ItemVocabulary items;
-  std::vector<UserHistory> users;  ///< In order of first appearance.
-  size_t lines = 0;                ///< Interactions read.
-  size_t unknown_items = 0;        ///< Skipped: not in a fixed vocabulary.
+  std::vector<UserHistory> users;        ///< In order of first appearance.
+  std::vector<ItemIndex> in_file_order;  ///< Every known item read, line by line.
+  size_t lines = 0;                      ///< Interactions read.
+  size_t unknown_items = 0;              ///< Skipped: not in a fixed vocabulary.
 
   size_t num_interactions() const { return lines - unknown_items; }
 };

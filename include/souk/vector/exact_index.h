@@ -36,6 +36,7 @@ class ExactVectorIndex final : public VectorIndex {
       std::span<const float> queries, size_t k, const IdFilter& filter = {}) const override;
   absl::StatusOr<std::vector<float>> Score(std::span<const float> query,
                                            std::span<const uint32_t> ids) const override;
+  absl::StatusOr<std::vector<float>> Row(uint32_t id) const override;
 
  private:
   struct Impl;

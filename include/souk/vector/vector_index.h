@@ -56,6 +56,10 @@ class VectorIndex {
   /// a value that is not finite; NOT_FOUND naming the first id without a row.
   virtual absl::StatusOr<std::vector<float>> Score(std::span<const float> query,
                                                    std::span<const uint32_t> ids) const = 0;
+
+  /// The row of `id` as float values (a query for its neighbours: similar items). NOT_FOUND
+  /// naming the id when it has no row.
+  virtual absl::StatusOr<std::vector<float>> Row(uint32_t id) const = 0;
 };
 
 }  // namespace souk::vector

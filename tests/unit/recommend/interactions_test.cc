@@ -41,6 +41,7 @@ TEST(InteractionsTest, AFixedVocabularySkipsAndCountsUnknownItems) {
   ASSERT_EQ(read->users.size(), 2u);
   EXPECT_THAT(read->users[0].items, ElementsAre(1, 2));
   EXPECT_TRUE(read->users[1].items.empty());  // kept, with nothing known
+  EXPECT_THAT(read->in_file_order, ElementsAre(1, 2));
 }
 
 TEST(InteractionsTest, AVocabularyCanBeExtendedByUnknownItems) {

@@ -135,8 +135,16 @@ TEST(HnswVectorIndexTest, ScoreGivesTheInnerProductOfNamedRowsAsExactDoes) {
     EXPECT_NEAR((*from_hnsw)[i], dot, 1e-5);
     EXPECT_NEAR((*from_exact)[i], dot, 1e-5);
   }
+  for (const VectorIndex* index : {static_cast<const VectorIndex*>(hnsw.get()),
+                                   static_cast<const VectorIndex*>(exact->get())}) {
+    auto row = index->Row(107);
+    ASSERT_OK(row);
+    EXPECT_THAT(*row, ::testing::Pointwise(::testing::FloatEq(), query));
+  }
   hnsw->Remove(std::vector<uint32_t>{107});
   EXPECT_THAT(hnsw->Score(query, asked), StatusIs(absl::StatusCode::kNotFound, "id 107"));
+  EXPECT_THAT(hnsw->Row(107), StatusIs(absl::StatusCode::kNotFound, "id 107"));
+  EXPECT_THAT((*exact)->Row(7), StatusIs(absl::StatusCode::kNotFound, "id 7"));
   EXPECT_THAT((*exact)->Score(query, std::vector<uint32_t>{7}),
               StatusIs(absl::StatusCode::kNotFound, "id 7"));
   EXPECT_THAT(hnsw->Score(std::vector<float>(3), asked),
