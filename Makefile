@@ -48,9 +48,14 @@ $(DEMO_DIR)/model/model.safetensors: | apps $(DEMO_DIR)/shop/catalog.jsonl
 
 demo-model: $(DEMO_DIR)/model/model.safetensors
 
+# The demo users' histories, what Recommend learns from (configs/demo.yaml, recommend).
+$(DEMO_DIR)/shop/interactions.txt: $(DEMO_DIR)/shop/catalog.jsonl
+	scripts/demo-interactions.sh $(DEMO_DIR)/shop/events.jsonl $@
+
 # The index is rebuilt on every run (BM25F in a second, the product embeddings in about half a
 # minute) so it always matches the binary, the config and the demo encoder.
-run: apps $(DEMO_DIR)/shop/catalog.jsonl $(DEMO_DIR)/model/model.safetensors
+run: apps $(DEMO_DIR)/shop/catalog.jsonl $(DEMO_DIR)/model/model.safetensors \
+     $(DEMO_DIR)/shop/interactions.txt
 	$(SOUK) index --catalog $(DEMO_DIR)/shop/catalog.jsonl --out $(DEMO_DIR)/index --config configs/demo.yaml \
 	  --threads $(JOBS)
 	$(SOUKD) --config configs/demo.yaml

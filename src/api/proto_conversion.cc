@@ -94,6 +94,40 @@ void ToProto(const engine::SearchPage& page, bool include_products, v1::SearchRe
   }
 }
 
+engine::RecommendRequest FromProto(const v1::RecommendRequest& in) {
+  engine::RecommendRequest r;
+  r.user_id = in.user_id();
+  r.recent_product_ids.assign(in.recent_product_ids().begin(), in.recent_product_ids().end());
+  switch (in.context()) {
+    case v1::PAGE_CONTEXT_HOME:
+      r.context = engine::PageContext::kHome;
+      break;
+    case v1::PAGE_CONTEXT_PRODUCT:
+      r.context = engine::PageContext::kProduct;
+      break;
+    case v1::PAGE_CONTEXT_CART:
+      r.context = engine::PageContext::kCart;
+      break;
+    default:
+      r.context = engine::PageContext::kUnspecified;
+  }
+  r.context_product_id = in.context_product_id();
+  r.page_size = in.page_size();
+  r.category = in.category();
+  return r;
+}
+
+void ToProto(const engine::RecommendPage& page, bool include_products,
+             google::protobuf::RepeatedPtrField<v1::Recommendation>* out) {
+  for (const engine::Recommended& item : page.items) {
+    v1::Recommendation* r = out->Add();
+    r->set_product_id(item.product->id);
+    r->set_score(item.score);
+    r->set_source(item.source);
+    if (include_products) ToProto(*item.product, r->mutable_product());
+  }
+}
+
 rank::RulesConfig FromProto(const v1::Rules& in) {
   rank::RulesConfig out;
   for (const v1::PinRule& p : in.pins()) {

@@ -16,14 +16,14 @@ namespace souk::api {
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     const ServerOptions& options, engine::SearchEngine* engine,
-    const engine::SnapshotOptions& snapshot_options) {
+    engine::RecommendEngine* recommend_engine, const engine::SnapshotOptions& snapshot_options) {
   SOUK_RETURN_IF_ERROR(options.Validate());
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
   server->search_ = std::make_unique<SearchServiceImpl>(engine);
   server->catalog_ = std::make_unique<CatalogServiceImpl>(engine);
   server->admin_ = std::make_unique<AdminServiceImpl>(engine, snapshot_options);
-  server->recommend_ = std::make_unique<RecommendServiceImpl>();
+  server->recommend_ = std::make_unique<RecommendServiceImpl>(recommend_engine);
   server->feedback_ = std::make_unique<FeedbackServiceImpl>();
 
   grpc::EnableDefaultHealthCheckService(true);

@@ -164,15 +164,34 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetRules(grpc::CallbackServerContext
       });
 }
 
-grpc::Status RecommendServiceImpl::Recommend(grpc::ServerContext*, const v1::RecommendRequest*,
-                                             v1::RecommendResponse*) {
-  return NotBuiltYet("Recommend", "the recommender is not built yet");
+grpc::ServerUnaryReactor* RecommendServiceImpl::Recommend(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer* request,
+                                                          grpc::ByteBuffer* response) {
+  return RunUnary<v1::RecommendRequest, v1::RecommendResponse>(
+      context, request, response,
+      [this](const v1::RecommendRequest& in, v1::RecommendResponse* out) -> absl::Status {
+        SOUK_ASSIGN_OR_RETURN(const engine::RecommendPage page, engine_->Recommend(FromProto(in)));
+        ToProto(page, in.include_products(), out->mutable_items());
+        out->set_request_id(page.request_id);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status RecommendServiceImpl::SimilarItems(grpc::ServerContext*,
-                                                const v1::SimilarItemsRequest*,
-                                                v1::SimilarItemsResponse*) {
-  return NotBuiltYet("SimilarItems", "the recommender is not built yet");
+grpc::ServerUnaryReactor* RecommendServiceImpl::SimilarItems(grpc::CallbackServerContext* context,
+                                                             const grpc::ByteBuffer* request,
+                                                             grpc::ByteBuffer* response) {
+  return RunUnary<v1::SimilarItemsRequest, v1::SimilarItemsResponse>(
+      context, request, response,
+      [this](const v1::SimilarItemsRequest& in, v1::SimilarItemsResponse* out) -> absl::Status {
+        if (in.product_id().empty()) {
+          return absl::InvalidArgumentError("product_id: must not be empty");
+        }
+        SOUK_ASSIGN_OR_RETURN(const engine::RecommendPage page,
+                              engine_->SimilarItems(in.product_id(), in.page_size()));
+        ToProto(page, in.include_products(), out->mutable_items());
+        out->set_request_id(page.request_id);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status FeedbackServiceImpl::LogEvents(grpc::ServerContext*, const v1::LogEventsRequest*,

@@ -68,6 +68,32 @@ absl::Status BindSearch(YamlBinder b, engine::SearchOptions* o) {
                    "dense_candidates", "rrf_k"});
 }
 
+// One section for what the snapshot loads (the recommender) and how the engine merges.
+absl::Status BindRecommend(YamlBinder b, recommend::RecommenderOptions* loaded,
+                           engine::RecommendOptions* o) {
+  b.Bind("interactions", &loaded->interactions);
+  b.Bind("seqrec_model", &loaded->seqrec_model);
+  b.Bind("device", &loaded->device);
+  b.Bind("trending_interactions", &loaded->trending_interactions);
+  YamlBinder covisitation = b.Child("covisitation");
+  covisitation.Bind("window", &loaded->covisitation.window);
+  covisitation.Bind("backward_weight", &loaded->covisitation.backward_weight);
+  covisitation.Bind("max_neighbors", &loaded->covisitation.max_neighbors);
+  covisitation.Bind("history_items", &loaded->covisitation.history_items);
+  covisitation.Bind("recency_decay", &loaded->covisitation.recency_decay);
+  SOUK_RETURN_IF_ERROR(covisitation.Finish(
+      {"window", "backward_weight", "max_neighbors", "history_items", "recency_decay"}));
+  b.Bind("max_page_size", &o->max_page_size);
+  b.Bind("max_recent_items", &o->max_recent_items);
+  b.Bind("candidates", &o->candidates);
+  b.Bind("rrf_k", &o->rrf_k);
+  b.Bind("max_per_category", &o->max_per_category);
+  b.Bind("repeat_purchase_categories", &o->repeat_purchase_categories);
+  return b.Finish({"interactions", "seqrec_model", "device", "trending_interactions",
+                   "covisitation", "max_page_size", "max_recent_items", "candidates", "rrf_k",
+                   "max_per_category", "repeat_purchase_categories"});
+}
+
 absl::Status BindEncoder(YamlBinder b, encoder::EncoderOptions* o) {
   b.Bind("model_dir", &o->model_dir);
   b.Bind("device", &o->device);
@@ -165,9 +191,11 @@ absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
   SOUK_RETURN_IF_ERROR(ranker.Finish({"model"}));
   SOUK_RETURN_IF_ERROR(BindSearch(b.Child("search"), &c->search));
   SOUK_RETURN_IF_ERROR(BindRules(b.Child("rules"), &c->search.rules));
+  SOUK_RETURN_IF_ERROR(
+      BindRecommend(b.Child("recommend"), &c->snapshot.recommender, &c->recommend));
   SOUK_RETURN_IF_ERROR(BindLogging(b.Child("logging"), &c->logging));
   return b.Finish({"server", "index", "analyzer", "lexical", "encoder", "vectors", "ranker",
-                   "search", "rules", "logging"});
+                   "search", "rules", "recommend", "logging"});
 }
 
 // Sets root[a][b][c] = value for "a.b.c=value", creating mappings on the way.
@@ -200,6 +228,7 @@ absl::Status ApplyOverride(YAML::Node root, const std::string& override_text) {
 absl::Status SoukConfig::Validate() const {
   SOUK_RETURN_IF_ERROR(server.Validate());
   SOUK_RETURN_IF_ERROR(snapshot.Validate());
+  SOUK_RETURN_IF_ERROR(recommend.Validate());
   return search.Validate();
 }
 
@@ -259,6 +288,26 @@ void EmitRules(const rank::RulesConfig& r, YAML::Emitter& out) {
       << "window" << YAML::Value << r.diversity.window << YAML::EndMap << YAML::EndMap;
 }
 }  // namespace
+
+void EmitRecommend(const recommend::RecommenderOptions& r, const engine::RecommendOptions& o,
+                   YAML::Emitter& out) {
+  const recommend::CoVisitationOptions& cv = r.covisitation;
+  out << YAML::Key << "recommend" << YAML::Value << YAML::BeginMap << YAML::Key << "interactions"
+      << YAML::Value << r.interactions << YAML::Key << "seqrec_model" << YAML::Value
+      << r.seqrec_model << YAML::Key << "device" << YAML::Value << r.device << YAML::Key
+      << "trending_interactions" << YAML::Value << r.trending_interactions << YAML::Key
+      << "covisitation" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "window"
+      << YAML::Value << cv.window << YAML::Key << "backward_weight" << YAML::Value
+      << cv.backward_weight << YAML::Key << "max_neighbors" << YAML::Value << cv.max_neighbors
+      << YAML::Key << "history_items" << YAML::Value << cv.history_items << YAML::Key
+      << "recency_decay" << YAML::Value << cv.recency_decay << YAML::EndMap;
+  out << YAML::Key << "max_page_size" << YAML::Value << o.max_page_size << YAML::Key
+      << "max_recent_items" << YAML::Value << o.max_recent_items << YAML::Key << "candidates"
+      << YAML::Value << o.candidates << YAML::Key << "rrf_k" << YAML::Value << o.rrf_k << YAML::Key
+      << "max_per_category" << YAML::Value << o.max_per_category << YAML::Key
+      << "repeat_purchase_categories" << YAML::Value << YAML::Flow << o.repeat_purchase_categories
+      << YAML::EndMap;
+}
 
 std::string ToYaml(const SoukConfig& c) {
   YAML::Emitter out;
@@ -321,6 +370,7 @@ std::string ToYaml(const SoukConfig& c) {
       << c.search.dense_candidates << YAML::Key << "rrf_k" << YAML::Value << c.search.rrf_k
       << YAML::EndMap;
   EmitRules(c.search.rules, out);
+  EmitRecommend(c.snapshot.recommender, c.recommend, out);
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap << YAML::Key << "level"
       << YAML::Value << kLevelNames[static_cast<int>(c.logging.level)] << YAML::Key << "json"
       << YAML::Value << c.logging.json << YAML::EndMap;

@@ -58,6 +58,21 @@ void YamlBinder::Bind(std::string_view key, size_t* out) {
   *out = static_cast<size_t>(value);
 }
 
+void YamlBinder::Bind(std::string_view key, std::vector<std::string>* out) {
+  YAML::Node value = Get(key);
+  if (!value || value.IsNull()) return;
+  std::vector<std::string> parsed;
+  for (size_t i = 0; value.IsSequence() && i < value.size(); ++i) {
+    if (!value[i].IsScalar()) break;
+    parsed.push_back(value[i].as<std::string>());
+  }
+  if (!value.IsSequence() || parsed.size() != value.size()) {
+    status_ = absl::InvalidArgumentError(StrCat(PathOf(key), ": expected a list of strings"));
+    return;
+  }
+  *out = std::move(parsed);
+}
+
 YamlBinder YamlBinder::Child(std::string_view key) {
   YamlBinder child(Get(key), PathOf(key));
   if (!child.status_.ok() && status_.ok()) status_ = child.status_;

@@ -23,6 +23,8 @@ class YamlBinder {
   void Bind(std::string_view key, size_t* out);
   void Bind(std::string_view key, float* out);
   void Bind(std::string_view key, std::string* out);
+  /// A sequence of strings (a scalar or another sequence is an error).
+  void Bind(std::string_view key, std::vector<std::string>* out);
   /// The child mapping at `key` (null when absent).
   YamlBinder Child(std::string_view key);
   /// The mappings of the sequence at `key`, named "key[i]" (none when absent).

@@ -19,6 +19,20 @@ absl::Status SnapshotOptions::Validate() const {
   SOUK_RETURN_IF_ERROR(Annotate(lexical.Validate(), "lexical"));
   if (dense()) SOUK_RETURN_IF_ERROR(encoder.Validate());  // its errors name encoder.*
   SOUK_RETURN_IF_ERROR(vectors.Validate());
+  return recommender.Validate();
+}
+
+absl::Status RecommendOptions::Validate() const {
+  if (max_page_size == 0) {
+    return absl::InvalidArgumentError("recommend.max_page_size: must be >= 1");
+  }
+  if (candidates == 0) return absl::InvalidArgumentError("recommend.candidates: must be >= 1");
+  if (!(rrf_k > 0)) return absl::InvalidArgumentError("recommend.rrf_k: must be > 0");
+  for (const std::string& category : repeat_purchase_categories) {
+    if (category.empty()) {
+      return absl::InvalidArgumentError("recommend.repeat_purchase_categories: an empty category");
+    }
+  }
   return absl::OkStatus();
 }
 

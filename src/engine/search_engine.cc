@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <numeric>
-#include <random>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -58,10 +57,7 @@ absl::StatusOr<std::unique_ptr<SearchEngine>> SearchEngine::Create(
 
 SearchEngine::SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot,
                            std::shared_ptr<const rank::RuleSet> rules)
-    : options_(options), snapshot_(std::move(snapshot)), rules_(std::move(rules)) {
-  std::random_device rd;
-  request_id_prefix_ = (uint64_t{rd()} << 32) | rd();
-}
+    : options_(options), snapshot_(std::move(snapshot)), rules_(std::move(rules)) {}
 
 void SearchEngine::Swap(std::shared_ptr<const Snapshot> snapshot) {
   std::shared_ptr<const Snapshot> old;
@@ -90,15 +86,6 @@ rank::RulesConfig SearchEngine::rules() const { return rule_set()->config(); }
 std::shared_ptr<const rank::RuleSet> SearchEngine::rule_set() const {
   std::lock_guard<std::mutex> lock(rules_mu_);
   return rules_;
-}
-
-std::string SearchEngine::NextRequestId() const {
-  // Unique across restarts (random prefix) and within a process (counter); cheap.
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%016llx-%08llx",
-                static_cast<unsigned long long>(request_id_prefix_),
-                static_cast<unsigned long long>(request_counter_.fetch_add(1) + 1));
-  return buf;
 }
 
 absl::Status SearchEngine::Validate(const SearchQuery& q, size_t* offset) const {
@@ -183,7 +170,7 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   if (ranked.size() > end) page.next_page_token = PageToken(end);
   page.total_matches = result.total_matches;
   page.facets = std::move(result.facets);
-  page.request_id = NextRequestId();
+  page.request_id = request_ids_.Next();
   return page;
 }
 

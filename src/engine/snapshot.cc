@@ -1,6 +1,7 @@
 #include "souk/engine/snapshot.h"
 
 #include <chrono>
+#include <limits>
 
 #include "souk/base/clock.h"
 #include "souk/base/logging.h"
@@ -72,6 +73,33 @@ absl::Status Snapshot::LoadHnsw(const SnapshotOptions& options) {
   return absl::OkStatus();
 }
 
+namespace {
+constexpr uint32_t kNoDoc = std::numeric_limits<uint32_t>::max();
+}  // namespace
+
+absl::Status Snapshot::LoadRecommender(const recommend::RecommenderOptions& options) {
+  SOUK_ASSIGN_OR_RETURN(recommender_, recommend::Recommender::Load(options));
+  const recommend::ItemVocabulary& items = recommender_->items();
+  item_docs_.assign(items.size() + 1, kNoDoc);
+  doc_items_.assign(catalog_->size(), 0);
+  for (recommend::ItemIndex item = 1; item <= items.size(); ++item) {
+    if (const std::optional<catalog::DocId> doc = catalog_->Find(items.Name(item))) {
+      item_docs_[item] = doc->value();
+      doc_items_[doc->value()] = item;
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::optional<catalog::DocId> Snapshot::ItemDoc(recommend::ItemIndex item) const {
+  if (item >= item_docs_.size() || item_docs_[item] == kNoDoc) return std::nullopt;
+  return catalog::DocId(item_docs_[item]);
+}
+
+recommend::ItemIndex Snapshot::DocItem(catalog::DocId doc) const {
+  return doc.value() < doc_items_.size() ? doc_items_[doc.value()] : 0;
+}
+
 absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOptions& options) {
   SOUK_RETURN_IF_ERROR(options.Validate());
   const auto start = std::chrono::steady_clock::now();
@@ -104,6 +132,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
   if (!options.ranker_model.empty()) {
     SOUK_ASSIGN_OR_RETURN(snap->ranker_, rank::Ranker::Load(options.ranker_model));
   }
+  if (options.recommender.enabled()) {
+    SOUK_RETURN_IF_ERROR(snap->LoadRecommender(options.recommender));
+  }
   snap->version_ = manifest.index_id;
   snap->loaded_unix_s_ = NowUnixSeconds();
   const int64_t ms = MillisSince(start);
@@ -113,8 +144,12 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
       " MiB lexical, ",
       snap->spelling_ ? StrCat(snap->spelling_->num_candidates(), " spelling candidates, ") : "",
       snap->vectors_ ? StrCat(snap->vectors_->size(), " vectors, ") : "",
-      snap->ranker_ ? StrCat("ranker of ", snap->ranker_->model().rounds(), " trees, ") : "", ms,
-      " ms");
+      snap->ranker_ ? StrCat("ranker of ", snap->ranker_->model().rounds(), " trees, ") : "",
+      snap->recommender_
+          ? StrCat("recommender of ", snap->recommender_->items().size(), " items",
+                   snap->recommender_->has_sequential_model() ? " with a model" : "", ", ")
+          : "",
+      ms, " ms");
   return std::shared_ptr<const Snapshot>(std::move(snap));
 }
 

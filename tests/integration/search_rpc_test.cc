@@ -33,7 +33,10 @@ class SearchRpcTest : public ::testing::Test {
     engine_ = std::move(*engine);
     api::ServerOptions server_options;
     server_options.address = "127.0.0.1:0";
-    auto server = api::Server::Start(server_options, engine_.get(), options_);
+    auto recommend = engine::RecommendEngine::Create(engine::RecommendOptions{}, engine_.get());
+    ASSERT_OK(recommend);
+    recommend_ = std::move(*recommend);
+    auto server = api::Server::Start(server_options, engine_.get(), recommend_.get(), options_);
     ASSERT_OK(server);
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
@@ -57,6 +60,7 @@ class SearchRpcTest : public ::testing::Test {
   TempDir tmp_;
   engine::SnapshotOptions options_;
   std::unique_ptr<engine::SearchEngine> engine_;
+  std::unique_ptr<engine::RecommendEngine> recommend_;
   std::unique_ptr<api::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::SearchService::Stub> search_;
@@ -290,13 +294,47 @@ TEST_F(SearchRpcTest, ReloadSwapsInANewIndex) {
   ASSERT_TRUE(Search(Request("drill"), &search).ok());  // still serving
 }
 
-TEST_F(SearchRpcTest, UnbuiltRpcsSayUnimplemented) {
+// The shop has no interactions here: the page fills from the catalog; engine_test covers the
+// generators.
+TEST_F(SearchRpcTest, RecommendAndSimilarItemsAnswerOverGrpc) {
   auto recommend = v1::RecommendService::NewStub(channel_);
+  v1::RecommendRequest request;
+  request.set_user_id("new-visitor");
+  request.set_page_size(3);
+  request.set_include_products(true);
+  v1::RecommendResponse response;
   grpc::ClientContext c1;
-  v1::RecommendResponse r;
-  grpc::Status s = recommend->Recommend(&c1, v1::RecommendRequest(), &r);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_FALSE(s.error_message().empty());
+  ASSERT_TRUE(recommend->Recommend(&c1, request, &response).ok());
+  ASSERT_EQ(response.items_size(), 3);
+  EXPECT_EQ(response.items(0).product().id(), response.items(0).product_id());
+  EXPECT_EQ(response.items(0).source(), "catalog");
+  EXPECT_FALSE(response.request_id().empty());
+
+  request.set_page_size(0);
+  grpc::ClientContext c2;
+  grpc::Status bad = recommend->Recommend(&c2, request, &response);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("page_size"));
+
+  v1::SimilarItemsRequest similar;
+  similar.set_product_id("p1");
+  similar.set_page_size(2);
+  v1::SimilarItemsResponse similar_response;
+  grpc::ClientContext c3;
+  ASSERT_TRUE(recommend->SimilarItems(&c3, similar, &similar_response).ok());
+  ASSERT_EQ(similar_response.items_size(), 2);
+  EXPECT_NE(similar_response.items(0).product_id(), "p1");
+  similar.set_product_id("nope");
+  grpc::ClientContext c4;
+  EXPECT_EQ(recommend->SimilarItems(&c4, similar, &similar_response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  similar.clear_product_id();
+  grpc::ClientContext c5;
+  EXPECT_EQ(recommend->SimilarItems(&c5, similar, &similar_response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(SearchRpcTest, UnbuiltRpcsSayUnimplemented) {
   auto feedback = v1::FeedbackService::NewStub(channel_);
   grpc::ClientContext c2;
   v1::LogEventsResponse f;

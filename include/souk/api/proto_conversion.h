@@ -2,10 +2,12 @@
 #pragma once
 
 #include "souk/catalog/product.h"
+#include "souk/engine/recommend_engine.h"
 #include "souk/engine/search_engine.h"
 #include "souk/rank/rules.h"
 #include "souk/v1/admin.pb.h"
 #include "souk/v1/catalog.pb.h"
+#include "souk/v1/recommend.pb.h"
 #include "souk/v1/search.pb.h"
 
 namespace souk::api {
@@ -16,6 +18,11 @@ catalog::Product FromProto(const v1::Product& product);
 engine::SearchQuery FromProto(const v1::SearchRequest& request);
 void ToProto(const engine::SearchPage& page, bool include_products, v1::SearchResponse* out);
 /// Rules travel as they are; RuleSet::Create judges them.
+engine::RecommendRequest FromProto(const v1::RecommendRequest& request);
+/// Recommend and SimilarItems answer alike.
+void ToProto(const engine::RecommendPage& page, bool include_products,
+             google::protobuf::RepeatedPtrField<v1::Recommendation>* out);
+
 rank::RulesConfig FromProto(const v1::Rules& rules);
 void ToProto(const rank::RulesConfig& rules, v1::Rules* out);
 

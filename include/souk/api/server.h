@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "souk/api/server_options.h"
 #include "souk/engine/engine_options.h"
+#include "souk/engine/recommend_engine.h"
 #include "souk/engine/search_engine.h"
 
 namespace grpc {
@@ -29,10 +30,10 @@ class FeedbackServiceImpl;
 
 class Server {
  public:
-  /// Binds `options.address` and starts serving. `engine` must outlive the server.
+  /// Binds `options.address` and starts serving. The engines must outlive the server.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
       const ServerOptions& options, engine::SearchEngine* engine,
-      const engine::SnapshotOptions& snapshot_options);
+      engine::RecommendEngine* recommend_engine, const engine::SnapshotOptions& snapshot_options);
   ~Server();
 
   /// The bound port (useful with port 0).

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "souk/engine/engine_options.h"
+#include "souk/engine/recommend_engine.h"
 #include "souk/engine/search_engine.h"
 #include "souk/v1/admin.grpc.pb.h"
 #include "souk/v1/catalog.grpc.pb.h"
@@ -85,13 +86,20 @@ class AdminServiceImpl final
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
-/// Recommend and SimilarItems: UNIMPLEMENTED until the recommender lands.
-class RecommendServiceImpl final : public v1::RecommendService::Service {
+class RecommendServiceImpl final
+    : public v1::RecommendService::WithRawCallbackMethod_Recommend<
+          v1::RecommendService::WithRawCallbackMethod_SimilarItems<v1::RecommendService::Service>> {
  public:
-  grpc::Status Recommend(grpc::ServerContext*, const v1::RecommendRequest*,
-                         v1::RecommendResponse*) override;
-  grpc::Status SimilarItems(grpc::ServerContext*, const v1::SimilarItemsRequest*,
-                            v1::SimilarItemsResponse*) override;
+  explicit RecommendServiceImpl(engine::RecommendEngine* engine) : engine_(engine) {}
+  grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* SimilarItems(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+
+ private:
+  engine::RecommendEngine* engine_;
 };
 
 /// LogEvents: UNIMPLEMENTED until the durable event log lands.

@@ -19,6 +19,7 @@ struct SoukConfig {
   api::ServerOptions server;
   engine::SnapshotOptions snapshot;  ///< Sections index, analyzer, lexical, encoder, vectors.
   engine::SearchOptions search;
+  engine::RecommendOptions recommend;  ///< Section recommend, with snapshot.recommender.
   logging::LogOptions logging;
 
   absl::Status Validate() const;

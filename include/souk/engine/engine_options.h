@@ -3,11 +3,13 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "souk/encoder/encoder_options.h"
 #include "souk/lexical/lexical_options.h"
 #include "souk/rank/rules.h"
+#include "souk/recommend/recommender.h"
 #include "souk/text/analyzer.h"
 #include "souk/vector/exact_index.h"
 #include "souk/vector/hnsw_index.h"
@@ -39,8 +41,27 @@ struct SnapshotOptions {
   /// The learned ranker (section `ranker`, key `model`): XGBoost JSON that `souk train ranker`
   /// wrote. Empty: results stay in retrieval order (reciprocal rank fusion, or BM25F alone).
   std::string ranker_model;
+  /// What Recommend and SimilarItems learn from users (section `recommend`); disabled without
+  /// an interactions file, when they answer from content and the catalog alone.
+  recommend::RecommenderOptions recommender;
 
   bool dense() const { return !encoder.model_dir.empty(); }
+  absl::Status Validate() const;
+};
+
+/// How Recommend and SimilarItems merge, filter and bound their answers (section `recommend`).
+struct RecommendOptions {
+  size_t max_page_size = 100;     ///< Largest page_size accepted.
+  size_t max_recent_items = 200;  ///< Most recent_product_ids accepted.
+  size_t candidates = 100;        ///< Items taken from each candidate generator.
+  float rrf_k = 60;               ///< Reciprocal rank fusion of the generators' lists.
+  /// At most this many items of one category (the full path) on a page, the rest moved down
+  /// behind the others; 0: no limit.
+  size_t max_per_category = 3;
+  /// Category subtrees ("Top > Sub") whose products may be recommended again after a user
+  /// bought them (groceries, consumables); everything else a history names is left out.
+  std::vector<std::string> repeat_purchase_categories{};
+
   absl::Status Validate() const;
 };
 

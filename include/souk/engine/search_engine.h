@@ -10,7 +10,6 @@
 // request holds the snapshot it started with until it returns.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -20,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "souk/engine/engine_options.h"
+#include "souk/engine/request_ids.h"
 #include "souk/engine/snapshot.h"
 #include "souk/lexical/filter.h"
 
@@ -131,7 +131,6 @@ class SearchEngine {
                        const std::vector<size_t>& order,
                        const std::vector<std::vector<std::string>>& fired, size_t first,
                        std::vector<ResultItem>* items) const;
-  std::string NextRequestId() const;
 
   SearchOptions options_;
   // A mutex rather than std::atomic<std::shared_ptr>: it is held only to copy the pointer, and
@@ -140,8 +139,7 @@ class SearchEngine {
   std::shared_ptr<const Snapshot> snapshot_;
   mutable std::mutex rules_mu_;
   std::shared_ptr<const rank::RuleSet> rules_;
-  uint64_t request_id_prefix_;
-  mutable std::atomic<uint64_t> request_counter_{0};
+  RequestIds request_ids_;
 };
 
 }  // namespace souk::engine

@@ -1,6 +1,6 @@
 // Snapshot: one immutable, versioned bundle of what serving needs (catalog, analyzer, lexical
-// index, for dense retrieval the text encoder with the product vectors it made, and the
-// learned ranker), loaded
+// index, for dense retrieval the text encoder with the product vectors it made, the learned
+// ranker, and the recommender), loaded
 // from an index directory. The engine swaps whole snapshots atomically, so a
 // request sees one consistent version from start to end.
 //
@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "souk/lexical/spelling.h"
 #include "souk/rank/features.h"
 #include "souk/rank/ranker.h"
+#include "souk/recommend/recommender.h"
 #include "souk/text/analyzer.h"
 #include "souk/vector/vector_index.h"
 
@@ -50,6 +52,12 @@ class Snapshot {
   const rank::FeatureExtractor& features() const { return *features_; }
   /// The learned ranker (options.ranker_model); null when none is configured.
   const rank::Ranker* ranker() const { return ranker_.get(); }
+  /// What Recommend learns from users (options.recommender); null when none is configured.
+  const recommend::Recommender* recommender() const { return recommender_.get(); }
+  /// The catalog product of a recommender item; none for an item the catalog lacks.
+  std::optional<catalog::DocId> ItemDoc(recommend::ItemIndex item) const;
+  /// The recommender item of a product; 0 when the recommender has never seen it.
+  recommend::ItemIndex DocItem(catalog::DocId doc) const;
   /// The manifest's index id: changes with every `souk index` run.
   const std::string& version() const { return version_; }
   int64_t loaded_unix_s() const { return loaded_unix_s_; }
@@ -59,6 +67,7 @@ class Snapshot {
   absl::Status LoadDense(const SnapshotOptions& options, const Manifest& manifest);
   // The HNSW graph `souk index` saved (vectors.backend hnsw).
   absl::Status LoadHnsw(const SnapshotOptions& options);
+  absl::Status LoadRecommender(const recommend::RecommenderOptions& options);
 
   // Declaration order is destruction order in reverse: the index points into the catalog.
   std::unique_ptr<catalog::Catalog> catalog_;
@@ -69,6 +78,9 @@ class Snapshot {
   std::unique_ptr<vector::VectorIndex> vectors_;
   std::unique_ptr<rank::FeatureExtractor> features_;
   std::unique_ptr<rank::Ranker> ranker_;
+  std::unique_ptr<const recommend::Recommender> recommender_;
+  std::vector<uint32_t> item_docs_;              ///< [item] DocId value or kNoDoc; [0] unused.
+  std::vector<recommend::ItemIndex> doc_items_;  ///< [DocId value] item or 0.
   std::string version_;
   int64_t loaded_unix_s_ = 0;
 };

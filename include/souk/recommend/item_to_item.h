@@ -42,6 +42,8 @@ class Popularity {
   /// `candidates` ordered by popularity, those in `history` last (ties: smaller index first).
   std::vector<ScoredItem> Rank(std::span<const ItemIndex> history,
                                std::span<const ItemIndex> candidates) const;
+  /// Every item, most named first (ties: smaller index first).
+  std::span<const ScoredItem> ranked() const { return ranked_; }
   /// Interactions naming `item` (1..num_items; checked).
   float Count(ItemIndex item) const;
 

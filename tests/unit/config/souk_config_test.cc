@@ -7,6 +7,7 @@ namespace souk::config {
 namespace {
 
 using ::souk::testing::StatusIs;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kMinimal[] = "index: {dir: /tmp/idx}\n";
@@ -107,6 +108,31 @@ TEST(SoukConfigTest, SpellingIsReadPrintedAndChecked) {
   EXPECT_THAT(
       ParseConfig(kMinimal, {"lexical.spelling.max_edits=3"}),
       StatusIs(absl::StatusCode::kInvalidArgument, "lexical.spelling.max_edits: unknown key"));
+}
+
+TEST(SoukConfigTest, RecommendIsReadPrintedAndChecked) {
+  auto c = ParseConfig(
+      "index: {dir: x}\nrecommend: {interactions: i.txt, seqrec_model: m, max_per_category: 0,\n"
+      "  covisitation: {window: 3}, repeat_purchase_categories: [Grocery, Pets > Food]}\n");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->snapshot.recommender.interactions, "i.txt");
+  EXPECT_EQ(c->snapshot.recommender.seqrec_model, "m");
+  EXPECT_EQ(c->snapshot.recommender.covisitation.window, 3u);
+  EXPECT_EQ(c->recommend.max_per_category, 0u);
+  EXPECT_THAT(c->recommend.repeat_purchase_categories, ElementsAre("Grocery", "Pets > Food"));
+  auto printed = ParseConfig(ToYaml(*c));
+  ASSERT_OK(printed);
+  EXPECT_EQ(printed->recommend.repeat_purchase_categories, c->recommend.repeat_purchase_categories);
+  EXPECT_EQ(printed->snapshot.recommender.covisitation.window, 3u);
+  EXPECT_THAT(ParseConfig(kMinimal, {"recommend.repeat_purchase_categories=Grocery"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "recommend.repeat_purchase_categories: expected a list of strings"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"recommend.seqrec_model=m"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "needs recommend.interactions"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"recommend.candidates=0"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "recommend.candidates"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"recommend.colour=blue"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "recommend.colour: unknown key"));
 }
 
 TEST(SoukConfigTest, RulesAreReadPrintedAndChecked) {
