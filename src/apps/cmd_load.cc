@@ -1,5 +1,6 @@
-// souk load: drives a running soukd's Search with queries from a file and reports latency
-// percentiles and throughput, the end-to-end figure of docs/performance.md.
+// souk load: drives a running soukd's Search (or Recommend, or SimilarItems) with requests from
+// a file and reports latency percentiles and throughput, the end-to-end figures of
+// bench/RESULTS.md.
 //
 // Closed loop (default): each of --clients callers sends its next request as soon as the last
 // one answered. Open loop (--rate R): request i is due at start + i / R whatever happened before,
@@ -28,6 +29,7 @@
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/eval/qrels.h"
+#include "souk/v1/recommend.grpc.pb.h"
 #include "souk/v1/search.grpc.pb.h"
 
 namespace souk::apps {
@@ -36,12 +38,15 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr char kUsage[] =
-    R"(usage: souk load --queries QUERIES.tsv [--server HOST:PORT] [--clients N]
+    R"(usage: souk load --queries QUERIES.tsv [--server HOST:PORT] [--rpc search] [--clients N]
                  [--requests N] [--duration-s S] [--rate QPS] [--warmup N] [--k N]
                  [--timeout-ms MS] [--json]
 
-Sends SearchService.Search requests to a running soukd (default 127.0.0.1:50051), cycling
-through the queries (query_id<TAB>query lines), and prints latency percentiles and QPS.
+Sends requests to a running soukd (default 127.0.0.1:50051), cycling through the lines of
+QUERIES.tsv (id<TAB>text), and prints latency percentiles and QPS. --rpc:
+  search      SearchService.Search for each query text (default)
+  recommend   RecommendService.Recommend for each text as a user id, on the home page
+  similar     RecommendService.SimilarItems for each text as a product id
   --clients N      concurrent callers, each on its own connection (default 1)
   --requests N     stop after N requests (default 1000)
   --duration-s S   stop after S seconds (default 60, at most 1000000)
@@ -50,8 +55,23 @@ through the queries (query_id<TAB>query lines), and prints latency percentiles a
   --json           one JSON object instead of the table
 )";
 
+enum class Rpc { kSearch, kRecommend, kSimilar };
+
+const char* RpcName(Rpc rpc) {
+  switch (rpc) {
+    case Rpc::kRecommend:
+      return "recommend";
+    case Rpc::kSimilar:
+      return "similar";
+    case Rpc::kSearch:
+      break;
+  }
+  return "search";
+}
+
 struct LoadOptions {
   std::string server;
+  Rpc rpc = Rpc::kSearch;
   std::vector<std::string> queries;
   int clients = 1;
   int64_t requests = 1000;
@@ -105,13 +125,19 @@ class RequestTicket {
   const Clock::time_point deadline_;
 };
 
+// The services' stubs on one channel.
+struct Stubs {
+  std::unique_ptr<v1::SearchService::Stub> search;
+  std::unique_ptr<v1::RecommendService::Stub> recommend;
+};
+
 // A channel with its own subchannel pool, so that each caller gets its own TCP connection rather
 // than all of them sharing one.
-std::unique_ptr<v1::SearchService::Stub> ConnectOwnChannel(const std::string& server) {
+Stubs ConnectOwnChannel(const std::string& server) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return v1::SearchService::NewStub(
-      grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args));
+  const auto channel = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+  return {v1::SearchService::NewStub(channel), v1::RecommendService::NewStub(channel)};
 }
 
 class LoadRun {
@@ -136,20 +162,20 @@ class LoadRun {
   // initialization (connections, thread pools) that steady traffic never sees.
   void WarmUp() const {
     if (options_.warmup == 0) return;
-    auto stub = ConnectOwnChannel(options_.server);
+    const Stubs stubs = ConnectOwnChannel(options_.server);
     for (int64_t i = 0; i < options_.warmup; ++i) {
-      Send(*stub, QueryOf(i));
+      Send(stubs, QueryOf(i));
     }
   }
 
   void Caller(RequestTicket& tickets) {
-    auto stub = ConnectOwnChannel(options_.server);
+    const Stubs stubs = ConnectOwnChannel(options_.server);
     std::vector<double> latencies;
     int64_t errors = 0;
     std::string first_error;
     for (RequestTicket::Ticket t = tickets.Next(); t.number >= 0; t = tickets.Next()) {
       std::this_thread::sleep_until(t.due);
-      const grpc::Status status = Send(*stub, QueryOf(options_.warmup + t.number));
+      const grpc::Status status = Send(stubs, QueryOf(options_.warmup + t.number));
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t.due).count();
       if (status.ok()) {
         latencies.push_back(ms);
@@ -169,15 +195,34 @@ class LoadRun {
     return options_.queries[static_cast<size_t>(i) % options_.queries.size()];
   }
 
-  grpc::Status Send(v1::SearchService::Stub& stub, const std::string& query) const {
-    v1::SearchRequest request;
-    request.set_query(query);
-    request.set_page_size(options_.page_size);
+  grpc::Status Send(const Stubs& stubs, const std::string& text) const {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(options_.timeout_ms));
+    switch (options_.rpc) {
+      case Rpc::kRecommend: {
+        v1::RecommendRequest request;
+        request.set_user_id(text);
+        request.set_context(v1::PAGE_CONTEXT_HOME);
+        request.set_page_size(options_.page_size);
+        v1::RecommendResponse response;
+        return stubs.recommend->Recommend(&context, request, &response);
+      }
+      case Rpc::kSimilar: {
+        v1::SimilarItemsRequest request;
+        request.set_product_id(text);
+        request.set_page_size(options_.page_size);
+        v1::SimilarItemsResponse response;
+        return stubs.recommend->SimilarItems(&context, request, &response);
+      }
+      case Rpc::kSearch:
+        break;
+    }
+    v1::SearchRequest request;
+    request.set_query(text);
+    request.set_page_size(options_.page_size);
     v1::SearchResponse response;
-    return stub.Search(&context, request, &response);
+    return stubs.search->Search(&context, request, &response);
   }
 
   const LoadOptions& options_;
@@ -203,11 +248,12 @@ void PrintReport(const LoadOptions& options, LoadReport report, bool json) {
   char line[512];
   if (json) {
     std::snprintf(line, sizeof(line),
-                  "{\"mode\":\"%s\",\"clients\":%d,\"rate\":%g,\"requests\":%zu,\"errors\":%lld,"
+                  "{\"rpc\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"rate\":%g,\"requests\":%zu,"
+                  "\"errors\":%lld,"
                   "\"seconds\":%.3f,\"qps\":%.1f,\"p50_ms\":%.3f,\"p95_ms\":%.3f,"
                   "\"p99_ms\":%.3f,\"max_ms\":%.3f}\n",
-                  mode, options.clients, options.rate, ms.size(), errors, report.wall_s, qps, p50,
-                  p95, p99, max);
+                  RpcName(options.rpc), mode, options.clients, options.rate, ms.size(), errors,
+                  report.wall_s, qps, p50, p95, p99, max);
   } else {
     std::snprintf(line, sizeof(line),
                   "%s loop, %d clients: %zu requests, %lld errors in %.1f s, %.1f QPS\n"
@@ -222,6 +268,15 @@ absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
   LoadOptions options;
   SOUK_RETURN_IF_ERROR(flags.Require({"queries"}));
   options.server = flags.Get("server", "127.0.0.1:50051");
+  const std::string rpc = flags.Get("rpc", "search");
+  if (rpc == "recommend") {
+    options.rpc = Rpc::kRecommend;
+  } else if (rpc == "similar") {
+    options.rpc = Rpc::kSimilar;
+  } else if (rpc != "search") {
+    return absl::InvalidArgumentError(
+        StrCat("--rpc '", rpc, "' is not search, recommend or similar"));
+  }
   SOUK_ASSIGN_OR_RETURN(const int64_t clients, flags.GetInt("clients", 1));
   SOUK_ASSIGN_OR_RETURN(options.requests, flags.GetInt("requests", 1000));
   SOUK_ASSIGN_OR_RETURN(options.duration_s, flags.GetDouble("duration-s", 60));
@@ -265,7 +320,7 @@ absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
 
 int RunLoad(int argc, char** argv) {
   auto flags = Flags::Parse(argc, argv, 2,
-                            {.with_value = {"server", "queries", "clients", "requests",
+                            {.with_value = {"server", "rpc", "queries", "clients", "requests",
                                             "duration-s", "rate", "warmup", "k", "timeout-ms"},
                              .boolean = {"help", "json"}});
   if (!flags.ok()) return Fail("souk load", flags.status());

@@ -39,9 +39,14 @@ printf 'query_id\tquery\tproduct_uid\trelevance\nq1\t%s\t%s\t3\n' "$title" "$id"
 "$souk" eval --qrels "$tmp/qrels.tsv" --run "$tmp/run.txt" --k 10 --recall-k 5 > "$tmp/eval.out"
 grep -q "Recall@5 1.0000" "$tmp/eval.out" || fail "eval: $(cat "$tmp/eval.out")"
 
-# The server answers `souk query` over gRPC on loopback, then drains on SIGTERM.
+# The server answers `souk query` over gRPC on loopback, then drains on SIGTERM. It recommends
+# from the shop's histories.
+"$(dirname "$0")/../../scripts/demo-interactions.sh" "$tmp/shop/events.jsonl" \
+  "$tmp/interactions.txt" || fail "demo-interactions.sh"
+[[ -s $tmp/interactions.txt ]] || fail "no interactions from the shop's events"
 printf "server: {address: '127.0.0.1:0'}\nindex: {dir: '%s'}\nlogging: {level: warn}\n" \
   "$tmp/index" > "$tmp/souk.yaml"
+printf "recommend: {interactions: '%s'}\n" "$tmp/interactions.txt" >> "$tmp/souk.yaml"
 "$soukd" --config "$tmp/souk.yaml" > "$tmp/soukd.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do grep -q "serving on port" "$tmp/soukd.out" && break; sleep 0.1; done
@@ -60,6 +65,17 @@ grep -q '"mode":"closed","clients":2,"rate":0,"requests":30,"errors":0' "$tmp/lo
   > "$tmp/load.out"
 grep -q "open loop, 1 clients: 20 requests, 0 errors" "$tmp/load.out" ||
   fail "souk load --rate: $(cat "$tmp/load.out")"
+# Recommend for the shop's users and SimilarItems for its products, all answered.
+awk '{print "u" NR "\t" $1}' "$tmp/interactions.txt" | head -n 20 > "$tmp/users.tsv"
+"$souk" load --server "127.0.0.1:$port" --rpc recommend --queries "$tmp/users.tsv" --requests 20 \
+  --json > "$tmp/load.out"
+grep -q '"rpc":"recommend","mode":"closed","clients":1,"rate":0,"requests":20,"errors":0' \
+  "$tmp/load.out" || fail "souk load --rpc recommend: $(cat "$tmp/load.out")"
+awk '{print "p" NR "\t" $2}' "$tmp/interactions.txt" | head -n 20 > "$tmp/products.tsv"
+"$souk" load --server "127.0.0.1:$port" --rpc similar --queries "$tmp/products.tsv" --requests 20 \
+  --json > "$tmp/load.out"
+grep -q '"rpc":"similar","mode":"closed","clients":1,"rate":0,"requests":20,"errors":0' \
+  "$tmp/load.out" || fail "souk load --rpc similar: $(cat "$tmp/load.out")"
 if "$souk" load --server "127.0.0.1:$port" --queries "$tmp/queries.tsv" --clients 0 2> "$tmp/err"; then
   fail "souk load accepted 0 clients"
 fi
