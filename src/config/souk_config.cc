@@ -73,6 +73,7 @@ absl::Status BindRecommend(YamlBinder b, recommend::RecommenderOptions* loaded,
                            engine::RecommendOptions* o) {
   b.Bind("interactions", &loaded->interactions);
   b.Bind("seqrec_model", &loaded->seqrec_model);
+  b.Bind("baskets", &loaded->baskets);
   b.Bind("device", &loaded->device);
   b.Bind("trending_interactions", &loaded->trending_interactions);
   YamlBinder covisitation = b.Child("covisitation");
@@ -83,15 +84,20 @@ absl::Status BindRecommend(YamlBinder b, recommend::RecommenderOptions* loaded,
   covisitation.Bind("recency_decay", &loaded->covisitation.recency_decay);
   SOUK_RETURN_IF_ERROR(covisitation.Finish(
       {"window", "backward_weight", "max_neighbors", "history_items", "recency_decay"}));
+  YamlBinder together = b.Child("bought_together");
+  together.Bind("max_neighbors", &loaded->bought_together.max_neighbors);
+  together.Bind("min_baskets", &loaded->bought_together.min_baskets);
+  together.Bind("max_basket_items", &loaded->bought_together.max_basket_items);
+  SOUK_RETURN_IF_ERROR(together.Finish({"max_neighbors", "min_baskets", "max_basket_items"}));
   b.Bind("max_page_size", &o->max_page_size);
   b.Bind("max_recent_items", &o->max_recent_items);
   b.Bind("candidates", &o->candidates);
   b.Bind("rrf_k", &o->rrf_k);
   b.Bind("max_per_category", &o->max_per_category);
   b.Bind("repeat_purchase_categories", &o->repeat_purchase_categories);
-  return b.Finish({"interactions", "seqrec_model", "device", "trending_interactions",
-                   "covisitation", "max_page_size", "max_recent_items", "candidates", "rrf_k",
-                   "max_per_category", "repeat_purchase_categories"});
+  return b.Finish({"interactions", "seqrec_model", "baskets", "device", "trending_interactions",
+                   "covisitation", "bought_together", "max_page_size", "max_recent_items",
+                   "candidates", "rrf_k", "max_per_category", "repeat_purchase_categories"});
 }
 
 absl::Status BindEncoder(YamlBinder b, encoder::EncoderOptions* o) {
@@ -294,13 +300,19 @@ void EmitRecommend(const recommend::RecommenderOptions& r, const engine::Recomme
   const recommend::CoVisitationOptions& cv = r.covisitation;
   out << YAML::Key << "recommend" << YAML::Value << YAML::BeginMap << YAML::Key << "interactions"
       << YAML::Value << r.interactions << YAML::Key << "seqrec_model" << YAML::Value
-      << r.seqrec_model << YAML::Key << "device" << YAML::Value << r.device << YAML::Key
-      << "trending_interactions" << YAML::Value << r.trending_interactions << YAML::Key
-      << "covisitation" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "window"
-      << YAML::Value << cv.window << YAML::Key << "backward_weight" << YAML::Value
-      << cv.backward_weight << YAML::Key << "max_neighbors" << YAML::Value << cv.max_neighbors
-      << YAML::Key << "history_items" << YAML::Value << cv.history_items << YAML::Key
-      << "recency_decay" << YAML::Value << cv.recency_decay << YAML::EndMap;
+      << r.seqrec_model << YAML::Key << "baskets" << YAML::Value << r.baskets << YAML::Key
+      << "device" << YAML::Value << r.device << YAML::Key << "trending_interactions" << YAML::Value
+      << r.trending_interactions << YAML::Key << "covisitation" << YAML::Value << YAML::Flow
+      << YAML::BeginMap << YAML::Key << "window" << YAML::Value << cv.window << YAML::Key
+      << "backward_weight" << YAML::Value << cv.backward_weight << YAML::Key << "max_neighbors"
+      << YAML::Value << cv.max_neighbors << YAML::Key << "history_items" << YAML::Value
+      << cv.history_items << YAML::Key << "recency_decay" << YAML::Value << cv.recency_decay
+      << YAML::EndMap;
+  const recommend::BoughtTogetherOptions& bt = r.bought_together;
+  out << YAML::Key << "bought_together" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+      << "max_neighbors" << YAML::Value << bt.max_neighbors << YAML::Key << "min_baskets"
+      << YAML::Value << bt.min_baskets << YAML::Key << "max_basket_items" << YAML::Value
+      << bt.max_basket_items << YAML::EndMap;
   out << YAML::Key << "max_page_size" << YAML::Value << o.max_page_size << YAML::Key
       << "max_recent_items" << YAML::Value << o.max_recent_items << YAML::Key << "candidates"
       << YAML::Value << o.candidates << YAML::Key << "rrf_k" << YAML::Value << o.rrf_k << YAML::Key

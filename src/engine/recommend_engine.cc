@@ -25,14 +25,14 @@ enum SourceBit : uint8_t {
   kContent = 4,
   kTrending = 8,
   kCatalog = 16,
+  kBoughtTogether = 32,
 };
 
 std::string SourceName(uint8_t bits) {
-  static constexpr std::pair<SourceBit, const char*> kNames[] = {{kSequential, "sequential"},
-                                                                 {kCoVisitation, "co-visitation"},
-                                                                 {kContent, "content"},
-                                                                 {kTrending, "trending"},
-                                                                 {kCatalog, "catalog"}};
+  static constexpr std::pair<SourceBit, const char*> kNames[] = {
+      {kSequential, "sequential"}, {kCoVisitation, "co-visitation"},
+      {kContent, "content"},       {kBoughtTogether, "bought-together"},
+      {kTrending, "trending"},     {kCatalog, "catalog"}};
   std::string name;
   for (const auto& [bit, text] : kNames) {
     if ((bits & bit) == 0) continue;
@@ -98,10 +98,12 @@ bool HasPrefix(const std::vector<std::string>& path, const std::vector<std::stri
   return prefix.size() <= path.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
 }
 
-// What the user has seen: products (oldest first) and the recommender's items of them.
+// What the user has seen: products (oldest first) and the recommender's items of them; of
+// those, the request's own (recent products, the page's product): a cart's contents.
 struct History {
   std::vector<DocId> docs;
   std::vector<ItemIndex> items;
+  std::vector<ItemIndex> current;
   absl::flat_hash_set<uint32_t> seen;
 };
 
@@ -117,7 +119,10 @@ History ReadHistory(const Snapshot& snap, const RecommendRequest& request) {
     const std::optional<DocId> doc = snap.catalog().Find(id);
     if (!doc) return;  // a product gone from the catalog: nothing to learn from
     h.docs.push_back(*doc);
-    if (const ItemIndex item = snap.DocItem(*doc)) h.items.push_back(item);
+    if (const ItemIndex item = snap.DocItem(*doc)) {
+      h.items.push_back(item);
+      h.current.push_back(item);
+    }
   };
   for (const std::string& id : request.recent_product_ids) add_product(id);
   if (request.context == PageContext::kProduct) add_product(request.context_product_id);
@@ -240,15 +245,20 @@ absl::StatusOr<std::optional<lexical::DocFilter>> CategoryFilter(const Snapshot&
   return std::optional<lexical::DocFilter>(std::move(compiled));
 }
 
-// The generators' lists for `history`: the sequential model and co-visitation after it, and
-// content neighbours of its newest product on a product page or when the others found none.
+// The generators' lists for `history`: the sequential model and co-visitation after it, what
+// is bought with the cart or the page's product, and content neighbours of the newest product
+// on a product page or when the others found none.
 absl::StatusOr<std::vector<SourceList>> Generate(const Snapshot& snap, const History& history,
-                                                 bool product_page, size_t k) {
+                                                 PageContext context, size_t k) {
   std::vector<SourceList> lists;
+  const bool product_page = context == PageContext::kProduct;
   if (const recommend::Recommender* r = snap.recommender(); r && !history.items.empty()) {
     SOUK_ASSIGN_OR_RETURN(const auto sequential, r->Sequential(history.items, k));
     lists.push_back({ToDocs(snap, sequential, k), kSequential});
     lists.push_back({ToDocs(snap, r->CoVisited(history.items, k), k), kCoVisitation});
+    if (product_page || context == PageContext::kCart) {
+      lists.push_back({ToDocs(snap, r->BoughtWith(history.current, k), k), kBoughtTogether});
+    }
   }
   const bool found_none =
       std::all_of(lists.begin(), lists.end(), [](const SourceList& l) { return l.docs.empty(); });
@@ -293,7 +303,7 @@ absl::StatusOr<RecommendPage> RecommendEngine::Recommend(const RecommendRequest&
   PageBuilder builder(snap, static_cast<size_t>(request.page_size), options_.max_per_category,
                       allowed);
   SOUK_ASSIGN_OR_RETURN(const std::vector<SourceList> lists,
-                        Generate(snap, history, product_page, options_.candidates));
+                        Generate(snap, history, request.context, options_.candidates));
   for (const Candidate& c : Merge(lists, options_.rrf_k)) builder.Offer(c);
   // Cold start: what is trending where the user is (the newest product's category, then the
   // ones above it), then anywhere.

@@ -1,6 +1,7 @@
 #include "souk/recommend/item_to_item.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -182,6 +183,63 @@ std::vector<ScoredItem> CoVisitation::Rank(std::span<const ItemIndex> history,
   std::vector<ScoredItem> out;
   for (const Keyed& k : keyed) out.push_back(k.item);
   return out;
+}
+
+absl::Status BoughtTogetherOptions::Validate() const {
+  if (max_neighbors < 1 || min_baskets < 1 || max_basket_items < 1) {
+    return absl::InvalidArgumentError(
+        "bought-together max_neighbors, min_baskets and max_basket_items must be >= 1");
+  }
+  return absl::OkStatus();
+}
+
+BoughtTogether BoughtTogether::Build(const std::vector<UserHistory>& baskets, size_t num_items,
+                                     const BoughtTogetherOptions& options) {
+  SOUK_CHECK(options.Validate().ok());
+  std::vector<float> item_baskets(num_items + 1, 0);
+  std::vector<absl::flat_hash_map<ItemIndex, float>> shared(num_items + 1);
+  for (const UserHistory& basket : baskets) {
+    std::vector<ItemIndex> items = basket.items;
+    std::sort(items.begin(), items.end());
+    items.erase(std::unique(items.begin(), items.end()), items.end());
+    if (items.size() > options.max_basket_items) continue;
+    for (size_t i = 0; i < items.size(); ++i) {
+      SOUK_CHECK(items[i] >= 1 && items[i] <= num_items);
+      item_baskets[items[i]] += 1;
+      for (size_t j = i + 1; j < items.size(); ++j) {
+        shared[items[i]][items[j]] += 1;
+        shared[items[j]][items[i]] += 1;
+      }
+    }
+  }
+  BoughtTogether b;
+  b.neighbors_.resize(num_items + 1);
+  for (size_t item = 1; item <= num_items; ++item) {
+    absl::flat_hash_map<ItemIndex, float> cosine;
+    for (const auto& [other, count] : shared[item]) {
+      if (count < static_cast<float>(options.min_baskets)) continue;
+      cosine[other] = count / std::sqrt(item_baskets[item] * item_baskets[other]);
+    }
+    b.neighbors_[item] = TopK(cosine, options.max_neighbors);
+    absl::flat_hash_map<ItemIndex, float>().swap(shared[item]);
+  }
+  return b;
+}
+
+std::span<const ScoredItem> BoughtTogether::With(ItemIndex item) const {
+  if (item == 0 || item >= neighbors_.size()) return {};
+  return neighbors_[item];
+}
+
+std::vector<ScoredItem> BoughtTogether::WithAll(std::span<const ItemIndex> items, size_t k) const {
+  const absl::flat_hash_set<ItemIndex> given(items.begin(), items.end());
+  absl::flat_hash_map<ItemIndex, float> scores;
+  for (const ItemIndex item : given) {
+    for (const ScoredItem& n : With(item)) {
+      if (!given.contains(n.item)) scores[n.item] += n.score;
+    }
+  }
+  return TopK(scores, k);
 }
 
 }  // namespace souk::recommend

@@ -40,6 +40,13 @@ absl::Status RecommenderOptions::Validate() const {
   if (absl::Status s = covisitation.Validate(); !s.ok()) {
     return absl::InvalidArgumentError(StrCat("recommend.covisitation: ", s.message()));
   }
+  if (absl::Status s = bought_together.Validate(); !s.ok()) {
+    return absl::InvalidArgumentError(StrCat("recommend.bought_together: ", s.message()));
+  }
+  if (!enabled() && !baskets.empty()) {
+    return absl::InvalidArgumentError(
+        "recommend.baskets needs recommend.interactions (the users' histories)");
+  }
   return absl::OkStatus();
 }
 
@@ -59,6 +66,13 @@ absl::StatusOr<std::unique_ptr<const Recommender>> Recommender::Load(
   }
   SOUK_ASSIGN_OR_RETURN(Interactions read,
                         ReadInteractions(options.interactions, model_items, UnknownItems::kAdd));
+  if (!options.baskets.empty()) {
+    SOUK_ASSIGN_OR_RETURN(Interactions baskets,
+                          ReadInteractions(options.baskets, read.items, UnknownItems::kAdd));
+    read.items = std::move(baskets.items);  // the items of both files
+    r->bought_together_ =
+        BoughtTogether::Build(baskets.users, read.items.size(), options.bought_together);
+  }
   const size_t num_items = read.items.size();
   r->covisitation_ = CoVisitation::Build(read.users, num_items, options.covisitation);
   r->trending_ = Trending(read.in_file_order, options.trending_interactions, num_items);
@@ -95,6 +109,10 @@ std::vector<ScoredItem> Recommender::CoVisited(std::span<const ItemIndex> histor
 std::span<const ScoredItem> Recommender::Neighbors(ItemIndex item) const {
   if (item == 0 || item > items_.size()) return {};
   return covisitation_.Neighbors(item);
+}
+
+std::vector<ScoredItem> Recommender::BoughtWith(std::span<const ItemIndex> items, size_t k) const {
+  return bought_together_.WithAll(items, k);
 }
 
 }  // namespace souk::recommend

@@ -5,6 +5,7 @@
 // Candidate generators, each a ranked list of products:
 //   sequential     the sequential model's next items after the history
 //   co-visitation  items seen after (and, less, before) the history's newest items
+//   bought-together  for a cart or a product page, what is bought with its products
 //   content        the products whose vectors are nearest the newest product's, on a product
 //                  page or when the others found nothing (new products have no behaviour yet)
 // merged by reciprocal rank; then filtered (in stock, the request's category, never a product

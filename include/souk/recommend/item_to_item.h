@@ -1,5 +1,6 @@
-// Item-to-item recommenders learned by counting: popularity, and co-visitation (items that
-// follow or precede one another in users' histories), which with a window of one, forward only,
+// Item-to-item recommenders learned by counting: popularity, co-visitation (items that
+// follow or precede one another in users' histories), and bought-together (items sharing
+// baskets); which with a window of one, forward only,
 // and the newest item alone is the first-order Markov chain (the most frequent successor of the
 // last item). They are the baselines of the sequential model and its fallbacks.
 //
@@ -92,6 +93,36 @@ class CoVisitation {
   std::vector<std::vector<ScoredItem>> neighbors_;  ///< neighbors_[item]; [0] unused.
 
   absl::flat_hash_map<ItemIndex, float> Scores(std::span<const ItemIndex> history) const;
+};
+
+struct BoughtTogetherOptions {
+  size_t max_neighbors = 50;
+  /// Pairs seen in fewer baskets are left out: one shared basket is coincidence.
+  size_t min_baskets = 2;
+  /// Larger baskets are skipped: a wholesale order pairs everything with everything.
+  size_t max_basket_items = 50;
+
+  /// max_neighbors, min_baskets and max_basket_items >= 1.
+  absl::Status Validate() const;
+};
+
+/// Frequently bought together: items that share baskets (an order, a cart), each pair scored by
+/// the cosine of the two items' basket sets, baskets(a and b) / sqrt(baskets(a) x baskets(b)),
+/// so a bestseller that lands in every basket does not pair with everything.
+class BoughtTogether {
+ public:
+  /// Counts `baskets` (an item repeated within a basket counts once). Precondition: options
+  /// valid.
+  static BoughtTogether Build(const std::vector<UserHistory>& baskets, size_t num_items,
+                              const BoughtTogetherOptions& options);
+
+  /// `item`'s companions, strongest first; none for an item out of range.
+  std::span<const ScoredItem> With(ItemIndex item) const;
+  /// The k best companions of `items` together (their scores summed), none of `items` itself.
+  std::vector<ScoredItem> WithAll(std::span<const ItemIndex> items, size_t k) const;
+
+ private:
+  std::vector<std::vector<ScoredItem>> neighbors_;  ///< neighbors_[item]; [0] unused.
 };
 
 }  // namespace souk::recommend

@@ -1,8 +1,8 @@
 // Recommender: what serving learns from users' histories, loaded once per snapshot: the stored
-// histories, co-visitation, popularity and trending counts from an interactions file, and the
-// sequential model when one is configured. It answers in its own item indices (the model's
-// items first, then the ones only the file names); engine/ maps them to catalog products and
-// merges them with content-similar items.
+// histories, co-visitation, popularity and trending counts from an interactions file, the
+// sequential model when one is configured, and bought-together from a baskets file. It answers in
+// its own item indices (the model's items first, then the ones only the file names); engine/ maps
+// them to catalog products and merges them with content-similar items.
 //
 // Thread-safety: immutable after Load; every method may run concurrently.
 #pragma once
@@ -29,6 +29,10 @@ struct RecommenderOptions {
   std::string interactions;
   /// A `souk train seqrec` directory; empty: co-visitation alone.
   std::string seqrec_model;
+  /// `basket item` lines (the interactions layout, a basket id for the user: an order, a cart)
+  /// for frequently-bought-together; empty: none.
+  std::string baskets;
+  BoughtTogetherOptions bought_together;
   std::string device = "cpu";  ///< Where the sequential model runs (model/device.h).
   CoVisitationOptions covisitation;
   /// Trending: popularity among the file's last this many interactions (the newest, when the
@@ -58,6 +62,9 @@ class Recommender {
   std::vector<ScoredItem> CoVisited(std::span<const ItemIndex> history, size_t k) const;
   /// The items seen near `item` in histories, strongest first.
   std::span<const ScoredItem> Neighbors(ItemIndex item) const;
+  /// The k items bought most with `items` (a cart, a product), none of them; empty without
+  /// baskets.
+  std::vector<ScoredItem> BoughtWith(std::span<const ItemIndex> items, size_t k) const;
   /// Items by interactions among the newest `trending_interactions`, most first.
   const Popularity& trending() const { return trending_; }
 
@@ -69,6 +76,7 @@ class Recommender {
   std::unique_ptr<model::SeqRecModel> model_;
   absl::flat_hash_map<std::string, std::vector<ItemIndex>> histories_;
   CoVisitation covisitation_;
+  BoughtTogether bought_together_;
   Popularity trending_;
 };
 

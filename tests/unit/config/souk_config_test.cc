@@ -113,7 +113,8 @@ TEST(SoukConfigTest, SpellingIsReadPrintedAndChecked) {
 TEST(SoukConfigTest, RecommendIsReadPrintedAndChecked) {
   auto c = ParseConfig(
       "index: {dir: x}\nrecommend: {interactions: i.txt, seqrec_model: m, max_per_category: 0,\n"
-      "  covisitation: {window: 3}, repeat_purchase_categories: [Grocery, Pets > Food]}\n");
+      "  covisitation: {window: 3}, repeat_purchase_categories: [Grocery, Pets > Food],\n"
+      "  baskets: b.txt, bought_together: {min_baskets: 3}}\n");
   ASSERT_OK(c);
   EXPECT_EQ(c->snapshot.recommender.interactions, "i.txt");
   EXPECT_EQ(c->snapshot.recommender.seqrec_model, "m");
@@ -124,6 +125,8 @@ TEST(SoukConfigTest, RecommendIsReadPrintedAndChecked) {
   ASSERT_OK(printed);
   EXPECT_EQ(printed->recommend.repeat_purchase_categories, c->recommend.repeat_purchase_categories);
   EXPECT_EQ(printed->snapshot.recommender.covisitation.window, 3u);
+  EXPECT_EQ(printed->snapshot.recommender.baskets, "b.txt");
+  EXPECT_EQ(printed->snapshot.recommender.bought_together.min_baskets, 3u);
   EXPECT_THAT(ParseConfig(kMinimal, {"recommend.repeat_purchase_categories=Grocery"}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "recommend.repeat_purchase_categories: expected a list of strings"));

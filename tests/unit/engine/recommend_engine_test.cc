@@ -203,6 +203,24 @@ TEST_F(RecommendEngineTest, RepeatPurchaseCategoriesMayBeRecommendedAgain) {
   EXPECT_THAT(Ids(Recommend({.user_id = "bob", .page_size = 14})), Contains("k1"));
 }
 
+TEST_F(RecommendEngineTest, ACartGetsWhatIsBoughtWithIt) {
+  // Orders pair k1 (coffee) with g4; no history links them.
+  options_.recommender.baskets =
+      tmp_.WriteFile("baskets.txt", "o1 k1\no1 g4\no2 k1\no2 g4\no3 g4\n");
+  Load(RecommendOptions{});
+  const RecommendPage page =
+      Recommend({.recent_product_ids = {"k1"}, .context = PageContext::kCart, .page_size = 3});
+  ASSERT_FALSE(page.items.empty());
+  EXPECT_EQ(page.items[0].product->id, "g4");
+  EXPECT_THAT(page.items[0].source, HasSubstr("bought-together"));
+  // On the home page the same history gets no bought-together list.
+  for (const Recommended& r :
+       Recommend({.recent_product_ids = {"k1"}, .context = PageContext::kHome, .page_size = 3})
+           .items) {
+    EXPECT_THAT(r.source, Not(HasSubstr("bought-together")));
+  }
+}
+
 TEST_F(RecommendEngineTest, SimilarItemsMergesCoVisitationAndContent) {
   auto similar = engine_->SimilarItems("t1", 5);
   ASSERT_OK(similar);

@@ -1,5 +1,7 @@
 #include "souk/recommend/item_to_item.h"
 
+#include <cmath>
+
 #include "support/test_support.h"
 
 namespace souk::recommend {
@@ -99,6 +101,26 @@ TEST(CoVisitationTest, CoVisitedLeavesPopularityOut) {
   EXPECT_EQ(ItemsOf(markov.CoVisited(history, 1)), (std::vector<ItemIndex>{2}));
   EXPECT_EQ(markov.Recommend(history, 10).size(), 4u);  // 5 and 4 fill up
   EXPECT_TRUE(markov.CoVisited({}, 10).empty());
+}
+
+TEST(BoughtTogetherTest, PairsSharingBasketsScoreByCosine) {
+  // 1 and 2 share three baskets; 3 is in every basket, a bestseller; 4 and 5 share one.
+  const auto baskets = Users({{1, 2, 3}, {1, 2, 3}, {2, 1, 1, 3}, {3, 4, 5}, {3}});
+  const BoughtTogether b = BoughtTogether::Build(baskets, 5, {});
+  const auto with_1 = b.With(1);
+  ASSERT_EQ(with_1.size(), 2u);
+  EXPECT_EQ(with_1[0].item, 2u);
+  EXPECT_FLOAT_EQ(with_1[0].score, 1.0f);                     // 3 / sqrt(3 x 3)
+  EXPECT_FLOAT_EQ(with_1[1].score, 3.0f / std::sqrt(15.0f));  // 3 is in 5 baskets
+  EXPECT_TRUE(b.With(4).empty());  // one shared basket is below min_baskets
+  EXPECT_TRUE(b.With(0).empty());
+  EXPECT_TRUE(b.With(9).empty());
+  const std::vector<ItemIndex> cart = {1, 3};
+  EXPECT_EQ(ItemsOf(b.WithAll(cart, 5)), (std::vector<ItemIndex>{2}));
+  // Baskets over max_basket_items teach nothing.
+  const BoughtTogether small = BoughtTogether::Build(baskets, 5, {.max_basket_items = 2});
+  EXPECT_TRUE(small.With(1).empty());
+  EXPECT_FALSE(BoughtTogetherOptions{.min_baskets = 0}.Validate().ok());
 }
 
 TEST(CoVisitationTest, OptionsAreChecked) {

@@ -55,6 +55,23 @@ TEST(RecommenderTest, ServesHistoriesCoVisitationAndTrendingFromTheFile) {
   EXPECT_EQ(Names(r, r.trending().Recommend({}, 2)), (std::vector<std::string>{"b", "c"}));
 }
 
+TEST(RecommenderTest, BasketsAddBoughtTogetherAndTheirOwnItems) {
+  TempDir tmp;
+  RecommenderOptions options = Options(tmp.WriteFile("i.txt", "u1 a\nu1 b\n"));
+  // "filter" is in no history, only in baskets with "kettle".
+  options.baskets = tmp.WriteFile("b.txt", "o1 kettle\no1 filter\no2 kettle\no2 filter\no3 a\n");
+  auto loaded = Recommender::Load(options);
+  ASSERT_OK(loaded);
+  const Recommender& r = **loaded;
+  const std::vector<ItemIndex> kettle = {r.items().Find("kettle")};
+  ASSERT_NE(kettle[0], 0u);
+  EXPECT_EQ(Names(r, r.BoughtWith(kettle, 3)), std::vector<std::string>{"filter"});
+  // Items only the baskets name are still safe to ask about.
+  EXPECT_TRUE(r.CoVisited(kettle, 3).empty());
+  EXPECT_TRUE(r.Neighbors(kettle[0]).empty());
+  EXPECT_EQ(r.trending().ranked().size(), r.items().size());
+}
+
 TEST(RecommenderTest, BadOptionsAndFilesAreNamed) {
   TempDir tmp;
   EXPECT_THAT(Recommender::Load(Options(tmp.File("missing.txt"))),
