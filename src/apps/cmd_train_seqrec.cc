@@ -15,14 +15,15 @@ constexpr char kUsage[] =
     R"(usage: souk train seqrec --interactions FILE --out DIR [--hidden 64] [--layers 2] [--heads 2]
                          [--max-length 50] [--dropout 0.2] [--batch 128] [--epochs 20]
                          [--patience 3] [--validation-users 4000] [--negatives 0]
-                         [--lr 1e-3] [--warmup 0.01]
+                         [--item-text ITEMS.tsv --text-encoder MODEL] [--lr 1e-3] [--warmup 0.01]
                          [--weight-decay 0] [--clip 1.0] [runtime flags]
 
 FILE: `user item` per line, each user's lines in time order (docs/formats/interactions.md).
 Trains SASRec with full softmax cross-entropy over all items; keeps the epoch with the best
 NDCG@10 on the newest item of --validation-users users (held out of training), and stops after
 --patience epochs without gain. DIR gets the model (config.json, model.safetensors, items.txt),
-for `souk recommend --model DIR`.
+for `souk recommend --model DIR`. --item-text (`item<TAB>text` lines) with --text-encoder (a
+model directory) starts the item embeddings from the items' text (docs/recommend.md).
 )";
 
 absl::Status ReadFlags(const Flags& flags, train::SeqRecTrainingOptions* o) {
@@ -39,6 +40,8 @@ absl::Status ReadFlags(const Flags& flags, train::SeqRecTrainingOptions* o) {
   SOUK_ASSIGN_OR_RETURN(o->patience, flags.GetInt("patience", o->patience));
   SOUK_ASSIGN_OR_RETURN(o->validation_users, flags.GetInt("validation-users", o->validation_users));
   SOUK_ASSIGN_OR_RETURN(o->negatives, flags.GetInt("negatives", o->negatives));
+  o->item_text = flags.Get("item-text");
+  o->text_encoder = flags.Get("text-encoder");
   SOUK_RETURN_IF_ERROR(ReadOptimizer(flags, &o->optimizer));
   SOUK_RETURN_IF_ERROR(ReadRuntime(flags, &o->runtime));
   return o->Validate();
@@ -48,6 +51,10 @@ void PrintResult(const train::SeqRecTrainingResult& r, const std::string& out_di
   std::cout << "seqrec: " << r.users << " users, " << r.items << " items, " << r.interactions
             << " interactions, " << r.validation_users << " validation users; " << r.parameters
             << " parameters, " << r.seconds << " s\n";
+  if (r.text_initialized_items > 0) {
+    std::cout << "  item embeddings of " << r.text_initialized_items
+              << " items started from their text\n";
+  }
   for (const train::SeqRecEpoch& e : r.history) {
     std::cout << "  epoch " << e.epoch << (e.epoch == r.best_epoch ? " (best)" : "")
               << ": train loss " << e.train_loss;
@@ -62,11 +69,11 @@ void PrintResult(const train::SeqRecTrainingResult& r, const std::string& out_di
 int RunTrainSeqRec(int argc, char** argv) {
   auto flags = Flags::Parse(
       argc, argv, 3,
-      {.with_value =
-           Union({kRuntimeFlags,
-                  kOptimizerFlags,
-                  {"interactions", "out", "hidden", "layers", "heads", "max-length", "dropout",
-                   "batch", "epochs", "patience", "validation-users", "negatives"}}),
+      {.with_value = Union(
+           {kRuntimeFlags,
+            kOptimizerFlags,
+            {"interactions", "out", "hidden", "layers", "heads", "max-length", "dropout", "batch",
+             "epochs", "patience", "validation-users", "negatives", "item-text", "text-encoder"}}),
        .boolean = kRuntimeBooleans});
   if (!flags.ok()) return Fail("souk train seqrec", flags.status());
   if (flags->Has("help")) return Usage(kUsage, true);

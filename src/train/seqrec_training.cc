@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <thread>
 
+#include "item_text_init_internal.h"
 #include "nlohmann/json.hpp"
 #include "souk/base/file_util.h"
 #include "souk/base/logging.h"
@@ -30,6 +32,12 @@ constexpr uint64_t kDropoutStream = 22;
 constexpr uint64_t kValidationStream = 23;
 constexpr int64_t kEvalBatch = 256;
 constexpr int64_t kTopK = 10;
+
+// The runtime's threads for the text encoder (0 there means every core).
+int EncoderThreads(int threads) {
+  return threads > 0 ? threads
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 absl::Status Invalid(std::string_view field, std::string_view what) {
   return absl::InvalidArgumentError(StrCat(field, ": ", what));
@@ -298,6 +306,9 @@ absl::Status SeqRecTrainingOptions::Validate() const {
   if (patience < 1) return Invalid("patience", "must be >= 1");
   if (validation_users < 0) return Invalid("validation_users", "must be >= 0");
   if (negatives < 0) return Invalid("negatives", "must be >= 0 (0: every item)");
+  if (item_text.empty() != text_encoder.empty()) {
+    return Invalid("item_text", "item_text and text_encoder go together");
+  }
   SOUK_RETURN_IF_ERROR(optimizer.Validate());
   return runtime.Validate();
 }
@@ -316,6 +327,14 @@ absl::StatusOr<SeqRecTrainingResult> RunSeqRecTraining(const SeqRecTrainingOptio
   try {
     torch::manual_seed(options.runtime.seed);
     model::SasRec net(config);
+    size_t text_initialized = 0;
+    if (!options.item_text.empty()) {
+      SOUK_ASSIGN_OR_RETURN(
+          text_initialized,
+          internal::InitItemEmbeddingsFromText(data.items, options.item_text, options.text_encoder,
+                                               EncoderThreads(options.runtime.threads),
+                                               config.initializer_range, net->item_embeddings()));
+    }
     net->to(device);
     net->train();
     auto optimizer = internal::MakeAdamW(*net, options.optimizer);
@@ -337,6 +356,7 @@ absl::StatusOr<SeqRecTrainingResult> RunSeqRecTraining(const SeqRecTrainingOptio
     loop.result.items = data.items.size();
     loop.result.interactions = data.interactions;
     loop.result.validation_users = data.validation_inputs.size();
+    loop.result.text_initialized_items = text_initialized;
     for (const auto& p : net->parameters()) loop.result.parameters += p.numel();
     absl::Status ran = RunLoop(loop);
     progress->Finish();

@@ -41,6 +41,11 @@ struct SeqRecTrainingOptions {
   /// Items each step's softmax runs over besides the targets, drawn uniformly (sampled
   /// softmax); 0: every item (full softmax).
   int64_t negatives = 0;
+  /// `item<TAB>text` lines (docs/formats/item-text.md) and a text encoder's model directory:
+  /// item embeddings start from the items' text (src/train/item_text_init_internal.h). Both or
+  /// neither.
+  std::string item_text;
+  std::string text_encoder;
   OptimizerOptions optimizer{.learning_rate = 1e-3, .weight_decay = 0, .warmup_fraction = 0.01};
   RuntimeOptions runtime;
   absl::Status Validate() const;
@@ -60,6 +65,7 @@ struct SeqRecTrainingResult {
   size_t interactions = 0;
   size_t validation_users = 0;
   int64_t parameters = 0;
+  size_t text_initialized_items = 0;  ///< Items whose embedding started from their text.
   double seconds = 0;
 };
 
