@@ -21,7 +21,7 @@ help:
 	@echo "make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it too)"
 	@echo "make test-tsan  the concurrent components under ThreadSanitizer (CI runs it too)"
 	@echo "make bench   build in Release and run the micro-benchmarks (bench/run.sh)"
-	@echo "make quality BM25 on Home Depot and the recommenders on Amazon Beauty, ../shared/data (bench/quality/)"
+	@echo "make quality BM25 on Home Depot, the recommenders on Amazon Beauty and Scientific, ../shared/data (bench/quality/)"
 
 deps:
 	@scripts/install-deps.sh
@@ -92,9 +92,10 @@ check-deps:
 bench:
 	bench/run.sh
 
-quality: build
+quality: build $(DEMO_DIR)/model/model.safetensors
 	bench/quality/homedepot-bm25.sh $(BUILD_DIR)
 	bench/quality/beauty.sh $(BUILD_DIR)
+	bench/quality/scientific.sh $(DEMO_DIR)/model $(BUILD_DIR)
 
 clean:
 	rm -rf build out
