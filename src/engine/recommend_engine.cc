@@ -1,72 +1,25 @@
 #include "souk/engine/recommend_engine.h"
 
 #include <algorithm>
-#include <functional>
 #include <span>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "recommend_page_internal.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/base/utf8.h"
 #include "souk/catalog/product_reader.h"
-#include "souk/engine/rank_fusion.h"
 
 namespace souk::engine {
 namespace {
 
 using catalog::DocId;
+using internal::Candidate;
+using internal::PageBuilder;
+using internal::SourceList;
 using recommend::ItemIndex;
-
-// The candidate generators, as bits: a product proposed by several carries them all.
-enum SourceBit : uint8_t {
-  kSequential = 1,
-  kCoVisitation = 2,
-  kContent = 4,
-  kTrending = 8,
-  kCatalog = 16,
-  kBoughtTogether = 32,
-};
-
-std::string SourceName(uint8_t bits) {
-  static constexpr std::pair<SourceBit, const char*> kNames[] = {
-      {kSequential, "sequential"}, {kCoVisitation, "co-visitation"},
-      {kContent, "content"},       {kBoughtTogether, "bought-together"},
-      {kTrending, "trending"},     {kCatalog, "catalog"}};
-  std::string name;
-  for (const auto& [bit, text] : kNames) {
-    if ((bits & bit) == 0) continue;
-    if (!name.empty()) name += '+';
-    name += text;
-  }
-  return name;
-}
-
-struct SourceList {
-  std::vector<DocId> docs;  ///< Best first.
-  SourceBit source;
-};
-
-struct Candidate {
-  DocId doc;
-  float score = 0;
-  uint8_t sources = 0;
-};
-
-// The lists fused by reciprocal rank, each product with the sources that proposed it.
-std::vector<Candidate> Merge(const std::vector<SourceList>& lists, double rrf_k) {
-  std::vector<std::vector<DocId>> docs;
-  absl::flat_hash_map<uint32_t, uint8_t> sources;
-  for (const SourceList& list : lists) {
-    docs.push_back(list.docs);
-    for (const DocId doc : list.docs) sources[doc.value()] |= list.source;
-  }
-  std::vector<Candidate> merged;
-  for (const FusedDoc& fused : FuseReciprocalRank(docs, rrf_k)) {
-    merged.push_back({fused.doc, static_cast<float>(fused.score), sources[fused.doc.value()]});
-  }
-  return merged;
-}
+using internal::SourceBit;
+using enum internal::SourceBit;
 
 // The catalog products of recommender items, the first `k` found, in order.
 std::vector<DocId> ToDocs(const Snapshot& snap, std::span<const recommend::ScoredItem> items,
@@ -129,52 +82,6 @@ History ReadHistory(const Snapshot& snap, const RecommendRequest& request) {
   for (const DocId doc : h.docs) h.seen.insert(doc.value());
   return h;
 }
-
-// Collects a page from candidates offered best first: each product once, only allowed ones, at
-// most `max_per_category` of one category before the overflow (0: no limit).
-class PageBuilder {
- public:
-  PageBuilder(const Snapshot& snap, size_t page_size, size_t max_per_category,
-              std::function<bool(DocId)> allowed)
-      : snap_(snap),
-        page_size_(page_size),
-        max_per_category_(max_per_category),
-        allowed_(std::move(allowed)) {}
-
-  bool full() const { return page_.size() >= page_size_; }
-
-  void Offer(const Candidate& c) {
-    if (full() || !offered_.insert(c.doc.value()).second || !allowed_(c.doc)) return;
-    size_t& shown = per_category_[snap_.catalog().product(c.doc).category_path];
-    if (max_per_category_ > 0 && shown >= max_per_category_) {
-      overflow_.push_back(c);
-      return;
-    }
-    ++shown;
-    page_.push_back(c);
-  }
-
-  std::vector<Recommended> Finish() {
-    for (const Candidate& c : overflow_) {
-      if (full()) break;
-      page_.push_back(c);
-    }
-    std::vector<Recommended> items;
-    for (const Candidate& c : page_) {
-      items.push_back({c.doc, &snap_.catalog().product(c.doc), c.score, SourceName(c.sources)});
-    }
-    return items;
-  }
-
- private:
-  const Snapshot& snap_;
-  size_t page_size_;
-  size_t max_per_category_;
-  std::function<bool(DocId)> allowed_;
-  std::vector<Candidate> page_, overflow_;
-  absl::flat_hash_set<uint32_t> offered_;
-  absl::flat_hash_map<std::vector<std::string>, size_t> per_category_;
-};
 
 // Fills `page` with trending products under `category` (empty: any), then with the catalog's
 // products in order (all a shop without interactions has).
@@ -304,7 +211,7 @@ absl::StatusOr<RecommendPage> RecommendEngine::Recommend(const RecommendRequest&
                       allowed);
   SOUK_ASSIGN_OR_RETURN(const std::vector<SourceList> lists,
                         Generate(snap, history, request.context, options_.candidates));
-  for (const Candidate& c : Merge(lists, options_.rrf_k)) builder.Offer(c);
+  for (const Candidate& c : internal::Merge(lists, options_.rrf_k)) builder.Offer(c);
   // Cold start: what is trending where the user is (the newest product's category, then the
   // ones above it), then anywhere.
   if (!history.docs.empty()) {
@@ -334,7 +241,7 @@ absl::StatusOr<RecommendPage> RecommendEngine::SimilarItems(const std::string& p
   lists.push_back({std::move(content), kContent});
   PageBuilder builder(snap, static_cast<size_t>(page_size), /*max_per_category=*/0,
                       [&](DocId d) { return d != *doc && snap.catalog().product(d).InStock(); });
-  for (const Candidate& c : Merge(lists, options_.rrf_k)) builder.Offer(c);
+  for (const Candidate& c : internal::Merge(lists, options_.rrf_k)) builder.Offer(c);
   FillUpFrom(snap, snap.catalog().product(*doc).category_path, &builder);
   page.items = builder.Finish();
   page.request_id = request_ids_.Next();
