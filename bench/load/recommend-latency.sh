@@ -23,25 +23,8 @@ if [[ $# -lt 1 || $# -gt 2 ]]; then
   sed -n 2,19p "$0" >&2
   exit 2
 fi
-model=$(realpath "$1")
-work=${2:-}
-keep=1
-if [[ -z $work ]]; then
-  work=$(mktemp -d)
-  keep=0
-fi
-mkdir -p "$work"
-work=$(realpath "$work")
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2> /dev/null || true
-  [[ $keep == 1 ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-cmake --build build/release --target souk soukd > /dev/null
-souk=build/release/src/apps/souk
-soukd=build/release/src/apps/soukd
+source bench/load/lib.sh
+load_bench_init "$@"
 requests=${SOUK_REQUESTS:-2000}
 
 if [[ ! -f $work/shop/manifest.json ]]; then
@@ -78,11 +61,7 @@ echo "machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
   "$(wc -l < "$work/seqrec/items.txt") items in the sequential model" |
   tee "$work/recommend-load.jsonl" >&2
 
-"$soukd" --config "$work/recommend.yaml" > "$work/soukd.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 1200); do grep -q "serving on port" "$work/soukd.out" && break; sleep 0.1; done
-port=$(sed -nE 's/.*serving on port ([0-9]+).*/\1/p' "$work/soukd.out")
-[[ -n $port ]] || { cat "$work/soukd.out" >&2; exit 1; }
+start_soukd "$work/recommend.yaml"
 for rpc in recommend similar; do
   list=$work/users.tsv
   [[ $rpc == similar ]] && list=$work/products.tsv
@@ -93,7 +72,4 @@ for rpc in recommend similar; do
     "${load[@]}" --clients "$clients" --requests "$requests"
   done
 done | tee -a "$work/recommend-load.jsonl"
-echo "soukd: $(grep VmHWM "/proc/$server_pid/status" | xargs)" >&2
-kill -TERM "$server_pid"
-wait "$server_pid" || true
-server_pid=
+stop_soukd

@@ -23,25 +23,8 @@ if [[ $# -lt 1 || $# -gt 2 ]]; then
   sed -n 2,21p "$0" >&2
   exit 2
 fi
-model=$(realpath "$1")
-work=${2:-}
-keep=1
-if [[ -z $work ]]; then
-  work=$(mktemp -d)
-  keep=0
-fi
-mkdir -p "$work"
-work=$(realpath "$work")
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2> /dev/null || true
-  [[ $keep == 1 ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-cmake --build build/release --target souk soukd > /dev/null
-souk=build/release/src/apps/souk
-soukd=build/release/src/apps/soukd
+source bench/load/lib.sh
+load_bench_init "$@"
 products=${SOUK_PRODUCTS:-100000}
 requests=${SOUK_REQUESTS:-2000}
 
@@ -77,12 +60,7 @@ echo "machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 # Starts soukd with `--set vectors.backend=$1`, drives it, stops it.
 measure() {
   local backend=$1
-  "$soukd" --config "$work/souk.yaml" --set "vectors.backend=$backend" > "$work/soukd.out" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1200); do grep -q "serving on port" "$work/soukd.out" && break; sleep 0.1; done
-  local port
-  port=$(sed -nE 's/.*serving on port ([0-9]+).*/\1/p' "$work/soukd.out")
-  [[ -n $port ]] || { cat "$work/soukd.out" >&2; exit 1; }
+  start_soukd "$work/souk.yaml" --set "vectors.backend=$backend"
   local load=("$souk" load --server "127.0.0.1:$port" --queries "$work/queries.tsv"
               --duration-s 120 --json)
   local tag="s/^{/{\"backend\":\"$backend\",/"
@@ -93,9 +71,6 @@ measure() {
   for rate in ${SOUK_RATES:-25 50 100}; do
     "${load[@]}" --clients 64 --rate "$rate" --requests "$requests" | sed "$tag"
   done
-  echo "soukd ($backend): $(grep VmHWM "/proc/$server_pid/status" | xargs)" >&2
-  kill -TERM "$server_pid"
-  wait "$server_pid" || true
-  server_pid=
+  stop_soukd "$backend"
 }
 for backend in exact hnsw; do measure "$backend" > >(tee -a "$work/load.jsonl"); done
