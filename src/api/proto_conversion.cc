@@ -113,7 +113,10 @@ engine::RecommendRequest FromProto(const v1::RecommendRequest& in) {
   }
   r.context_product_id = in.context_product_id();
   r.page_size = in.page_size();
-  r.category = in.category();
+  r.category = in.filters().category();
+  r.brands.assign(in.filters().brands().begin(), in.filters().brands().end());
+  if (in.filters().price().has_min()) r.min_price = in.filters().price().min();
+  if (in.filters().price().has_max()) r.max_price = in.filters().price().max();
   return r;
 }
 

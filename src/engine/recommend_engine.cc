@@ -16,9 +16,9 @@ namespace {
 using catalog::DocId;
 using internal::Candidate;
 using internal::PageBuilder;
+using internal::SourceBit;
 using internal::SourceList;
 using recommend::ItemIndex;
-using internal::SourceBit;
 using enum internal::SourceBit;
 
 // The catalog products of recommender items, the first `k` found, in order.
@@ -137,17 +137,23 @@ RecommendEngine::RecommendEngine(const RecommendOptions& options, const SearchEn
 
 namespace {
 
-// The request's category filter (null when it names none), checked against the catalog.
-absl::StatusOr<std::optional<lexical::DocFilter>> CategoryFilter(const Snapshot& snap,
-                                                                 const std::string& category) {
-  if (!IsValidUtf8(category)) {
-    return absl::InvalidArgumentError("category: not valid UTF-8");
+// The request's filters (none when it sets none), checked against the catalog.
+absl::StatusOr<std::optional<lexical::DocFilter>> RequestFilter(const Snapshot& snap,
+                                                                const RecommendRequest& r) {
+  if (!IsValidUtf8(r.category)) {
+    return absl::InvalidArgumentError("filters.category: not valid UTF-8");
   }
-  absl::StatusOr<std::vector<std::string>> path = catalog::ParseCategoryPath(category);
-  if (!path.ok()) return Annotate(path.status(), "category");
-  if (path->empty()) return std::optional<lexical::DocFilter>();
+  for (const std::string& brand : r.brands) {
+    if (!IsValidUtf8(brand)) return absl::InvalidArgumentError("filters.brands: not valid UTF-8");
+  }
   lexical::Filter filter;
+  absl::StatusOr<std::vector<std::string>> path = catalog::ParseCategoryPath(r.category);
+  if (!path.ok()) return Annotate(path.status(), "filters.category");
   filter.category_path = *std::move(path);
+  filter.brands = r.brands;
+  filter.min_price = r.min_price;
+  filter.max_price = r.max_price;
+  if (filter.empty()) return std::optional<lexical::DocFilter>();
   SOUK_ASSIGN_OR_RETURN(lexical::DocFilter compiled, snap.lexical().CompileFilter(filter));
   return std::optional<lexical::DocFilter>(std::move(compiled));
 }
@@ -193,7 +199,7 @@ absl::StatusOr<RecommendPage> RecommendEngine::Recommend(const RecommendRequest&
   page.snapshot = search_->snapshot();
   const Snapshot& snap = *page.snapshot;
   SOUK_ASSIGN_OR_RETURN(const std::optional<lexical::DocFilter> filter,
-                        CategoryFilter(snap, request.category));
+                        RequestFilter(snap, request));
   const History history = ReadHistory(snap, request);
   const bool product_page = request.context == PageContext::kProduct;
   const std::optional<DocId> page_product =

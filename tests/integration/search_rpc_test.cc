@@ -310,6 +310,12 @@ TEST_F(SearchRpcTest, RecommendAndSimilarItemsAnswerOverGrpc) {
   EXPECT_EQ(response.items(0).source(), "catalog");
   EXPECT_FALSE(response.request_id().empty());
 
+  request.mutable_filters()->add_brands("Makita");
+  grpc::ClientContext c6;
+  ASSERT_TRUE(recommend->Recommend(&c6, request, &response).ok());
+  ASSERT_GT(response.items_size(), 0);
+  for (const v1::Recommendation& r : response.items()) EXPECT_EQ(r.product().brand(), "Makita");
+
   request.set_page_size(0);
   grpc::ClientContext c2;
   grpc::Status bad = recommend->Recommend(&c2, request, &response);

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,11 @@ struct RecommendRequest {
   PageContext context = PageContext::kUnspecified;
   std::string context_product_id{};  ///< The product of a product page.
   int64_t page_size = 10;
-  std::string category{};  ///< "Top > Sub" subtree; empty = any.
+  // Filters, as Search's: each must name a value of the catalog.
+  std::string category{};             ///< "Top > Sub" subtree; empty = any.
+  std::vector<std::string> brands{};  ///< Any of these; empty = any.
+  std::optional<double> min_price{};  ///< Inclusive; products without a price never match.
+  std::optional<double> max_price{};
 };
 
 struct Recommended {
@@ -67,8 +72,8 @@ class RecommendEngine {
                                                                  const SearchEngine* search);
 
   /// INVALID_ARGUMENT naming the field for page_size out of range, too many recent products,
-  /// a malformed or unknown category, invalid UTF-8. Unknown users and products give a
-  /// smaller history, not an error.
+  /// a malformed or unknown category, an unknown brand, a bad price range, invalid UTF-8. Unknown
+  /// users and products give a smaller history, not an error.
   absl::StatusOr<RecommendPage> Recommend(const RecommendRequest& request) const;
   /// NOT_FOUND for an unknown product; INVALID_ARGUMENT for page_size out of range.
   absl::StatusOr<RecommendPage> SimilarItems(const std::string& product_id,

@@ -178,12 +178,27 @@ TEST_F(RecommendEngineTest, TheCategoryFilterHoldsAndBadRequestsAreNamed) {
               StatusIs(absl::StatusCode::kInvalidArgument, "page_size"));
   EXPECT_THAT(engine_->Recommend({.page_size = 5, .category = "Nowhere"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "Nowhere"));
+  EXPECT_THAT(engine_->Recommend({.page_size = 5, .brands = {"Acme"}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "Acme"));
+  EXPECT_THAT(engine_->Recommend({.page_size = 5, .min_price = 30, .max_price = 10}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "price"));
   EXPECT_THAT(engine_->Recommend({.user_id = "\xff", .page_size = 5}),
               StatusIs(absl::StatusCode::kInvalidArgument, "user_id"));
   RecommendRequest many;
   many.recent_product_ids.assign(201, "t1");
   EXPECT_THAT(engine_->Recommend(many),
               StatusIs(absl::StatusCode::kInvalidArgument, "recent_product_ids: 201"));
+}
+
+TEST_F(RecommendEngineTest, BrandAndPriceFiltersHold) {
+  const RecommendPage page =
+      Recommend({.user_id = "alice", .page_size = 14, .brands = {"Makita"}, .max_price = 55});
+  ASSERT_FALSE(page.items.empty());
+  for (const Recommended& r : page.items) {
+    EXPECT_EQ(r.product->brand, "Makita");
+    EXPECT_LE(*r.product->price, 55.0);
+  }
+  EXPECT_THAT(Ids(page), Not(Contains("t1")));  // alice's own
 }
 
 TEST_F(RecommendEngineTest, OneCategoryIsCappedUntilTheOthersRunOut) {
