@@ -75,6 +75,7 @@ absl::Status BindRecommend(YamlBinder b, recommend::RecommenderOptions* loaded,
   b.Bind("seqrec_model", &loaded->seqrec_model);
   b.Bind("baskets", &loaded->baskets);
   b.Bind("device", &loaded->device);
+  b.Bind("threads", &loaded->threads);
   b.Bind("trending_interactions", &loaded->trending_interactions);
   YamlBinder covisitation = b.Child("covisitation");
   covisitation.Bind("window", &loaded->covisitation.window);
@@ -95,9 +96,10 @@ absl::Status BindRecommend(YamlBinder b, recommend::RecommenderOptions* loaded,
   b.Bind("rrf_k", &o->rrf_k);
   b.Bind("max_per_category", &o->max_per_category);
   b.Bind("repeat_purchase_categories", &o->repeat_purchase_categories);
-  return b.Finish({"interactions", "seqrec_model", "baskets", "device", "trending_interactions",
-                   "covisitation", "bought_together", "max_page_size", "max_recent_items",
-                   "candidates", "rrf_k", "max_per_category", "repeat_purchase_categories"});
+  return b.Finish({"interactions", "seqrec_model", "baskets", "device", "threads",
+                   "trending_interactions", "covisitation", "bought_together", "max_page_size",
+                   "max_recent_items", "candidates", "rrf_k", "max_per_category",
+                   "repeat_purchase_categories"});
 }
 
 absl::Status BindEncoder(YamlBinder b, encoder::EncoderOptions* o) {
@@ -301,13 +303,13 @@ void EmitRecommend(const recommend::RecommenderOptions& r, const engine::Recomme
   out << YAML::Key << "recommend" << YAML::Value << YAML::BeginMap << YAML::Key << "interactions"
       << YAML::Value << r.interactions << YAML::Key << "seqrec_model" << YAML::Value
       << r.seqrec_model << YAML::Key << "baskets" << YAML::Value << r.baskets << YAML::Key
-      << "device" << YAML::Value << r.device << YAML::Key << "trending_interactions" << YAML::Value
-      << r.trending_interactions << YAML::Key << "covisitation" << YAML::Value << YAML::Flow
-      << YAML::BeginMap << YAML::Key << "window" << YAML::Value << cv.window << YAML::Key
-      << "backward_weight" << YAML::Value << cv.backward_weight << YAML::Key << "max_neighbors"
-      << YAML::Value << cv.max_neighbors << YAML::Key << "history_items" << YAML::Value
-      << cv.history_items << YAML::Key << "recency_decay" << YAML::Value << cv.recency_decay
-      << YAML::EndMap;
+      << "device" << YAML::Value << r.device << YAML::Key << "threads" << YAML::Value << r.threads
+      << YAML::Key << "trending_interactions" << YAML::Value << r.trending_interactions << YAML::Key
+      << "covisitation" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "window"
+      << YAML::Value << cv.window << YAML::Key << "backward_weight" << YAML::Value
+      << cv.backward_weight << YAML::Key << "max_neighbors" << YAML::Value << cv.max_neighbors
+      << YAML::Key << "history_items" << YAML::Value << cv.history_items << YAML::Key
+      << "recency_decay" << YAML::Value << cv.recency_decay << YAML::EndMap;
   const recommend::BoughtTogetherOptions& bt = r.bought_together;
   out << YAML::Key << "bought_together" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
       << "max_neighbors" << YAML::Value << bt.max_neighbors << YAML::Key << "min_baskets"

@@ -34,6 +34,7 @@ absl::Status RecommenderOptions::Validate() const {
     return absl::InvalidArgumentError(
         "recommend.seqrec_model needs recommend.interactions (the users' histories)");
   }
+  if (threads < 0) return absl::InvalidArgumentError("recommend.threads must be >= 0");
   if (trending_interactions < 1) {
     return absl::InvalidArgumentError("recommend.trending_interactions must be >= 1");
   }
@@ -58,8 +59,8 @@ absl::StatusOr<std::unique_ptr<const Recommender>> Recommender::Load(
   std::unique_ptr<Recommender> r(new Recommender());
   ItemVocabulary model_items;
   if (!options.seqrec_model.empty()) {
-    SOUK_ASSIGN_OR_RETURN(r->model_,
-                          model::SeqRecModel::Load(options.seqrec_model, options.device));
+    SOUK_ASSIGN_OR_RETURN(
+        r->model_, model::SeqRecModel::Load(options.seqrec_model, options.device, options.threads));
     SOUK_ASSIGN_OR_RETURN(model_items,
                           ReadModelItems(options.seqrec_model, r->model_->config().num_items));
     r->model_items_ = model_items.size();

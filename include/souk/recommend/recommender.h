@@ -34,6 +34,9 @@ struct RecommenderOptions {
   std::string baskets;
   BoughtTogetherOptions bought_together;
   std::string device = "cpu";  ///< Where the sequential model runs (model/device.h).
+  /// libtorch intra-op threads (process-wide, as encoder.threads): 1 suits serving, where
+  /// concurrent requests already use the cores; 0 leaves the setting alone.
+  int threads = 1;
   CoVisitationOptions covisitation;
   /// Trending: popularity among the file's last this many interactions (the newest, when the
   /// file is in time order overall).

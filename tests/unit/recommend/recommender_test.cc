@@ -84,6 +84,10 @@ TEST(RecommenderTest, BadOptionsAndFilesAreNamed) {
   no_trending.trending_interactions = 0;
   EXPECT_THAT(no_trending.Validate(),
               StatusIs(absl::StatusCode::kInvalidArgument, "trending_interactions"));
+  RecommenderOptions negative_threads = Options("i.txt");
+  negative_threads.threads = -1;
+  EXPECT_THAT(negative_threads.Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "recommend.threads"));
   RecommenderOptions bad_window;
   bad_window.covisitation.window = 0;
   EXPECT_THAT(bad_window.Validate(),
