@@ -17,6 +17,7 @@
 #include "souk/recommend/blend.h"
 #include "souk/recommend/interactions.h"
 #include "souk/recommend/item_to_item.h"
+#include "souk/recommend/recommender.h"
 
 namespace souk::apps {
 namespace {
@@ -143,26 +144,14 @@ struct Recommenders {
   std::optional<recommend::Popularity> popularity;
 };
 
-absl::StatusOr<recommend::ItemVocabulary> ReadModelItems(const std::string& model_dir,
-                                                         int64_t num_items) {
-  const std::string path = StrCat(model_dir, "/", model::kSeqRecItemsFile);
-  SOUK_ASSIGN_OR_RETURN(const std::string text, ReadFileToString(path));
-  SOUK_ASSIGN_OR_RETURN(recommend::ItemVocabulary vocabulary,
-                        recommend::ItemVocabulary::FromText(text, path));
-  if (static_cast<int64_t>(vocabulary.size()) != num_items) {
-    return absl::FailedPreconditionError(
-        StrCat(path, ": ", vocabulary.size(), " items, the model has ", num_items));
-  }
-  return vocabulary;
-}
-
 // Loads the model (when the method uses one), reads FILE and counts what the method needs.
 absl::StatusOr<recommend::Interactions> Prepare(const RecommendFlags& f, Recommenders* r) {
   recommend::ItemVocabulary model_items;
   if (UsesModel(f.method)) {
     SOUK_ASSIGN_OR_RETURN(
         r->model, model::SeqRecModel::Load(f.model_dir, f.device, static_cast<int>(f.threads)));
-    SOUK_ASSIGN_OR_RETURN(model_items, ReadModelItems(f.model_dir, r->model->config().num_items));
+    SOUK_ASSIGN_OR_RETURN(model_items,
+                          recommend::ReadSeqRecItems(f.model_dir, r->model->config().num_items));
     r->model_items = model_items.size();
   }
   SOUK_ASSIGN_OR_RETURN(

@@ -7,17 +7,6 @@
 namespace souk::recommend {
 namespace {
 
-absl::StatusOr<ItemVocabulary> ReadModelItems(const std::string& dir, int64_t num_items) {
-  const std::string path = StrCat(dir, "/", model::kSeqRecItemsFile);
-  SOUK_ASSIGN_OR_RETURN(const std::string text, ReadFileToString(path));
-  SOUK_ASSIGN_OR_RETURN(ItemVocabulary items, ItemVocabulary::FromText(text, path));
-  if (static_cast<int64_t>(items.size()) != num_items) {
-    return absl::FailedPreconditionError(
-        StrCat(path, ": ", items.size(), " items, the model has ", num_items));
-  }
-  return items;
-}
-
 // Popularity among the last `n` items of `in_file_order`.
 Popularity Trending(const std::vector<ItemIndex>& in_file_order, size_t n, size_t num_items) {
   const size_t first = in_file_order.size() > n ? in_file_order.size() - n : 0;
@@ -28,6 +17,17 @@ Popularity Trending(const std::vector<ItemIndex>& in_file_order, size_t n, size_
 }
 
 }  // namespace
+
+absl::StatusOr<ItemVocabulary> ReadSeqRecItems(const std::string& dir, int64_t num_items) {
+  const std::string path = StrCat(dir, "/", model::kSeqRecItemsFile);
+  SOUK_ASSIGN_OR_RETURN(const std::string text, ReadFileToString(path));
+  SOUK_ASSIGN_OR_RETURN(ItemVocabulary items, ItemVocabulary::FromText(text, path));
+  if (static_cast<int64_t>(items.size()) != num_items) {
+    return absl::FailedPreconditionError(
+        StrCat(path, ": ", items.size(), " items, the model has ", num_items));
+  }
+  return items;
+}
 
 absl::Status RecommenderOptions::Validate() const {
   if (!enabled() && !seqrec_model.empty()) {
@@ -62,7 +62,7 @@ absl::StatusOr<std::unique_ptr<const Recommender>> Recommender::Load(
     SOUK_ASSIGN_OR_RETURN(
         r->model_, model::SeqRecModel::Load(options.seqrec_model, options.device, options.threads));
     SOUK_ASSIGN_OR_RETURN(model_items,
-                          ReadModelItems(options.seqrec_model, r->model_->config().num_items));
+                          ReadSeqRecItems(options.seqrec_model, r->model_->config().num_items));
     r->model_items_ = model_items.size();
   }
   SOUK_ASSIGN_OR_RETURN(Interactions read,

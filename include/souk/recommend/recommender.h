@@ -23,6 +23,10 @@
 
 namespace souk::recommend {
 
+/// The items.txt of the sequential model in `dir`, checked against the model's `num_items`
+/// (FAILED_PRECONDITION naming the file when they disagree).
+absl::StatusOr<ItemVocabulary> ReadSeqRecItems(const std::string& dir, int64_t num_items);
+
 struct RecommenderOptions {
   /// `user item` lines, each user's in time order (docs/formats/interactions.md): the users'
   /// histories and what co-visitation and popularity count. Empty: no recommender.
