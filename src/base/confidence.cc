@@ -1,0 +1,31 @@
+#include "souk/base/confidence.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace souk {
+
+Interval WilsonInterval(uint64_t successes, uint64_t trials) {
+  if (trials == 0) return {0, 0, 1};
+  const double n = static_cast<double>(trials);
+  const double p = static_cast<double>(successes) / n;
+  const double z2 = kZ95 * kZ95;
+  const double center = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = kZ95 * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+  return {p, std::max(0.0, center - half), std::min(1.0, center + half)};
+}
+
+Interval RatioInterval(uint64_t b_successes, uint64_t b_trials, uint64_t a_successes,
+                       uint64_t a_trials) {
+  if (a_trials == 0 || b_trials == 0) return {0, 0, 0};
+  double xb = static_cast<double>(b_successes), nb = static_cast<double>(b_trials);
+  double xa = static_cast<double>(a_successes), na = static_cast<double>(a_trials);
+  if (xa == 0 || xb == 0) {
+    xa += 0.5, xb += 0.5, na += 0.5, nb += 0.5;
+  }
+  const double log_ratio = std::log((xb / nb) / (xa / na));
+  const double se = std::sqrt(1 / xb - 1 / nb + 1 / xa - 1 / na);
+  return {std::exp(log_ratio), std::exp(log_ratio - kZ95 * se), std::exp(log_ratio + kZ95 * se)};
+}
+
+}  // namespace souk

@@ -1,0 +1,39 @@
+#include "souk/base/confidence.h"
+
+#include "support/test_support.h"
+
+namespace souk {
+namespace {
+
+using ::testing::DoubleNear;
+
+TEST(ConfidenceTest, WilsonMatchesPublishedValues) {
+  // Brown, Cai & DasGupta (2001) and R's prop.test(correct = FALSE): 10 of 50 -> [0.1124, 0.3304].
+  const Interval i = WilsonInterval(10, 50);
+  EXPECT_DOUBLE_EQ(i.estimate, 0.2);
+  EXPECT_THAT(i.low, DoubleNear(0.1124, 1e-4));
+  EXPECT_THAT(i.high, DoubleNear(0.3304, 1e-4));
+  const Interval none = WilsonInterval(0, 20);  // stays inside [0, 1]
+  EXPECT_DOUBLE_EQ(none.low, 0);
+  EXPECT_THAT(none.high, DoubleNear(0.1611, 1e-4));
+  const Interval empty = WilsonInterval(0, 0);
+  EXPECT_DOUBLE_EQ(empty.high, 1);
+}
+
+TEST(ConfidenceTest, RatioIntervalCoversTheLiftOnTheLogScale) {
+  // 120 of 1000 against 100 of 1000: ratio 1.2, Katz interval [0.9341, 1.5416].
+  const Interval r = RatioInterval(120, 1000, 100, 1000);
+  EXPECT_DOUBLE_EQ(r.estimate, 1.2);
+  EXPECT_THAT(r.low, DoubleNear(0.9341, 1e-4));
+  EXPECT_THAT(r.high, DoubleNear(1.5416, 1e-4));
+  // More data, same rates: narrower and excluding 1.
+  const Interval big = RatioInterval(1200, 10000, 1000, 10000);
+  EXPECT_GT(big.low, 1.0);
+  EXPECT_LT(big.high - big.low, r.high - r.low);
+  const Interval zero = RatioInterval(5, 100, 0, 100);  // continuity-corrected, finite
+  EXPECT_TRUE(std::isfinite(zero.high));
+  EXPECT_DOUBLE_EQ(RatioInterval(1, 0, 1, 10).estimate, 0);
+}
+
+}  // namespace
+}  // namespace souk
