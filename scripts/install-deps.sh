@@ -15,7 +15,7 @@ packages=(
   libicu-dev libstemmer-dev
   # models, vectors, ranking, storage
   libtorch-dev libopenblas0-openmp libxgboost-dev xgboost libfaiss-dev libhnswlib-dev
-  librocksdb-dev
+  librocksdb-dev prometheus-cpp-dev
   # tests and benchmarks; gnuplot draws the training curves (souk train ...)
   libgtest-dev libgmock-dev libbenchmark-dev libxapian-dev gnuplot-nox
   # sentencepiece is rebuilt from the Debian source (section below): apt-get source needs

@@ -1,0 +1,112 @@
+// Aggregates: what the event log says about each product and each user, kept up to date as
+// events arrive and rebuilt from the log on start.
+//
+// Per product: impressions, clicks, carts, purchases and revenue, each an exponentially
+// time-decayed count (half-life from the options), and click-through, add-to-cart and
+// conversion rates smoothed toward the shop-wide rate by a Beta prior worth `prior_strength`
+// impressions. Decay and smoothing follow Agarwal, Chen & Elango, "Spatio-temporal models for
+// estimating click-through rate", WWW 2009: recent behaviour counts more, and a product shown
+// ten times is not judged on ten impressions alone.
+// Per user: the most recent actions on products (click, add-to-cart, purchase, review), newest
+// last, at most max_user_actions; what Recommend reads so that a click shows in the next call.
+//
+// Times are the events' own (timestamp_ms), so a replay rebuilds the same state, and events that
+// arrive late or out of order count as of when they happened.
+//
+// Thread-safety: Apply and every reader may run on many threads at once (sharded locks).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "souk/events/event.h"
+
+namespace souk::events {
+
+struct AggregateOptions {
+  int64_t half_life_ms = 14LL * 24 * 3600 * 1000;  ///< A count halves in this long.
+  double prior_strength = 100;    ///< Impressions' worth of the shop-wide rate in each rate.
+  size_t max_user_actions = 200;  ///< Recent actions kept per user.
+
+  absl::Status Validate() const;
+};
+
+/// Decayed counts of one product (or of the shop) as of one moment.
+struct ProductCounts {
+  double impressions = 0;
+  double clicks = 0;
+  double carts = 0;
+  double purchases = 0;  ///< Units bought.
+  double revenue = 0;    ///< Sum of quantity x unit price.
+};
+
+/// Smoothed rates of one product; the shop-wide rates when it has no events.
+struct ProductRates {
+  double click_through = 0;  ///< Clicks per impression.
+  double add_to_cart = 0;    ///< Carts per impression.
+  double conversion = 0;     ///< Purchases per impression.
+};
+
+struct UserAction {
+  std::string product_id;
+  EventType type = EventType::kClick;
+  int64_t timestamp_ms = 0;
+};
+
+class Aggregates {
+ public:
+  explicit Aggregates(const AggregateOptions& options);
+
+  /// Counts one accepted event. Searches change nothing here.
+  void Apply(const Event& event);
+
+  /// The product's counts decayed to `now_ms`; zeros for a product without events.
+  ProductCounts Counts(std::string_view product_id, int64_t now_ms) const;
+  /// The shop's counts decayed to `now_ms`.
+  ProductCounts ShopCounts(int64_t now_ms) const;
+  ProductRates Rates(std::string_view product_id, int64_t now_ms) const;
+
+  /// The user's recent actions on products, oldest first; empty for an unknown user.
+  std::vector<UserAction> RecentActions(std::string_view user_id) const;
+
+  /// Events applied so far.
+  uint64_t events_applied() const;
+
+ private:
+  // Counts as of `as_of_ms`; reading at a later time multiplies by the decay in between.
+  struct Decayed {
+    ProductCounts counts;
+    int64_t as_of_ms = INT64_MIN;
+  };
+  struct ProductShard {
+    mutable std::mutex mutex;
+    absl::flat_hash_map<std::string, Decayed> products;
+  };
+  struct UserShard {
+    mutable std::mutex mutex;
+    absl::flat_hash_map<std::string, std::deque<UserAction>> users;
+  };
+  static constexpr size_t kShards = 32;
+
+  void AddToProduct(std::string_view product_id, int64_t at_ms, const ProductCounts& delta);
+  void AddToUser(const Event& event);
+  ProductCounts DecayTo(const Decayed& decayed, int64_t now_ms) const;
+  void Accumulate(Decayed* decayed, int64_t at_ms, const ProductCounts& delta) const;
+
+  AggregateOptions options_;
+  std::array<ProductShard, kShards> product_shards_;
+  std::array<UserShard, kShards> user_shards_;
+  mutable std::mutex shop_mutex_;  ///< Guards shop_ and applied_.
+  Decayed shop_;
+  uint64_t applied_ = 0;
+};
+
+}  // namespace souk::events
