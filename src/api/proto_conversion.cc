@@ -86,6 +86,7 @@ void ToProto(const engine::SearchPage& page, bool include_products, v1::SearchRe
     if (item.explanation) ToProto(*item.explanation, r->mutable_explanation());
   }
   out->set_request_id(page.request_id);
+  out->set_variant(page.variant);
   out->set_next_page_token(page.next_page_token);
   if (page.total_matches) {
     out->set_total_matches(*page.total_matches);
@@ -172,6 +173,103 @@ void ToProto(const rank::RulesConfig& in, v1::Rules* out) {
   }
   out->mutable_diversity()->set_max_per_brand(static_cast<uint32_t>(in.diversity.max_per_brand));
   out->mutable_diversity()->set_window(static_cast<uint32_t>(in.diversity.window));
+}
+
+absl::StatusOr<events::Event> FromProto(const v1::Event& in) {
+  events::Event e{.event_id = in.event_id(),
+                  .timestamp_ms = in.timestamp_ms(),
+                  .user_id = in.user_id(),
+                  .session_id = in.session_id()};
+  switch (in.kind_case()) {
+    case v1::Event::kSearch:
+      e.type = events::EventType::kSearch;
+      e.request_id = in.search().request_id();
+      e.query = in.search().query();
+      break;
+    case v1::Event::kImpression:
+      e.type = events::EventType::kImpression;
+      e.request_id = in.impression().request_id();
+      e.product_ids.assign(in.impression().product_ids().begin(),
+                           in.impression().product_ids().end());
+      break;
+    case v1::Event::kClick:
+      e.type = events::EventType::kClick;
+      e.request_id = in.click().request_id();
+      e.product_id = in.click().product_id();
+      e.position = in.click().position();
+      break;
+    case v1::Event::kAddToCart:
+      e.type = events::EventType::kAddToCart;
+      e.request_id = in.add_to_cart().request_id();
+      e.product_id = in.add_to_cart().product_id();
+      e.position = in.add_to_cart().position();
+      e.quantity = in.add_to_cart().quantity();
+      break;
+    case v1::Event::kPurchase:
+      e.type = events::EventType::kPurchase;
+      e.request_id = in.purchase().request_id();
+      e.product_id = in.purchase().product_id();
+      e.position = in.purchase().position();
+      e.quantity = in.purchase().quantity();
+      e.unit_price = in.purchase().unit_price();
+      break;
+    case v1::Event::kReview:
+      e.type = events::EventType::kReview;
+      e.product_id = in.review().product_id();
+      e.rating = in.review().rating();
+      e.text = in.review().text();
+      break;
+    case v1::Event::KIND_NOT_SET:
+      return absl::InvalidArgumentError(
+          "kind: no event type set (search, impression, click, add_to_cart, purchase, review)");
+  }
+  return e;
+}
+
+void ToProto(const engine::LogEventsResult& result, v1::LogEventsResponse* out) {
+  out->set_accepted(static_cast<int32_t>(result.accepted));
+  out->set_duplicates(static_cast<int32_t>(result.duplicates));
+  for (const engine::EventError& error : result.errors) {
+    v1::EventError* e = out->add_errors();
+    e->set_index(static_cast<int32_t>(error.index));
+    e->set_message(error.message);
+  }
+}
+
+namespace {
+
+void ToProto(const Interval& interval, v1::RateInterval* out) {
+  out->set_estimate(interval.estimate);
+  out->set_low(interval.low);
+  out->set_high(interval.high);
+}
+
+}  // namespace
+
+void ToProto(const events::VariantReport& r, v1::VariantStats* out) {
+  const events::OutcomeCounts& c = r.counts;
+  out->set_variant(r.variant);
+  out->set_searches(c.searches);
+  out->set_impressions(c.impressions);
+  out->set_clicks(c.clicks);
+  out->set_add_to_carts(c.add_to_carts);
+  out->set_purchases(c.purchases);
+  out->set_units(c.units);
+  out->set_revenue(c.revenue);
+  out->set_sessions(c.sessions);
+  out->set_carted_sessions(c.carted_sessions);
+  out->set_converted_sessions(c.converted_sessions);
+  out->set_active_users(c.active_users);
+  out->set_returning_users(c.returning_users);
+  out->set_purchasing_users(c.purchasing_users);
+  out->set_repeat_purchasers(c.repeat_purchasers);
+  ToProto(r.click_through, out->mutable_click_through());
+  ToProto(r.add_to_cart, out->mutable_add_to_cart());
+  ToProto(r.conversion, out->mutable_conversion());
+  ToProto(r.repeat_purchase, out->mutable_repeat_purchase());
+  ToProto(r.returning_users, out->mutable_returning());
+  out->set_revenue_per_search(r.revenue_per_search);
+  out->set_purchases_per_impression(r.purchases_per_impression);
 }
 
 }  // namespace souk::api

@@ -40,7 +40,12 @@ std::optional<std::string> FindInvalidUtf8(const std::string& bytes, const pb::D
 
 }  // namespace
 
-absl::Status ParseRequest(const grpc::ByteBuffer& buffer, pb::Message* request) {
+absl::Status ParseRequest(const grpc::ByteBuffer& buffer, size_t max_bytes, pb::Message* request) {
+  if (buffer.Length() > max_bytes) {
+    return absl::InvalidArgumentError(StrCat("request is ", buffer.Length(),
+                                             " bytes; the limit is ", max_bytes,
+                                             " (server.max_message_bytes)"));
+  }
   std::vector<grpc::Slice> slices;
   if (!buffer.Dump(&slices).ok()) return absl::InvalidArgumentError("malformed request");
   std::string bytes;

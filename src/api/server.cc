@@ -1,12 +1,15 @@
 #include "souk/api/server.h"
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
 
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "souk/api/metrics_exporter.h"
 #include "souk/api/services.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
@@ -15,23 +18,38 @@
 namespace souk::api {
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
-    const ServerOptions& options, engine::SearchEngine* engine,
-    engine::RecommendEngine* recommend_engine, const engine::SnapshotOptions& snapshot_options) {
+    const ServerOptions& options, const Engines& engines,
+    const engine::SnapshotOptions& snapshot_options) {
   SOUK_RETURN_IF_ERROR(options.Validate());
+  if (engines.search == nullptr || engines.recommend == nullptr || engines.feedback == nullptr) {
+    return absl::InvalidArgumentError(
+        "the server needs the search, recommend and feedback engines");
+  }
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
-  server->search_ = std::make_unique<SearchServiceImpl>(engine);
-  server->catalog_ = std::make_unique<CatalogServiceImpl>(engine);
-  server->admin_ = std::make_unique<AdminServiceImpl>(engine, snapshot_options);
-  server->recommend_ = std::make_unique<RecommendServiceImpl>(recommend_engine);
-  server->feedback_ = std::make_unique<FeedbackServiceImpl>();
+  const size_t max_bytes = options.max_message_bytes;
+  server->search_ = std::make_unique<SearchServiceImpl>(engines.search, max_bytes);
+  server->catalog_ = std::make_unique<CatalogServiceImpl>(engines.search, max_bytes);
+  server->admin_ = std::make_unique<AdminServiceImpl>(engines.search, engines.feedback,
+                                                      snapshot_options, max_bytes);
+  server->recommend_ = std::make_unique<RecommendServiceImpl>(engines.recommend, max_bytes);
+  server->feedback_ = std::make_unique<FeedbackServiceImpl>(engines.feedback, max_bytes);
 
+  if (!options.metrics_address.empty()) {
+    SOUK_ASSIGN_OR_RETURN(
+        server->metrics_,
+        MetricsExporter::Start(options.metrics_address, engines.search, engines.feedback));
+    SOUK_LOG_INFO("api", "Prometheus metrics on port ", server->metrics_->port());
+  }
   grpc::EnableDefaultHealthCheckService(true);
   if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   // TLS and authentication arrive with the production-server work; loopback by default.
   builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &server->port_);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
+  // Requests up to four times the limit are read so that ParseRequest can refuse them with
+  // INVALID_ARGUMENT naming the limit; beyond that gRPC cuts them off (RESOURCE_EXHAUSTED).
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(std::min<size_t>(4 * options.max_message_bytes, INT_MAX)));
   builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
   builder.RegisterService(server->search_.get());
   builder.RegisterService(server->catalog_.get());
@@ -64,5 +82,7 @@ void Server::Shutdown() {
 }
 
 void Server::Wait() { server_->Wait(); }
+
+int Server::metrics_port() const { return metrics_ == nullptr ? 0 : metrics_->port(); }
 
 }  // namespace souk::api

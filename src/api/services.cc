@@ -1,7 +1,11 @@
 #include "souk/api/services.h"
 
+#include <algorithm>
+#include <memory>
+
 #include "souk/api/proto_conversion.h"
 #include "souk/api/raw_request.h"
+#include "souk/base/clock.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
@@ -21,7 +25,7 @@ grpc::ServerUnaryReactor* SearchServiceImpl::Search(grpc::CallbackServerContext*
                                                     const grpc::ByteBuffer* request,
                                                     grpc::ByteBuffer* response) {
   return RunUnary<v1::SearchRequest, v1::SearchResponse>(
-      context, request, response,
+      context, request, response, max_request_bytes_,
       [this](const v1::SearchRequest& in, v1::SearchResponse* out) -> absl::Status {
         SOUK_ASSIGN_OR_RETURN(engine::SearchPage page, engine_->Search(FromProto(in)));
         ToProto(page, in.include_products(), out);
@@ -33,7 +37,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetProduct(grpc::CallbackServerCon
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
   return RunUnary<v1::GetProductRequest, v1::GetProductResponse>(
-      context, request, response,
+      context, request, response, max_request_bytes_,
       [this](const v1::GetProductRequest& in, v1::GetProductResponse* out) -> absl::Status {
         if (in.product_id().empty()) {
           return absl::InvalidArgumentError("product_id: must not be empty");
@@ -64,7 +68,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Reload(grpc::CallbackServerContext* 
                                                    grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   v1::ReloadRequest parsed;
-  if (absl::Status s = ParseRequest(*request, &parsed); !s.ok()) {
+  if (absl::Status s = ParseRequest(*request, max_request_bytes_, &parsed); !s.ok()) {
     reactor->Finish(ToGrpcStatus(s));
     return reactor;
   }
@@ -123,8 +127,9 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Stats(grpc::CallbackServerContext* c
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
   return RunUnary<v1::StatsRequest, v1::StatsResponse>(
-      context, request, response,
-      [this](const v1::StatsRequest&, v1::StatsResponse* out) -> absl::Status {
+      context, request, response, max_request_bytes_,
+      [this](const v1::StatsRequest& in, v1::StatsResponse* out) -> absl::Status {
+        SOUK_RETURN_IF_ERROR(FeedbackStats(in, out->mutable_feedback()));
         std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
         out->set_snapshot_version(snapshot->version());
         out->set_snapshot_loaded_unix_s(snapshot->loaded_unix_s());
@@ -139,11 +144,33 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Stats(grpc::CallbackServerContext* c
       });
 }
 
+absl::Status AdminServiceImpl::FeedbackStats(const v1::StatsRequest& in,
+                                             v1::FeedbackStats* out) const {
+  constexpr int64_t kHourMs = 3600LL * 1000;
+  constexpr uint32_t kMaxWindowHours = 24 * 366 * 10;
+  if (in.window_hours() > kMaxWindowHours) {
+    return absl::InvalidArgumentError(
+        StrCat("window_hours: ", in.window_hours(), " is over the limit of ", kMaxWindowHours));
+  }
+  if (in.window_end_unix_ms() < 0) {
+    return absl::InvalidArgumentError("window_end_unix_ms: must not be negative");
+  }
+  const int64_t end = in.window_end_unix_ms() == 0 ? NowUnixMillis() : in.window_end_unix_ms();
+  const int64_t start = end - (in.window_hours() == 0 ? 24 : in.window_hours()) * kHourMs;
+  out->set_events_logged(feedback_->logged());
+  out->set_window_start_unix_ms(start);
+  out->set_window_end_unix_ms(end);
+  for (const events::VariantReport& report : feedback_->metrics().Report(start, end)) {
+    ToProto(report, out->add_variants());
+  }
+  return absl::OkStatus();
+}
+
 grpc::ServerUnaryReactor* AdminServiceImpl::SetRules(grpc::CallbackServerContext* context,
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
   return RunUnary<v1::SetRulesRequest, v1::SetRulesResponse>(
-      context, request, response,
+      context, request, response, max_request_bytes_,
       [this](const v1::SetRulesRequest& in, v1::SetRulesResponse*) -> absl::Status {
         SOUK_RETURN_IF_ERROR(engine_->SetRules(FromProto(in.rules())));
         SOUK_LOG_INFO("api", "rules replaced: ", in.rules().pins_size(), " pins, ",
@@ -157,7 +184,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetRules(grpc::CallbackServerContext
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
   return RunUnary<v1::GetRulesRequest, v1::GetRulesResponse>(
-      context, request, response,
+      context, request, response, max_request_bytes_,
       [this](const v1::GetRulesRequest&, v1::GetRulesResponse* out) -> absl::Status {
         ToProto(engine_->rules(), out->mutable_rules());
         return absl::OkStatus();
@@ -168,7 +195,7 @@ grpc::ServerUnaryReactor* RecommendServiceImpl::Recommend(grpc::CallbackServerCo
                                                           const grpc::ByteBuffer* request,
                                                           grpc::ByteBuffer* response) {
   return RunUnary<v1::RecommendRequest, v1::RecommendResponse>(
-      context, request, response,
+      context, request, response, max_request_bytes_,
       [this](const v1::RecommendRequest& in, v1::RecommendResponse* out) -> absl::Status {
         SOUK_ASSIGN_OR_RETURN(const engine::RecommendPage page, engine_->Recommend(FromProto(in)));
         ToProto(page, in.include_products(), out->mutable_items());
@@ -181,7 +208,7 @@ grpc::ServerUnaryReactor* RecommendServiceImpl::SimilarItems(grpc::CallbackServe
                                                              const grpc::ByteBuffer* request,
                                                              grpc::ByteBuffer* response) {
   return RunUnary<v1::SimilarItemsRequest, v1::SimilarItemsResponse>(
-      context, request, response,
+      context, request, response, max_request_bytes_,
       [this](const v1::SimilarItemsRequest& in, v1::SimilarItemsResponse* out) -> absl::Status {
         if (in.product_id().empty()) {
           return absl::InvalidArgumentError("product_id: must not be empty");
@@ -194,9 +221,60 @@ grpc::ServerUnaryReactor* RecommendServiceImpl::SimilarItems(grpc::CallbackServe
       });
 }
 
-grpc::Status FeedbackServiceImpl::LogEvents(grpc::ServerContext*, const v1::LogEventsRequest*,
-                                            v1::LogEventsResponse*) {
-  return NotBuiltYet("LogEvents", "the durable event log is not built yet; no event was stored");
+grpc::ServerUnaryReactor* FeedbackServiceImpl::LogEvents(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto parsed = std::make_shared<v1::LogEventsRequest>();
+  if (absl::Status s = ParseRequest(*request, max_request_bytes_, parsed.get()); !s.ok()) {
+    reactor->Finish(ToGrpcStatus(s));
+    return reactor;
+  }
+  const bool queued = writers_.TrySubmit([this, reactor, response, parsed] {
+    absl::Status status;
+    try {
+      v1::LogEventsResponse out;
+      status = Log(*parsed, &out);
+      if (status.ok()) status = SerializeResponse(out, response);
+    } catch (const std::exception& e) {
+      status = InternalErrorFromException(e);
+    }
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  if (!queued) {
+    reactor->Finish(ToGrpcStatus(absl::UnavailableError(
+        "LogEvents: too many batches waiting to be written; retry later (nothing was stored)")));
+  }
+  return reactor;
+}
+
+absl::Status FeedbackServiceImpl::Log(const v1::LogEventsRequest& request,
+                                      v1::LogEventsResponse* response) {
+  SOUK_RETURN_IF_ERROR(engine_->CheckBatch(static_cast<size_t>(request.events_size())));
+  std::vector<events::Event> well_formed;
+  std::vector<size_t> position;  // index in the request of each event passed on
+  std::vector<engine::EventError> refused;
+  well_formed.reserve(request.events_size());
+  for (int i = 0; i < request.events_size(); ++i) {
+    absl::StatusOr<events::Event> event = FromProto(request.events(i));
+    if (!event.ok()) {
+      refused.push_back({static_cast<size_t>(i), std::string(event.status().message())});
+      continue;
+    }
+    well_formed.push_back(*std::move(event));
+    position.push_back(static_cast<size_t>(i));
+  }
+  engine::LogEventsResult result;
+  if (!well_formed.empty()) {
+    SOUK_ASSIGN_OR_RETURN(result, engine_->Log(well_formed));
+    for (engine::EventError& e : result.errors) e.index = position[e.index];
+  }
+  result.errors.insert(result.errors.end(), refused.begin(), refused.end());
+  std::sort(
+      result.errors.begin(), result.errors.end(),
+      [](const engine::EventError& a, const engine::EventError& b) { return a.index < b.index; });
+  ToProto(result, response);
+  return absl::OkStatus();
 }
 
 }  // namespace souk::api

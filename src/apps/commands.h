@@ -17,5 +17,6 @@ int RunTrainRanker(int argc, char** argv);  // souk train ranker
 int RunTrainSeqRec(int argc, char** argv);  // souk train seqrec
 int RunRecommend(int argc, char** argv);
 int RunDense(int argc, char** argv);
+int RunAdmin(int argc, char** argv);
 
 }  // namespace souk::apps

@@ -24,6 +24,7 @@ commands:
            ranker (LambdaMART), seqrec (sequential recommender)
   dense    dense retrieval with a model directory: a queries file as a TREC run
   recommend  every user's next items by a sequential recommender, as a TREC run
+  admin    a running server's AdminService: reload (hot, or many times in a row), stats (JSON)
 )";
 
 }  // namespace
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   if (command == "train") return souk::apps::RunTrain(argc, argv);
   if (command == "dense") return souk::apps::RunDense(argc, argv);
   if (command == "recommend") return souk::apps::RunRecommend(argc, argv);
+  if (command == "admin") return souk::apps::RunAdmin(argc, argv);
   std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

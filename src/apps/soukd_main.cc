@@ -15,6 +15,7 @@
 #include "souk/api/server.h"
 #include "souk/base/logging.h"
 #include "souk/config/souk_config.h"
+#include "souk/engine/feedback_engine.h"
 #include "souk/engine/recommend_engine.h"
 #include "souk/engine/search_engine.h"
 #include "souk/engine/snapshot.h"
@@ -57,9 +58,16 @@ int Run(int argc, char** argv) {
   if (!snapshot.ok()) return Fail("soukd", snapshot.status());
   auto engine = engine::SearchEngine::Create(cfg->search, *snapshot);
   if (!engine.ok()) return Fail("soukd", engine.status());
-  auto recommend = engine::RecommendEngine::Create(cfg->recommend, engine->get());
+  auto feedback =
+      engine::FeedbackEngine::Create(cfg->feedback, engine->get(), (*snapshot)->split());
+  if (!feedback.ok()) return Fail("soukd", feedback.status());
+  auto recommend =
+      engine::RecommendEngine::Create(cfg->recommend, engine->get(), &(*feedback)->aggregates());
   if (!recommend.ok()) return Fail("soukd", recommend.status());
-  auto server = api::Server::Start(cfg->server, engine->get(), recommend->get(), cfg->snapshot);
+  auto server = api::Server::Start(
+      cfg->server,
+      {.search = engine->get(), .recommend = recommend->get(), .feedback = feedback->get()},
+      cfg->snapshot);
   if (!server.ok()) return Fail("soukd", server.status());
   std::printf("soukd serving on port %d\n", (*server)->port());
   std::fflush(stdout);

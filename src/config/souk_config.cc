@@ -22,7 +22,9 @@ absl::Status BindServer(YamlBinder b, api::ServerOptions* o) {
   b.Bind("max_message_bytes", &o->max_message_bytes);
   b.Bind("shutdown_grace_ms", &o->shutdown_grace_ms);
   b.Bind("reflection", &o->reflection);
-  return b.Finish({"address", "max_message_bytes", "shutdown_grace_ms", "reflection"});
+  b.Bind("metrics_address", &o->metrics_address);
+  return b.Finish(
+      {"address", "max_message_bytes", "shutdown_grace_ms", "reflection", "metrics_address"});
 }
 
 absl::Status BindAnalyzer(YamlBinder b, text::AnalyzerOptions* o) {
@@ -184,6 +186,67 @@ absl::Status BindLogging(YamlBinder b, logging::LogOptions* o) {
   return absl::OkStatus();
 }
 
+absl::Status BindExperiment(YamlBinder b, engine::ExperimentOptions* o) {
+  b.Bind("salt", &o->salt);
+  for (YamlBinder item : b.Items("variants")) {
+    engine::RankerVariant& variant = o->variants.emplace_back();
+    float weight = 1;
+    item.Bind("name", &variant.name);
+    item.Bind("weight", &weight);
+    item.Bind("ranker", &variant.ranker_model);
+    SOUK_RETURN_IF_ERROR(item.Finish({"name", "weight", "ranker"}));
+    variant.weight = weight;
+  }
+  return b.Finish({"salt", "variants"});
+}
+
+void EmitExperiment(const engine::ExperimentOptions& o, YAML::Emitter& out) {
+  out << YAML::Key << "experiment" << YAML::Value << YAML::BeginMap << YAML::Key << "salt"
+      << YAML::Value << o.salt << YAML::Key << "variants" << YAML::Value << YAML::BeginSeq;
+  for (const engine::RankerVariant& v : o.variants) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << v.name << YAML::Key
+        << "weight" << YAML::Value << v.weight << YAML::Key << "ranker" << YAML::Value
+        << v.ranker_model << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+}
+
+// Times in the units a person writes (seconds, hours); the options hold milliseconds.
+absl::Status BindFeedback(YamlBinder b, engine::FeedbackOptions* o) {
+  b.Bind("event_log", &o->log.path);
+  b.Bind("sync", &o->log.sync);
+  b.Bind("max_batch_events", &o->max_batch_events);
+  b.Bind("max_page_products", &o->limits.max_page_products);
+  int skew_s = static_cast<int>(o->limits.max_future_skew_ms / 1000);
+  b.Bind("max_future_skew_s", &skew_s);
+  o->limits.max_future_skew_ms = int64_t{skew_s} * 1000;
+  int half_life_hours = static_cast<int>(o->aggregates.half_life_ms / 3600000);
+  b.Bind("half_life_hours", &half_life_hours);
+  o->aggregates.half_life_ms = int64_t{half_life_hours} * 3600000;
+  // Checked here, where the keys' own units are known; FeedbackOptions names milliseconds.
+  if (half_life_hours <= 0) {
+    return absl::InvalidArgumentError("feedback.half_life_hours: must be >= 1");
+  }
+  if (skew_s < 0) return absl::InvalidArgumentError("feedback.max_future_skew_s: must be >= 0");
+  float prior = static_cast<float>(o->aggregates.prior_strength);
+  b.Bind("prior_strength", &prior);
+  o->aggregates.prior_strength = prior;
+  b.Bind("max_user_actions", &o->aggregates.max_user_actions);
+  return b.Finish({"event_log", "sync", "max_batch_events", "max_page_products",
+                   "max_future_skew_s", "half_life_hours", "prior_strength", "max_user_actions"});
+}
+
+void EmitFeedback(const engine::FeedbackOptions& o, YAML::Emitter& out) {
+  out << YAML::Key << "feedback" << YAML::Value << YAML::BeginMap << YAML::Key << "event_log"
+      << YAML::Value << o.log.path << YAML::Key << "sync" << YAML::Value << o.log.sync << YAML::Key
+      << "max_batch_events" << YAML::Value << o.max_batch_events << YAML::Key << "max_page_products"
+      << YAML::Value << o.limits.max_page_products << YAML::Key << "max_future_skew_s"
+      << YAML::Value << o.limits.max_future_skew_ms / 1000 << YAML::Key << "half_life_hours"
+      << YAML::Value << o.aggregates.half_life_ms / 3600000 << YAML::Key << "prior_strength"
+      << YAML::Value << o.aggregates.prior_strength << YAML::Key << "max_user_actions"
+      << YAML::Value << o.aggregates.max_user_actions << YAML::EndMap;
+}
+
 absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
   YamlBinder b(root, "");
   SOUK_RETURN_IF_ERROR(BindServer(b.Child("server"), &c->server));
@@ -201,9 +264,11 @@ absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
   SOUK_RETURN_IF_ERROR(BindRules(b.Child("rules"), &c->search.rules));
   SOUK_RETURN_IF_ERROR(
       BindRecommend(b.Child("recommend"), &c->snapshot.recommender, &c->recommend));
+  SOUK_RETURN_IF_ERROR(BindExperiment(b.Child("experiment"), &c->snapshot.experiment));
+  SOUK_RETURN_IF_ERROR(BindFeedback(b.Child("feedback"), &c->feedback));
   SOUK_RETURN_IF_ERROR(BindLogging(b.Child("logging"), &c->logging));
   return b.Finish({"server", "index", "analyzer", "lexical", "encoder", "vectors", "ranker",
-                   "search", "rules", "recommend", "logging"});
+                   "search", "rules", "recommend", "experiment", "feedback", "logging"});
 }
 
 // Sets root[a][b][c] = value for "a.b.c=value", creating mappings on the way.
@@ -237,6 +302,7 @@ absl::Status SoukConfig::Validate() const {
   SOUK_RETURN_IF_ERROR(server.Validate());
   SOUK_RETURN_IF_ERROR(snapshot.Validate());
   SOUK_RETURN_IF_ERROR(recommend.Validate());
+  SOUK_RETURN_IF_ERROR(Annotate(feedback.Validate(), "feedback"));
   return search.Validate();
 }
 
@@ -333,7 +399,8 @@ std::string ToYaml(const SoukConfig& c) {
       << YAML::Value << c.server.address << YAML::Key << "max_message_bytes" << YAML::Value
       << c.server.max_message_bytes << YAML::Key << "shutdown_grace_ms" << YAML::Value
       << c.server.shutdown_grace_ms << YAML::Key << "reflection" << YAML::Value
-      << c.server.reflection << YAML::EndMap;
+      << c.server.reflection << YAML::Key << "metrics_address" << YAML::Value
+      << c.server.metrics_address << YAML::EndMap;
   out << YAML::Key << "index" << YAML::Value << YAML::BeginMap << YAML::Key << "dir" << YAML::Value
       << c.snapshot.index_dir << YAML::EndMap;
   const text::AnalyzerOptions& a = c.snapshot.analyzer;
@@ -385,6 +452,8 @@ std::string ToYaml(const SoukConfig& c) {
       << YAML::EndMap;
   EmitRules(c.search.rules, out);
   EmitRecommend(c.snapshot.recommender, c.recommend, out);
+  EmitExperiment(c.snapshot.experiment, out);
+  EmitFeedback(c.feedback, out);
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap << YAML::Key << "level"
       << YAML::Value << kLevelNames[static_cast<int>(c.logging.level)] << YAML::Key << "json"
       << YAML::Value << c.logging.json << YAML::EndMap;

@@ -19,7 +19,19 @@ absl::Status SnapshotOptions::Validate() const {
   SOUK_RETURN_IF_ERROR(Annotate(lexical.Validate(), "lexical"));
   if (dense()) SOUK_RETURN_IF_ERROR(encoder.Validate());  // its errors name encoder.*
   SOUK_RETURN_IF_ERROR(vectors.Validate());
+  SOUK_RETURN_IF_ERROR(Annotate(experiment.Split().status(), "experiment"));
+  if (!experiment.variants.empty() && !ranker_model.empty()) {
+    return absl::InvalidArgumentError(
+        "ranker.model: must be empty when experiment.variants name their rankers");
+  }
   return recommender.Validate();
+}
+
+absl::StatusOr<events::TrafficSplit> ExperimentOptions::Split() const {
+  if (variants.empty()) return events::TrafficSplit::Single("default");
+  std::vector<events::VariantWeight> weights;
+  for (const RankerVariant& v : variants) weights.push_back({v.name, v.weight});
+  return events::TrafficSplit::Create(std::move(weights), salt);
 }
 
 absl::Status RecommendOptions::Validate() const {

@@ -60,7 +60,11 @@ struct History {
   absl::flat_hash_set<uint32_t> seen;
 };
 
-History ReadHistory(const Snapshot& snap, const RecommendRequest& request) {
+// The history, oldest first: the recommender's stored interactions, the live actions the event
+// log has seen since (clicks, carts, purchases, reviews), the request's recent products and
+// the page's product.
+History ReadHistory(const Snapshot& snap, const events::Aggregates* live,
+                    const RecommendRequest& request) {
   History h;
   if (const recommend::Recommender* r = snap.recommender()) {
     for (const ItemIndex item : r->History(request.user_id)) {
@@ -68,17 +72,24 @@ History ReadHistory(const Snapshot& snap, const RecommendRequest& request) {
       if (const std::optional<DocId> doc = snap.ItemDoc(item)) h.docs.push_back(*doc);
     }
   }
-  const auto add_product = [&](const std::string& id) {
+  const auto add_product = [&](const std::string& id, bool current) {
     const std::optional<DocId> doc = snap.catalog().Find(id);
     if (!doc) return;  // a product gone from the catalog: nothing to learn from
     h.docs.push_back(*doc);
     if (const ItemIndex item = snap.DocItem(*doc)) {
       h.items.push_back(item);
-      h.current.push_back(item);
+      if (current) h.current.push_back(item);
     }
   };
-  for (const std::string& id : request.recent_product_ids) add_product(id);
-  if (request.context == PageContext::kProduct) add_product(request.context_product_id);
+  if (live != nullptr && !request.user_id.empty()) {
+    for (const events::UserAction& action : live->RecentActions(request.user_id)) {
+      add_product(action.product_id, /*current=*/false);
+    }
+  }
+  for (const std::string& id : request.recent_product_ids) add_product(id, /*current=*/true);
+  if (request.context == PageContext::kProduct) {
+    add_product(request.context_product_id, /*current=*/true);
+  }
   for (const DocId doc : h.docs) h.seen.insert(doc.value());
   return h;
 }
@@ -119,11 +130,13 @@ absl::Status CheckPageSize(int64_t page_size, size_t max) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RecommendEngine>> RecommendEngine::Create(
-    const RecommendOptions& options, const SearchEngine* search) {
+    const RecommendOptions& options, const SearchEngine* search,
+    const events::Aggregates* live_activity) {
   SOUK_RETURN_IF_ERROR(options.Validate());
   if (search == nullptr)
     return absl::InvalidArgumentError("recommend engine needs a search engine");
-  auto engine = std::unique_ptr<RecommendEngine>(new RecommendEngine(options, search));
+  auto engine =
+      std::unique_ptr<RecommendEngine>(new RecommendEngine(options, search, live_activity));
   for (const std::string& category : options.repeat_purchase_categories) {
     absl::StatusOr<std::vector<std::string>> path = catalog::ParseCategoryPath(category);
     if (!path.ok()) return Annotate(path.status(), "recommend.repeat_purchase_categories");
@@ -132,8 +145,9 @@ absl::StatusOr<std::unique_ptr<RecommendEngine>> RecommendEngine::Create(
   return engine;
 }
 
-RecommendEngine::RecommendEngine(const RecommendOptions& options, const SearchEngine* search)
-    : options_(options), search_(search) {}
+RecommendEngine::RecommendEngine(const RecommendOptions& options, const SearchEngine* search,
+                                 const events::Aggregates* live_activity)
+    : options_(options), search_(search), live_activity_(live_activity) {}
 
 namespace {
 
@@ -200,7 +214,7 @@ absl::StatusOr<RecommendPage> RecommendEngine::Recommend(const RecommendRequest&
   const Snapshot& snap = *page.snapshot;
   SOUK_ASSIGN_OR_RETURN(const std::optional<lexical::DocFilter> filter,
                         RequestFilter(snap, request));
-  const History history = ReadHistory(snap, request);
+  const History history = ReadHistory(snap, live_activity_, request);
   const bool product_page = request.context == PageContext::kProduct;
   const std::optional<DocId> page_product =
       product_page ? snap.catalog().Find(request.context_product_id) : std::nullopt;

@@ -139,8 +139,11 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   // Hybrid retrieval, the ranker and the rules look past the page, at the configured
   // candidates; so do explanations, which need the candidates' features.
   const std::shared_ptr<const rank::RuleSet> rules = rule_set();
+  const size_t variant = snap.split().VariantOf(q.user_id);
+  const rank::Ranker* ranker = snap.ranker(variant);
+  page.variant = snap.split().name(variant);
   const bool candidates =
-      snap.encoder() != nullptr || snap.ranker() != nullptr || !rules->empty() || q.debug;
+      snap.encoder() != nullptr || ranker != nullptr || !rules->empty() || q.debug;
   lexical::SearchOptions search_options;
   search_options.k = candidates ? std::max(depth, options_.lexical_candidates) : depth;
   search_options.facets = q.facets;
@@ -154,8 +157,8 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   std::vector<std::vector<std::string>> fired;
   if (candidates) {
     SOUK_ASSIGN_OR_RETURN(set, Retrieve(snap, q.query, terms, result.hits, filter_ptr, depth,
-                                        snap.ranker() != nullptr || q.debug));
-    SOUK_ASSIGN_OR_RETURN(ranked, Rank(snap, set, &order));
+                                        ranker != nullptr || q.debug));
+    SOUK_ASSIGN_OR_RETURN(ranked, Rank(ranker, set, &order));
     if (!rules->empty()) {
       ApplyRules(*rules, snap, q.query, filter_ptr, &ranked, &order, &fired);
     }
@@ -166,7 +169,7 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
     page.items.push_back(ranked[i]);
     page.items.back().product = &snap.catalog().product(ranked[i].doc);
   }
-  if (q.debug) SOUK_RETURN_IF_ERROR(Explain(snap, set, order, fired, offset, &page.items));
+  if (q.debug) SOUK_RETURN_IF_ERROR(Explain(ranker, set, order, fired, offset, &page.items));
   if (ranked.size() > end) page.next_page_token = PageToken(end);
   page.total_matches = result.total_matches;
   page.facets = std::move(result.facets);
@@ -252,12 +255,12 @@ absl::StatusOr<CandidateSet> SearchEngine::Retrieve(const Snapshot& snap, const 
   return set;
 }
 
-absl::StatusOr<std::vector<ResultItem>> SearchEngine::Rank(const Snapshot& snap,
+absl::StatusOr<std::vector<ResultItem>> SearchEngine::Rank(const rank::Ranker* ranker,
                                                            const CandidateSet& set,
                                                            std::vector<size_t>* order) const {
   std::vector<float> scores = set.retrieval_scores;
-  if (snap.ranker() != nullptr) {
-    SOUK_ASSIGN_OR_RETURN(scores, snap.ranker()->Score(set.features));
+  if (ranker != nullptr) {
+    SOUK_ASSIGN_OR_RETURN(scores, ranker->Score(set.features));
   }
   order->resize(set.candidates.size());
   std::iota(order->begin(), order->end(), size_t{0});
@@ -292,7 +295,7 @@ void SearchEngine::ApplyRules(const rank::RuleSet& rules, const Snapshot& snap,
   }
 }
 
-absl::Status SearchEngine::Explain(const Snapshot& snap, const CandidateSet& set,
+absl::Status SearchEngine::Explain(const rank::Ranker* ranker, const CandidateSet& set,
                                    const std::vector<size_t>& order,
                                    const std::vector<std::vector<std::string>>& fired, size_t first,
                                    std::vector<ResultItem>* items) const {
@@ -318,8 +321,8 @@ absl::Status SearchEngine::Explain(const Snapshot& snap, const CandidateSet& set
                 set.features.begin() + (c + 1) * rank::kNumFeatures);
     explained.push_back(i);
   }
-  if (snap.ranker() == nullptr || explained.empty()) return absl::OkStatus();
-  SOUK_ASSIGN_OR_RETURN(auto contributions, snap.ranker()->Explain(rows));
+  if (ranker == nullptr || explained.empty()) return absl::OkStatus();
+  SOUK_ASSIGN_OR_RETURN(auto contributions, ranker->Explain(rows));
   for (size_t j = 0; j < explained.size(); ++j) {
     ResultExplanation& e = *(*items)[explained[j]].explanation;
     e.contributions = std::move(contributions[j]);

@@ -129,9 +129,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
   }
   if (options.dense()) SOUK_RETURN_IF_ERROR(snap->LoadDense(options, manifest));
   snap->features_ = std::make_unique<rank::FeatureExtractor>(*snap->catalog_, *snap->lexical_);
-  if (!options.ranker_model.empty()) {
-    SOUK_ASSIGN_OR_RETURN(snap->ranker_, rank::Ranker::Load(options.ranker_model));
-  }
+  SOUK_RETURN_IF_ERROR(snap->LoadRankers(options));
   if (options.recommender.enabled()) {
     SOUK_RETURN_IF_ERROR(snap->LoadRecommender(options.recommender));
   }
@@ -144,13 +142,35 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
       " MiB lexical, ",
       snap->spelling_ ? StrCat(snap->spelling_->num_candidates(), " spelling candidates, ") : "",
       snap->vectors_ ? StrCat(snap->vectors_->size(), " vectors, ") : "",
-      snap->ranker_ ? StrCat("ranker of ", snap->ranker_->model().rounds(), " trees, ") : "",
+      snap->ranker() ? StrCat("ranker of ", snap->ranker()->model().rounds(), " trees, ") : "",
+      snap->split_->size() > 1 ? StrCat(snap->split_->size(), " A/B variants, ") : "",
       snap->recommender_
           ? StrCat("recommender of ", snap->recommender_->items().size(), " items",
                    snap->recommender_->has_sequential_model() ? " with a model" : "", ", ")
           : "",
       ms, " ms");
   return std::shared_ptr<const Snapshot>(std::move(snap));
+}
+
+absl::Status Snapshot::LoadRankers(const SnapshotOptions& options) {
+  SOUK_ASSIGN_OR_RETURN(split_, options.experiment.Split());
+  if (options.experiment.variants.empty()) {
+    rankers_.emplace_back();
+    if (!options.ranker_model.empty()) {
+      SOUK_ASSIGN_OR_RETURN(rankers_[0], rank::Ranker::Load(options.ranker_model));
+    }
+    return absl::OkStatus();
+  }
+  for (const RankerVariant& variant : options.experiment.variants) {
+    rankers_.emplace_back();
+    if (variant.ranker_model.empty()) continue;
+    absl::StatusOr<std::unique_ptr<rank::Ranker>> ranker = rank::Ranker::Load(variant.ranker_model);
+    if (!ranker.ok()) {
+      return Annotate(ranker.status(), StrCat("experiment variant '", variant.name, "'"));
+    }
+    rankers_.back() = *std::move(ranker);
+  }
+  return absl::OkStatus();
 }
 
 std::vector<std::string> Snapshot::QueryTerms(std::string_view query) const {

@@ -5,10 +5,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 
-#include "../unit/engine/engine_fixture.h"
-#include "souk/api/server.h"
-#include "souk/engine/index_directory.h"
-#include "souk/engine/snapshot.h"
+#include "rpc_fixture.h"
 #include "souk/v1/admin.grpc.pb.h"
 #include "souk/v1/catalog.grpc.pb.h"
 #include "souk/v1/feedback.grpc.pb.h"
@@ -21,50 +18,7 @@ namespace {
 using ::souk::testing::TempDir;
 using ::testing::HasSubstr;
 
-class SearchRpcTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    options_ = engine::testing::OptionsFor(tmp_.File("index"));
-    ASSERT_OK(engine::WriteIndexDirectory(engine::testing::SmallCatalog(), options_));
-    auto snapshot = engine::Snapshot::Load(options_);
-    ASSERT_OK(snapshot);
-    auto engine = engine::SearchEngine::Create(engine::SearchOptions{}, *snapshot);
-    ASSERT_OK(engine);
-    engine_ = std::move(*engine);
-    api::ServerOptions server_options;
-    server_options.address = "127.0.0.1:0";
-    auto recommend = engine::RecommendEngine::Create(engine::RecommendOptions{}, engine_.get());
-    ASSERT_OK(recommend);
-    recommend_ = std::move(*recommend);
-    auto server = api::Server::Start(server_options, engine_.get(), recommend_.get(), options_);
-    ASSERT_OK(server);
-    server_ = std::move(*server);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    search_ = v1::SearchService::NewStub(channel_);
-  }
-
-  grpc::Status Search(const v1::SearchRequest& request, v1::SearchResponse* response) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    return search_->Search(&context, request, response);
-  }
-
-  static v1::SearchRequest Request(const std::string& query, int page_size = 10) {
-    v1::SearchRequest r;
-    r.set_query(query);
-    r.set_page_size(page_size);
-    return r;
-  }
-
-  TempDir tmp_;
-  engine::SnapshotOptions options_;
-  std::unique_ptr<engine::SearchEngine> engine_;
-  std::unique_ptr<engine::RecommendEngine> recommend_;
-  std::unique_ptr<api::Server> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::SearchService::Stub> search_;
-};
+using SearchRpcTest = ::souk::testing::RpcServerTest;
 
 TEST_F(SearchRpcTest, SearchReturnsRankedProducts) {
   v1::SearchRequest request = Request("cordless drill");
@@ -338,14 +292,6 @@ TEST_F(SearchRpcTest, RecommendAndSimilarItemsAnswerOverGrpc) {
   grpc::ClientContext c5;
   EXPECT_EQ(recommend->SimilarItems(&c5, similar, &similar_response).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
-}
-
-TEST_F(SearchRpcTest, UnbuiltRpcsSayUnimplemented) {
-  auto feedback = v1::FeedbackService::NewStub(channel_);
-  grpc::ClientContext c2;
-  v1::LogEventsResponse f;
-  EXPECT_EQ(feedback->LogEvents(&c2, v1::LogEventsRequest(), &f).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 // Protobuf rejects a proto3 string field holding invalid UTF-8 while parsing, and gRPC then
 // answers INTERNAL with no detail. Souk's handlers take the raw bytes instead and parse them
 // here: a request with a bad string gets INVALID_ARGUMENT naming the field ("query: not valid
-// UTF-8"), anything else unparsable gets INVALID_ARGUMENT "malformed request".
+// UTF-8"), anything else unparsable gets INVALID_ARGUMENT "malformed request". A request
+// larger than the server's max_message_bytes is INVALID_ARGUMENT naming the limit (the
+// transport reads up to four times that, so the sender gets this answer rather than a bare
+// RESOURCE_EXHAUSTED).
 #pragma once
 
 #include <exception>
@@ -15,7 +18,8 @@
 
 namespace souk::api {
 
-absl::Status ParseRequest(const grpc::ByteBuffer& buffer, google::protobuf::Message* request);
+absl::Status ParseRequest(const grpc::ByteBuffer& buffer, size_t max_bytes,
+                          google::protobuf::Message* request);
 absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::ByteBuffer* buffer);
 /// INTERNAL with the exception's message, logged once.
 absl::Status InternalErrorFromException(const std::exception& e);
@@ -32,12 +36,13 @@ namespace souk::api {
 /// absl::Status, serialize, finish. Nothing escapes: errors become the call's status.
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
-                                   grpc::ByteBuffer* out, Handler&& handle) {
+                                   grpc::ByteBuffer* out, size_t max_request_bytes,
+                                   Handler&& handle) {
   absl::Status status;
   try {
     Request request;
     Response response;
-    status = ParseRequest(*in, &request);
+    status = ParseRequest(*in, max_request_bytes, &request);
     if (status.ok()) status = handle(request, &response);
     if (status.ok()) status = SerializeResponse(response, out);
   } catch (const std::exception& e) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "souk/api/server_options.h"
 #include "souk/engine/engine_options.h"
+#include "souk/engine/feedback_engine.h"
 #include "souk/engine/recommend_engine.h"
 #include "souk/engine/search_engine.h"
 
@@ -27,17 +28,28 @@ class CatalogServiceImpl;
 class AdminServiceImpl;
 class RecommendServiceImpl;
 class FeedbackServiceImpl;
+class MetricsExporter;
+
+/// What the services call; all three are required.
+struct Engines {
+  engine::SearchEngine* search = nullptr;
+  engine::RecommendEngine* recommend = nullptr;
+  engine::FeedbackEngine* feedback = nullptr;
+};
 
 class Server {
  public:
-  /// Binds `options.address` and starts serving. The engines must outlive the server.
+  /// Binds `options.address` and starts serving. The engines must outlive the server;
+  /// `snapshot_options` is what Reload loads with.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
-      const ServerOptions& options, engine::SearchEngine* engine,
-      engine::RecommendEngine* recommend_engine, const engine::SnapshotOptions& snapshot_options);
+      const ServerOptions& options, const Engines& engines,
+      const engine::SnapshotOptions& snapshot_options);
   ~Server();
 
   /// The bound port (useful with port 0).
   int port() const { return port_; }
+  /// The Prometheus endpoint's port; 0 without server.metrics_address.
+  int metrics_port() const;
   /// Stops accepting calls, lets in-flight calls finish for up to shutdown_grace_ms, then
   /// cancels the rest.
   void Shutdown();
@@ -55,6 +67,7 @@ class Server {
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<RecommendServiceImpl> recommend_;
   std::unique_ptr<FeedbackServiceImpl> feedback_;
+  std::unique_ptr<MetricsExporter> metrics_;
   std::unique_ptr<grpc::Server> server_;
 };
 

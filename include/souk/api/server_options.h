@@ -11,9 +11,12 @@ namespace souk::api {
 struct ServerOptions {
   /// host:port to listen on; port 0 picks a free port (tests). Loopback by default.
   std::string address = "127.0.0.1:50051";
-  size_t max_message_bytes = 4 << 20;  ///< Largest request or response accepted.
-  int shutdown_grace_ms = 5000;        ///< On SIGTERM, in-flight calls get this long to finish.
-  bool reflection = true;              ///< Serve grpc.reflection.v1alpha (grpcurl, debugging).
+  /// Largest request (a larger one is INVALID_ARGUMENT naming this limit) or response.
+  size_t max_message_bytes = 4 << 20;
+  int shutdown_grace_ms = 5000;  ///< On SIGTERM, in-flight calls get this long to finish.
+  bool reflection = true;        ///< Serve grpc.reflection.v1alpha (grpcurl, debugging).
+  /// host:port of the Prometheus endpoint (GET /metrics); empty: none.
+  std::string metrics_address;
 
   absl::Status Validate() const;
 };

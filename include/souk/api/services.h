@@ -2,14 +2,16 @@
 // engine and maps the result; the engine does the work.
 //
 // Thread-safety: handlers run concurrently on gRPC's threads; the services hold no mutable state
-// except AdminService's reload lock.
+// except AdminService's reload lock and FeedbackService's queue of writes.
 #pragma once
 
 #include <chrono>
 #include <mutex>
 #include <thread>
 
+#include "souk/base/work_queue.h"
 #include "souk/engine/engine_options.h"
+#include "souk/engine/feedback_engine.h"
 #include "souk/engine/recommend_engine.h"
 #include "souk/engine/search_engine.h"
 #include "souk/v1/admin.grpc.pb.h"
@@ -23,20 +25,23 @@ namespace souk::api {
 class SearchServiceImpl final
     : public v1::SearchService::WithRawCallbackMethod_Search<v1::SearchService::Service> {
  public:
-  explicit SearchServiceImpl(engine::SearchEngine* engine) : engine_(engine) {}
+  SearchServiceImpl(engine::SearchEngine* engine, size_t max_request_bytes)
+      : engine_(engine), max_request_bytes_(max_request_bytes) {}
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
                                    grpc::ByteBuffer* response) override;
 
  private:
   engine::SearchEngine* engine_;
+  size_t max_request_bytes_;
 };
 
 /// GetProduct reads the serving snapshot's catalog; Upsert/Delete are not built yet.
 class CatalogServiceImpl final
     : public v1::CatalogService::WithRawCallbackMethod_GetProduct<v1::CatalogService::Service> {
  public:
-  explicit CatalogServiceImpl(engine::SearchEngine* engine) : engine_(engine) {}
+  CatalogServiceImpl(engine::SearchEngine* engine, size_t max_request_bytes)
+      : engine_(engine), max_request_bytes_(max_request_bytes) {}
   grpc::ServerUnaryReactor* GetProduct(grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -47,6 +52,7 @@ class CatalogServiceImpl final
 
  private:
   engine::SearchEngine* engine_;
+  size_t max_request_bytes_;
 };
 
 /// Reload loads the new snapshot on a thread of its own (gRPC's callback threads must not block)
@@ -57,8 +63,12 @@ class AdminServiceImpl final
               v1::AdminService::WithRawCallbackMethod_SetRules<
                   v1::AdminService::WithRawCallbackMethod_GetRules<v1::AdminService::Service>>>> {
  public:
-  AdminServiceImpl(engine::SearchEngine* engine, engine::SnapshotOptions snapshot_options)
-      : engine_(engine), snapshot_options_(std::move(snapshot_options)) {}
+  AdminServiceImpl(engine::SearchEngine* engine, const engine::FeedbackEngine* feedback,
+                   engine::SnapshotOptions snapshot_options, size_t max_request_bytes)
+      : engine_(engine),
+        feedback_(feedback),
+        snapshot_options_(std::move(snapshot_options)),
+        max_request_bytes_(max_request_bytes) {}
   ~AdminServiceImpl() override { WaitForReload(); }
   /// Blocks until a running reload has finished.
   void WaitForReload();
@@ -77,9 +87,12 @@ class AdminServiceImpl final
 
  private:
   absl::Status LoadAndSwap(const v1::ReloadRequest& request, v1::ReloadResponse* response);
+  absl::Status FeedbackStats(const v1::StatsRequest& request, v1::FeedbackStats* out) const;
 
   engine::SearchEngine* engine_;
+  const engine::FeedbackEngine* feedback_;
   engine::SnapshotOptions snapshot_options_;
+  size_t max_request_bytes_;
   std::mutex reload_mutex_;  ///< Guards the two fields below; searches never take it.
   bool reloading_ = false;
   std::thread reload_thread_;
@@ -90,7 +103,8 @@ class RecommendServiceImpl final
     : public v1::RecommendService::WithRawCallbackMethod_Recommend<
           v1::RecommendService::WithRawCallbackMethod_SimilarItems<v1::RecommendService::Service>> {
  public:
-  explicit RecommendServiceImpl(engine::RecommendEngine* engine) : engine_(engine) {}
+  RecommendServiceImpl(engine::RecommendEngine* engine, size_t max_request_bytes)
+      : engine_(engine), max_request_bytes_(max_request_bytes) {}
   grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* request,
                                       grpc::ByteBuffer* response) override;
@@ -100,13 +114,33 @@ class RecommendServiceImpl final
 
  private:
   engine::RecommendEngine* engine_;
+  size_t max_request_bytes_;
 };
 
-/// LogEvents: UNIMPLEMENTED until the durable event log lands.
-class FeedbackServiceImpl final : public v1::FeedbackService::Service {
+/// LogEvents waits for a disk sync, which gRPC's callback threads must not: each call is
+/// parsed on gRPC's thread and logged on a writer thread of the service's own. When
+/// kMaxPendingWrites calls already wait, a call is UNAVAILABLE ("retry later"), so a flood of
+/// events cannot grow memory without bound.
+class FeedbackServiceImpl final
+    : public v1::FeedbackService::WithRawCallbackMethod_LogEvents<v1::FeedbackService::Service> {
  public:
-  grpc::Status LogEvents(grpc::ServerContext*, const v1::LogEventsRequest*,
-                         v1::LogEventsResponse*) override;
+  static constexpr size_t kWriterThreads = 2;
+  static constexpr size_t kMaxPendingWrites = 256;
+
+  FeedbackServiceImpl(engine::FeedbackEngine* engine, size_t max_request_bytes)
+      : engine_(engine),
+        max_request_bytes_(max_request_bytes),
+        writers_(kWriterThreads, kMaxPendingWrites) {}
+  grpc::ServerUnaryReactor* LogEvents(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+
+ private:
+  absl::Status Log(const v1::LogEventsRequest& request, v1::LogEventsResponse* response);
+
+  engine::FeedbackEngine* engine_;
+  size_t max_request_bytes_;
+  WorkQueue writers_;  ///< Last member: its destructor finishes the accepted calls first.
 };
 
 }  // namespace souk::api

@@ -12,6 +12,7 @@
 #include "souk/api/server_options.h"
 #include "souk/base/logging.h"
 #include "souk/engine/engine_options.h"
+#include "souk/engine/feedback_engine.h"
 
 namespace souk::config {
 
@@ -20,6 +21,7 @@ struct SoukConfig {
   engine::SnapshotOptions snapshot;  ///< Sections index, analyzer, lexical, encoder, vectors.
   engine::SearchOptions search;
   engine::RecommendOptions recommend;  ///< Section recommend, with snapshot.recommender.
+  engine::FeedbackOptions feedback;
   logging::LogOptions logging;
 
   absl::Status Validate() const;

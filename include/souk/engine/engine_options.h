@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "souk/encoder/encoder_options.h"
+#include "souk/events/traffic_split.h"
 #include "souk/lexical/lexical_options.h"
 #include "souk/rank/rules.h"
 #include "souk/recommend/recommender.h"
@@ -29,6 +31,25 @@ struct VectorOptions {
   absl::Status Validate() const;
 };
 
+/// One arm of an A/B test between rankers.
+struct RankerVariant {
+  std::string name{};
+  double weight = 1;           ///< Relative share of the users.
+  std::string ranker_model{};  ///< XGBoost JSON of `souk train ranker`; empty: retrieval order.
+};
+
+/// An A/B test between rankers (section `experiment`): each user gets one variant by a stable
+/// hash of their id and the salt (events/traffic_split.h); Search ranks with that variant's
+/// ranker and names the variant in its answer, and the business metrics count per variant.
+struct ExperimentOptions {
+  std::string salt = "souk";  ///< A new salt reshuffles the users (a new experiment).
+  /// Empty: no experiment, one variant "default" ranking with ranker.model.
+  std::vector<RankerVariant> variants{};
+
+  /// The split of users between the variants (one "default" variant without any).
+  absl::StatusOr<events::TrafficSplit> Split() const;
+};
+
 /// What a snapshot is built from and loaded with.
 struct SnapshotOptions {
   std::string index_dir;  ///< Directory written by `souk index` (docs/formats/index-dir.md).
@@ -44,6 +65,9 @@ struct SnapshotOptions {
   /// What Recommend and SimilarItems learn from users (section `recommend`); disabled without
   /// an interactions file, when they answer from content and the catalog alone.
   recommend::RecommenderOptions recommender;
+  /// Rankers under A/B test; with variants, ranker_model must be empty (each variant names its
+  /// own).
+  ExperimentOptions experiment;
 
   bool dense() const { return !encoder.model_dir.empty(); }
   absl::Status Validate() const;

@@ -1,7 +1,9 @@
 // RecommendEngine: answers Recommend and SimilarItems against the current Snapshot.
 //
-// Recommend reads the user's stored history (the recommender's interactions), the request's
-// recent products (newest last) and, on a product page, that product as the newest of all.
+// Recommend reads the user's stored history (the recommender's interactions), then the user's
+// live actions (the event log's clicks, carts, purchases and reviews, so a click shows in the
+// next call), the request's recent products (newest last) and, on a product page, that product
+// as the newest of all.
 // Candidate generators, each a ranked list of products:
 //   sequential     the sequential model's next items after the history
 //   co-visitation  items seen after (and, less, before) the history's newest items
@@ -33,6 +35,7 @@
 #include "souk/engine/request_ids.h"
 #include "souk/engine/search_engine.h"
 #include "souk/engine/snapshot.h"
+#include "souk/events/aggregates.h"
 
 namespace souk::engine {
 
@@ -67,9 +70,11 @@ struct RecommendPage {
 
 class RecommendEngine {
  public:
-  /// `search` supplies the current snapshot and must outlive the engine.
-  static absl::StatusOr<std::unique_ptr<RecommendEngine>> Create(const RecommendOptions& options,
-                                                                 const SearchEngine* search);
+  /// `search` supplies the current snapshot; `live_activity` (may be null: no live
+  /// histories) the users' recent actions. Both must outlive the engine.
+  static absl::StatusOr<std::unique_ptr<RecommendEngine>> Create(
+      const RecommendOptions& options, const SearchEngine* search,
+      const events::Aggregates* live_activity = nullptr);
 
   /// INVALID_ARGUMENT naming the field for page_size out of range, too many recent products,
   /// a malformed or unknown category, an unknown brand, a bad price range, invalid UTF-8. Unknown
@@ -80,11 +85,13 @@ class RecommendEngine {
                                              int64_t page_size) const;
 
  private:
-  RecommendEngine(const RecommendOptions& options, const SearchEngine* search);
+  RecommendEngine(const RecommendOptions& options, const SearchEngine* search,
+                  const events::Aggregates* live_activity);
 
   RecommendOptions options_;
   std::vector<std::vector<std::string>> repeat_purchase_paths_;
   const SearchEngine* search_;
+  const events::Aggregates* live_activity_;
   RequestIds request_ids_;
 };
 

@@ -75,6 +75,7 @@ struct SearchPage {
   std::shared_ptr<const Snapshot> snapshot;  ///< Keeps `items[].product` alive.
   std::vector<ResultItem> items;
   std::string request_id;
+  std::string variant;          ///< The A/B variant whose ranker ranked it (the user's).
   std::string next_page_token;  ///< Empty on the last page.
   /// Products matching the query's words and the filters (BM25F), counted when facets are.
   std::optional<size_t> total_matches;
@@ -121,13 +122,13 @@ class SearchEngine {
                                         const std::vector<lexical::Hit>& hits,
                                         const lexical::DocFilter* filter, size_t depth,
                                         bool with_features) const;
-  /// The candidates as results: in the ranker's order when the snapshot has one; `order`
+  /// The candidates as results: in `ranker`'s order (retrieval order when null); `order`
   /// receives each result's index in `set.candidates`.
-  absl::StatusOr<std::vector<ResultItem>> Rank(const Snapshot& snap, const CandidateSet& set,
+  absl::StatusOr<std::vector<ResultItem>> Rank(const rank::Ranker* ranker, const CandidateSet& set,
                                                std::vector<size_t>* order) const;
   /// Fills the explanation of `items`, the results from position `first` of `order` (and
   /// `fired`, empty without rules) on.
-  absl::Status Explain(const Snapshot& snap, const CandidateSet& set,
+  absl::Status Explain(const rank::Ranker* ranker, const CandidateSet& set,
                        const std::vector<size_t>& order,
                        const std::vector<std::vector<std::string>>& fired, size_t first,
                        std::vector<ResultItem>* items) const;

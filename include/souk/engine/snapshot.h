@@ -1,6 +1,6 @@
 // Snapshot: one immutable, versioned bundle of what serving needs (catalog, analyzer, lexical
 // index, for dense retrieval the text encoder with the product vectors it made, the learned
-// ranker, and the recommender), loaded
+// rankers (one per A/B variant), and the recommender), loaded
 // from an index directory. The engine swaps whole snapshots atomically, so a
 // request sees one consistent version from start to end.
 //
@@ -50,8 +50,11 @@ class Snapshot {
   const vector::VectorIndex* vectors() const { return vectors_.get(); }
   /// Ranking features of this snapshot's catalog and index.
   const rank::FeatureExtractor& features() const { return *features_; }
-  /// The learned ranker (options.ranker_model); null when none is configured.
-  const rank::Ranker* ranker() const { return ranker_.get(); }
+  /// The learned ranker of A/B variant `variant` (options.ranker_model without an experiment,
+  /// variant 0); null when that variant ranks in retrieval order.
+  const rank::Ranker* ranker(size_t variant = 0) const { return rankers_[variant].get(); }
+  /// Which variant each user gets (options.experiment).
+  const events::TrafficSplit& split() const { return *split_; }
   /// What Recommend learns from users (options.recommender); null when none is configured.
   const recommend::Recommender* recommender() const { return recommender_.get(); }
   /// The catalog product of a recommender item; none for an item the catalog lacks.
@@ -68,6 +71,7 @@ class Snapshot {
   // The HNSW graph `souk index` saved (vectors.backend hnsw).
   absl::Status LoadHnsw(const SnapshotOptions& options);
   absl::Status LoadRecommender(const recommend::RecommenderOptions& options);
+  absl::Status LoadRankers(const SnapshotOptions& options);
 
   // Declaration order is destruction order in reverse: the index points into the catalog.
   std::unique_ptr<catalog::Catalog> catalog_;
@@ -77,7 +81,8 @@ class Snapshot {
   std::unique_ptr<encoder::TextEncoder> encoder_;
   std::unique_ptr<vector::VectorIndex> vectors_;
   std::unique_ptr<rank::FeatureExtractor> features_;
-  std::unique_ptr<rank::Ranker> ranker_;
+  std::optional<events::TrafficSplit> split_;
+  std::vector<std::unique_ptr<rank::Ranker>> rankers_;  ///< One per variant of split_.
   std::unique_ptr<const recommend::Recommender> recommender_;
   std::vector<uint32_t> item_docs_;              ///< [item] DocId value or kNoDoc; [0] unused.
   std::vector<recommend::ItemIndex> doc_items_;  ///< [DocId value] item or 0.

@@ -138,6 +138,41 @@ TEST(SoukConfigTest, RecommendIsReadPrintedAndChecked) {
               StatusIs(absl::StatusCode::kInvalidArgument, "recommend.colour: unknown key"));
 }
 
+TEST(SoukConfigTest, FeedbackAndExperimentAreReadPrintedAndChecked) {
+  auto c = ParseConfig(
+      "index: {dir: x}\nserver: {metrics_address: '127.0.0.1:9464'}\n"
+      "feedback: {event_log: ev, sync: false, max_future_skew_s: 60, half_life_hours: 24,\n"
+      "  prior_strength: 10, max_user_actions: 50}\n"
+      "experiment: {salt: s1, variants: [{name: a, weight: 3}, {name: b, ranker: r.json}]}\n");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->server.metrics_address, "127.0.0.1:9464");
+  EXPECT_EQ(c->feedback.log.path, "ev");
+  EXPECT_FALSE(c->feedback.log.sync);
+  EXPECT_EQ(c->feedback.limits.max_future_skew_ms, 60000);
+  EXPECT_EQ(c->feedback.aggregates.half_life_ms, 24LL * 3600 * 1000);
+  EXPECT_DOUBLE_EQ(c->feedback.aggregates.prior_strength, 10);
+  EXPECT_EQ(c->feedback.aggregates.max_user_actions, 50u);
+  ASSERT_EQ(c->snapshot.experiment.variants.size(), 2u);
+  EXPECT_EQ(c->snapshot.experiment.salt, "s1");
+  EXPECT_DOUBLE_EQ(c->snapshot.experiment.variants[0].weight, 3);
+  EXPECT_EQ(c->snapshot.experiment.variants[1].ranker_model, "r.json");
+  auto printed = ParseConfig(ToYaml(*c));
+  ASSERT_OK(printed);
+  EXPECT_EQ(printed->feedback.aggregates.half_life_ms, c->feedback.aggregates.half_life_ms);
+  EXPECT_EQ(printed->snapshot.experiment.variants[1].name, "b");
+  EXPECT_EQ(printed->server.metrics_address, "127.0.0.1:9464");
+  EXPECT_FALSE(ParseConfig(kMinimal)->feedback.enabled());
+  EXPECT_THAT(ParseConfig(kMinimal, {"feedback.max_batch_events=0"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "feedback: max_batch_events"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"feedback.half_life_hours=0"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "feedback.half_life_hours"));
+  EXPECT_THAT(ParseConfig("index: {dir: x}\nexperiment: {variants: [{name: a, weight: -1}]}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "experiment: variants[0].weight"));
+  EXPECT_THAT(
+      ParseConfig("index: {dir: x}\nranker: {model: m}\nexperiment: {variants: [{name: a}]}\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, "ranker.model: must be empty"));
+}
+
 TEST(SoukConfigTest, RulesAreReadPrintedAndChecked) {
   auto c = ParseConfig(std::string(kMinimal) + R"(
 rules:

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "engine_fixture.h"
+#include "souk/base/str_cat.h"
 #include "souk/engine/index_directory.h"
 #include "souk/engine/search_engine.h"
 #include "souk/rank/lambdamart.h"
@@ -180,6 +181,55 @@ TEST_F(RankedSearchTest, ABadRankerIsRefusedByName) {
   EXPECT_THAT(Snapshot::Load(options), StatusIs(absl::StatusCode::kInvalidArgument, "bad.json"));
   options.ranker_model = tmp_.File("missing.json");
   EXPECT_FALSE(Snapshot::Load(options).ok());
+}
+
+TEST_F(RankedSearchTest, EachUserIsRankedByTheirVariantsRanker) {
+  SnapshotOptions options = OptionsFor(tmp_.File("index"));
+  options.experiment.salt = "test";
+  options.experiment.variants = {{"control", 1, ""}, {"cheap", 1, tmp_.File("ranker.json")}};
+  auto snapshot = Snapshot::Load(options);
+  ASSERT_OK(snapshot);
+  ASSERT_EQ((*snapshot)->ranker(0), nullptr);
+  ASSERT_NE((*snapshot)->ranker(1), nullptr);
+  auto engine = SearchEngine::Create(SearchOptions{}, *snapshot);
+  ASSERT_OK(engine);
+  std::string user_of[2];
+  for (int u = 0; user_of[0].empty() || user_of[1].empty(); ++u) {
+    const std::string user = StrCat("u", u);
+    user_of[(*snapshot)->split().VariantOf(user)] = user;
+  }
+  SearchQuery control = Query("drill");
+  control.user_id = user_of[0];
+  SearchQuery cheap = Query("drill");
+  cheap.user_id = user_of[1];
+  auto control_page = (*engine)->Search(control);
+  auto cheap_page = (*engine)->Search(cheap);
+  ASSERT_OK(control_page);
+  ASSERT_OK(cheap_page);
+  EXPECT_EQ(control_page->variant, "control");
+  EXPECT_EQ(cheap_page->variant, "cheap");
+  // The control ranks as BM25F does; the other variant as the ranker does.
+  auto plain_snapshot = Snapshot::Load(OptionsFor(tmp_.File("index")));
+  ASSERT_OK(plain_snapshot);
+  auto plain = SearchEngine::Create(SearchOptions{}, *plain_snapshot);
+  ASSERT_OK(plain);
+  EXPECT_EQ(testing::ResultIds(**engine, control), testing::ResultIds(**plain, Query("drill")));
+  EXPECT_EQ(testing::ResultIds(**engine, cheap), testing::ResultIds(*engine_, Query("drill")));
+  // Anonymous searches go to the control.
+  EXPECT_EQ((*engine)->Search(Query("drill"))->variant, "control");
+}
+
+TEST_F(RankedSearchTest, ExperimentOptionsAreChecked) {
+  SnapshotOptions options = OptionsFor(tmp_.File("index"));
+  options.experiment.variants = {{"a", 1, ""}, {"a", 1, ""}};
+  EXPECT_THAT(options.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, "experiment"));
+  options.experiment.variants = {{"a", 1, ""}};
+  options.ranker_model = tmp_.File("ranker.json");
+  EXPECT_THAT(options.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, "ranker.model"));
+  options.ranker_model.clear();
+  options.experiment.variants = {{"a", 1, tmp_.File("missing.json")}};
+  EXPECT_THAT(std::string(Snapshot::Load(options).status().message()),
+              ::testing::HasSubstr("experiment variant 'a'"));
 }
 
 }  // namespace
