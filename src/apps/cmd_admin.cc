@@ -90,6 +90,7 @@ int Stats(Stub& stub, const Flags& flags) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;  // zero rates too
   (void)google::protobuf::util::MessageToJsonString(response, &json, options);
   std::cout << json;
   return 0;

@@ -18,5 +18,6 @@ int RunTrainSeqRec(int argc, char** argv);  // souk train seqrec
 int RunRecommend(int argc, char** argv);
 int RunDense(int argc, char** argv);
 int RunAdmin(int argc, char** argv);
+int RunSimulate(int argc, char** argv);
 
 }  // namespace souk::apps

@@ -25,6 +25,7 @@ commands:
   dense    dense retrieval with a model directory: a queries file as a TREC run
   recommend  every user's next items by a sequential recommender, as a TREC run
   admin    a running server's AdminService: reload (hot, or many times in a row), stats (JSON)
+  simulate the demo shop's simulated users shop on a running server: CTR and CVR per A/B variant
 )";
 
 }  // namespace
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   if (command == "dense") return souk::apps::RunDense(argc, argv);
   if (command == "recommend") return souk::apps::RunRecommend(argc, argv);
   if (command == "admin") return souk::apps::RunAdmin(argc, argv);
+  if (command == "simulate") return souk::apps::RunSimulate(argc, argv);
   std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -7,9 +7,12 @@
 #include <cmath>
 #include <cstdio>
 #include <string_view>
+#include <type_traits>
 
 #include "demo_shop_internal.h"
 #include "nlohmann/json.hpp"
+#include "souk/base/file_util.h"
+#include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 
 namespace souk::eval::demo_shop_internal {
@@ -183,3 +186,36 @@ std::string ManifestJson(const DemoShopOptions& options, const DemoShopSummary& 
 }
 
 }  // namespace souk::eval::demo_shop_internal
+
+namespace souk::eval {
+
+absl::StatusOr<DemoShopOptions> ReadDemoShopOptions(const std::string& shop_dir) {
+  const std::string path = StrCat(shop_dir, "/manifest.json");
+  SOUK_ASSIGN_OR_RETURN(const std::string text, ReadFileToString(path));
+  const demo_shop_internal::Json j = demo_shop_internal::Json::parse(text, nullptr, false);
+  const auto bad = [&](std::string_view what) {
+    return absl::InvalidArgumentError(StrCat(path, ": ", what));
+  };
+  if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
+  if (j.value("format", "") != "souk.demo_shop") return bad("format is not souk.demo_shop");
+  if (!j.contains("version") || j["version"] != demo_shop_internal::kFormatVersion) {
+    return bad(StrCat("version is not ", demo_shop_internal::kFormatVersion));
+  }
+  const demo_shop_internal::Json& o = j.value("options", demo_shop_internal::Json());
+  DemoShopOptions options;
+  const auto read = [&](const char* key, auto* out) -> bool {
+    if (!o.is_object() || !o.contains(key) || !o[key].is_number()) return false;
+    *out = o[key].get<std::remove_pointer_t<decltype(out)>>();
+    return true;
+  };
+  if (!read("seed", &options.seed) || !read("num_products", &options.num_products) ||
+      !read("num_users", &options.num_users) || !read("num_sessions", &options.num_sessions) ||
+      !read("chinese_share", &options.chinese_share) || !read("days", &options.days) ||
+      !read("start_unix_s", &options.start_unix_s) || !read("page_size", &options.page_size)) {
+    return bad("options: a key is missing or not a number");
+  }
+  SOUK_RETURN_IF_ERROR(Annotate(options.Validate(), path));
+  return options;
+}
+
+}  // namespace souk::eval

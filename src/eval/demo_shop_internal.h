@@ -8,11 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "souk/catalog/product.h"
 #include "souk/eval/demo_shop.h"
 
@@ -242,7 +244,46 @@ struct SessionLog {
   size_t repeat_purchases = 0;
 };
 
+/// The whole behaviour log of the demo shop: sessions planned over the window, each shown the
+/// logging policy's pages.
 SessionLog SimulateSessions(const DemoShopOptions& options, const World& world, Rng& rng);
+
+/// When and by whom each session starts: users drawn by activity, days uniformly, hours by the
+/// day profile; sorted by start.
+struct SessionPlan {
+  int64_t start = 0;
+  int user = 0;
+};
+std::vector<SessionPlan> PlanSessions(const DemoShopOptions& options, const World& world, Rng& rng);
+
+/// Where result pages come from: the logging policy when generating the shop, a live server
+/// when simulating against one (eval/shop_simulator.h).
+class PageSource {
+ public:
+  virtual ~PageSource() = default;
+  /// The page shown for `query` typed by `user`, as product indices in display order.
+  /// `request` numbers the searches of a run from 0.
+  virtual absl::StatusOr<std::vector<int>> Page(const QuerySpec& query, int user,
+                                                int64_t request) = 0;
+};
+
+/// Runs sessions one by one: intents, queries, the pages of `pages` (the logging policy when
+/// null), clicks, carts, purchases, reviews; carries each user's purchases and due repurchases
+/// from session to session.
+class SessionSimulator {
+ public:
+  SessionSimulator(const DemoShopOptions& options, const World& world, Rng& rng, PageSource* pages);
+  ~SessionSimulator();
+  /// Runs session number `session`; fails only when the page source does.
+  absl::Status Run(int64_t session, const SessionPlan& plan);
+  /// The events since the last call, sorted by (ts, seq).
+  std::vector<Event> TakeEvents();
+  size_t repeat_purchases() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Files (demo_shop_files.cc): JSONL text of users, product truth and events; the manifest.

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <utility>
 
 #include "demo_shop_internal.h"
+#include "souk/base/check.h"
 
 namespace souk::eval::demo_shop_internal {
 namespace {
@@ -36,11 +38,6 @@ constexpr int64_t kDay = 86400;
 constexpr double kHourWeights[24] = {1.0, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.5, 2.5, 3.0, 3.0, 3.2,
                                      3.5, 3.0, 3.0, 3.0, 3.2, 3.5, 4.0, 5.0, 6.0, 6.0, 4.5, 2.5};
 
-struct SessionPlan {
-  int64_t start = 0;
-  int user = 0;
-};
-
 struct Pending {  // a consumable that will run out
   int product = 0;
   int64_t due = 0;
@@ -61,13 +58,16 @@ struct CartLine {
   int quantity = 1;
 };
 
-class Simulator {
+}  // namespace
+
+class SessionSimulator::Impl {
  public:
-  Simulator(const DemoShopOptions& options, const World& world, Rng& rng)
+  Impl(const DemoShopOptions& options, const World& world, Rng& rng, PageSource* pages)
       : options_(options),
         world_(world),
         vocab_(*world.vocab),
         rng_(rng),
+        pages_(pages),
         end_(options.start_unix_s + options.days * kDay),
         pending_(world.users.size()),
         bought_(world.users.size()) {
@@ -81,38 +81,16 @@ class Simulator {
     }
   }
 
-  SessionLog Run() {
-    const std::vector<SessionPlan> plans = PlanSessions();
-    for (size_t s = 0; s < plans.size(); ++s) RunSession(static_cast<int64_t>(s), plans[s]);
+  std::vector<Event> TakeEvents() {
     std::sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
       return a.ts != b.ts ? a.ts < b.ts : a.seq < b.seq;
     });
-    return {std::move(events_), repeat_purchases_};
+    return std::exchange(events_, {});
   }
+
+  size_t repeat_purchases() const { return repeat_purchases_; }
 
  private:
-  std::vector<SessionPlan> PlanSessions() {
-    std::vector<double> cumulative;
-    double total = 0.0;
-    for (const ShopUser& user : world_.users) cumulative.push_back(total += user.activity);
-    const std::vector<double> hours(std::begin(kHourWeights), std::end(kHourWeights));
-    std::vector<SessionPlan> plans(options_.num_sessions);
-    for (SessionPlan& plan : plans) {
-      const double x = rng_.Uniform() * total;
-      const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), x);
-      plan.user = static_cast<int>(std::min<ptrdiff_t>(
-          it - cumulative.begin(), static_cast<ptrdiff_t>(cumulative.size()) - 1));
-      const int64_t day = static_cast<int64_t>(rng_.Below(static_cast<uint64_t>(options_.days)));
-      const int64_t hour = static_cast<int64_t>(rng_.Weighted(hours));
-      plan.start =
-          options_.start_unix_s + day * kDay + hour * 3600 + static_cast<int64_t>(rng_.Below(3600));
-    }
-    std::stable_sort(plans.begin(), plans.end(), [](const SessionPlan& a, const SessionPlan& b) {
-      return a.start != b.start ? a.start < b.start : a.user < b.user;
-    });
-    return plans;
-  }
-
   Event& Emit(EventType type, int64_t ts, int user, int64_t session) {
     Event& e = events_.emplace_back();
     e.type = type;
@@ -315,7 +293,13 @@ class Simulator {
     pending.push_back({line.product, ts + static_cast<int64_t>(lasts * kDay), loyal});
   }
 
-  void RunSession(int64_t session, const SessionPlan& plan) {
+  absl::StatusOr<std::vector<int>> ShowPage(const QuerySpec& query, int user, int64_t request) {
+    if (pages_ == nullptr) return LoggingPolicy(query);
+    return pages_->Page(query, user, request);
+  }
+
+ public:
+  absl::Status RunSession(int64_t session, const SessionPlan& plan) {
     const ShopUser& user = world_.users[plan.user];
     const Lang lang = has_products_[static_cast<int>(user.lang)]
                           ? user.lang
@@ -335,10 +319,14 @@ class Simulator {
       Event& search = Emit(EventType::kSearch, now, plan.user, session);
       search.request = request;
       search.text = query.text;
-      const std::vector<int> page = LoggingPolicy(query);
-      Event& impression = Emit(EventType::kImpression, now, plan.user, session);
-      impression.request = request;
-      impression.shown = page;
+      absl::StatusOr<std::vector<int>> shown = ShowPage(query, plan.user, request);
+      if (!shown.ok()) return shown.status();
+      const std::vector<int>& page = *shown;
+      if (!page.empty()) {  // "no results" shows nothing (the logging policy always fills up)
+        Event& impression = Emit(EventType::kImpression, now, plan.user, session);
+        impression.request = request;
+        impression.shown = page;
+      }
       std::vector<CartLine> carts = Browse(plan.user, session, request, page, intent, now);
       now += 20 + static_cast<int64_t>(rng_.Below(100));
       if (carts.empty()) {
@@ -362,12 +350,15 @@ class Simulator {
       if (now >= end_) break;
       Purchase(plan.user, session, line, now++);
     }
+    return absl::OkStatus();
   }
 
+ private:
   const DemoShopOptions& options_;
   const World& world_;
   const Vocabulary& vocab_;
   Rng& rng_;
+  PageSource* pages_;  // null: the logging policy
   const int64_t end_;  // first second after the window
   std::vector<Event> events_;
   uint64_t seq_ = 0;
@@ -379,7 +370,42 @@ class Simulator {
   bool has_products_[kNumLangs] = {false, false};
 };
 
-}  // namespace
+SessionSimulator::SessionSimulator(const DemoShopOptions& options, const World& world, Rng& rng,
+                                   PageSource* pages)
+    : impl_(std::make_unique<Impl>(options, world, rng, pages)) {}
+
+SessionSimulator::~SessionSimulator() = default;
+
+absl::Status SessionSimulator::Run(int64_t session, const SessionPlan& plan) {
+  return impl_->RunSession(session, plan);
+}
+
+std::vector<Event> SessionSimulator::TakeEvents() { return impl_->TakeEvents(); }
+
+size_t SessionSimulator::repeat_purchases() const { return impl_->repeat_purchases(); }
+
+std::vector<SessionPlan> PlanSessions(const DemoShopOptions& options, const World& world,
+                                      Rng& rng) {
+  std::vector<double> cumulative;
+  double total = 0.0;
+  for (const ShopUser& user : world.users) cumulative.push_back(total += user.activity);
+  const std::vector<double> hours(std::begin(kHourWeights), std::end(kHourWeights));
+  std::vector<SessionPlan> plans(options.num_sessions);
+  for (SessionPlan& plan : plans) {
+    const double x = rng.Uniform() * total;
+    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), x);
+    plan.user = static_cast<int>(std::min<ptrdiff_t>(
+        it - cumulative.begin(), static_cast<ptrdiff_t>(cumulative.size()) - 1));
+    const int64_t day = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(options.days)));
+    const int64_t hour = static_cast<int64_t>(rng.Weighted(hours));
+    plan.start =
+        options.start_unix_s + day * kDay + hour * 3600 + static_cast<int64_t>(rng.Below(3600));
+  }
+  std::stable_sort(plans.begin(), plans.end(), [](const SessionPlan& a, const SessionPlan& b) {
+    return a.start != b.start ? a.start < b.start : a.user < b.user;
+  });
+  return plans;
+}
 
 const char* EventTypeName(EventType type) {
   switch (type) {
@@ -405,7 +431,13 @@ double TasteUtility(const ShopUser& user, const ShopProduct& item) {
 }
 
 SessionLog SimulateSessions(const DemoShopOptions& options, const World& world, Rng& rng) {
-  return Simulator(options, world, rng).Run();
+  const std::vector<SessionPlan> plans = PlanSessions(options, world, rng);
+  SessionSimulator simulator(options, world, rng, nullptr);
+  for (size_t s = 0; s < plans.size(); ++s) {
+    // The logging policy cannot fail.
+    SOUK_CHECK(simulator.Run(static_cast<int64_t>(s), plans[s]).ok());
+  }
+  return {simulator.TakeEvents(), simulator.repeat_purchases()};
 }
 
 }  // namespace souk::eval::demo_shop_internal

@@ -64,4 +64,9 @@ struct DemoShopSummary {
 absl::StatusOr<DemoShopSummary> GenerateDemoShop(const DemoShopOptions& options,
                                                  const std::string& out_dir);
 
+/// The options a shop directory was generated with, from its manifest.json (which also says
+/// the directory is complete). NOT_FOUND without a manifest; INVALID_ARGUMENT naming the file
+/// for another format or version, or options missing or of the wrong type.
+absl::StatusOr<DemoShopOptions> ReadDemoShopOptions(const std::string& shop_dir);
+
 }  // namespace souk::eval
