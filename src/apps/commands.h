@@ -19,5 +19,6 @@ int RunRecommend(int argc, char** argv);
 int RunDense(int argc, char** argv);
 int RunAdmin(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
+int RunEvents(int argc, char** argv);
 
 }  // namespace souk::apps

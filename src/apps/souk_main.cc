@@ -26,6 +26,7 @@ commands:
   recommend  every user's next items by a sequential recommender, as a TREC run
   admin    a running server's AdminService: reload (hot, or many times in a row), stats (JSON)
   simulate the demo shop's simulated users shop on a running server: CTR and CVR per A/B variant
+  events   export the durable event log as JSON lines
 )";
 
 }  // namespace
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   if (command == "recommend") return souk::apps::RunRecommend(argc, argv);
   if (command == "admin") return souk::apps::RunAdmin(argc, argv);
   if (command == "simulate") return souk::apps::RunSimulate(argc, argv);
+  if (command == "events") return souk::apps::RunEvents(argc, argv);
   std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -53,7 +53,7 @@ uint64_t NextSequence(rocksdb::DB* db) {
 }
 
 // A new database gets the format marker; an existing one must carry ours.
-absl::Status CheckFormat(rocksdb::DB* db, const std::string& path) {
+absl::Status CheckFormat(rocksdb::DB* db, const std::string& path, bool read_only) {
   std::string format;
   const rocksdb::Status got = db->Get(rocksdb::ReadOptions(), kMetaKey, &format);
   if (got.ok()) {
@@ -64,7 +64,7 @@ absl::Status CheckFormat(rocksdb::DB* db, const std::string& path) {
   if (!got.IsNotFound()) return FromRocks(got, "reading the format marker");
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   it->SeekToFirst();
-  if (it->Valid()) {
+  if (it->Valid() || read_only) {
     return absl::FailedPreconditionError(
         StrCat("event log ", path, ": holds a RocksDB database that is not an event log"));
   }
@@ -93,10 +93,14 @@ absl::Status EventLogOptions::Validate() const {
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(const EventLogOptions& options) {
   SOUK_RETURN_IF_ERROR(options.Validate());
   rocksdb::DB* raw = nullptr;
-  SOUK_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(DatabaseOptions(), options.path, &raw),
-                                 StrCat("opening ", options.path)));
+  rocksdb::Options db_options = DatabaseOptions();
+  db_options.create_if_missing = !options.read_only;
+  const rocksdb::Status opened =
+      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, options.path, &raw)
+                        : rocksdb::DB::Open(db_options, options.path, &raw);
+  SOUK_RETURN_IF_ERROR(FromRocks(opened, StrCat("opening ", options.path)));
   std::unique_ptr<rocksdb::DB> db(raw);
-  SOUK_RETURN_IF_ERROR(CheckFormat(db.get(), options.path));
+  SOUK_RETURN_IF_ERROR(CheckFormat(db.get(), options.path, options.read_only));
   const uint64_t next = NextSequence(db.get());
   return std::unique_ptr<EventLog>(new EventLog(options, std::move(db), next));
 }
@@ -109,6 +113,10 @@ EventLog::~EventLog() {
 }
 
 absl::StatusOr<std::vector<bool>> EventLog::Append(std::span<const Event> events) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(
+        StrCat("event log ", options_.path, ": opened read-only, cannot append"));
+  }
   std::vector<bool> stored(events.size(), false);
   std::lock_guard<std::mutex> lock(append_mutex_);
   rocksdb::WriteBatch batch;

@@ -38,6 +38,9 @@ namespace souk::events {
 struct EventLogOptions {
   std::string path{};  ///< The RocksDB directory; created when missing.
   bool sync = true;    ///< fsync the write-ahead log before an append returns.
+  /// Read only (exports, retraining), also while a server appends to the same log: it sees
+  /// the events stored when it opened. Append is then FAILED_PRECONDITION.
+  bool read_only = false;
 
   absl::Status Validate() const;
 };
