@@ -7,6 +7,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "souk/base/file_util.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/events/event_codec.h"
@@ -92,12 +93,15 @@ absl::Status EventLogOptions::Validate() const {
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(const EventLogOptions& options) {
   SOUK_RETURN_IF_ERROR(options.Validate());
+  if (!options.read_only) {  // RocksDB creates the last directory only
+    SOUK_RETURN_IF_ERROR(Annotate(MakeDirectories(options.path), "event log"));
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Options db_options = DatabaseOptions();
   db_options.create_if_missing = !options.read_only;
-  const rocksdb::Status opened =
-      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, options.path, &raw)
-                        : rocksdb::DB::Open(db_options, options.path, &raw);
+  const rocksdb::Status opened = options.read_only
+                                     ? rocksdb::DB::OpenForReadOnly(db_options, options.path, &raw)
+                                     : rocksdb::DB::Open(db_options, options.path, &raw);
   SOUK_RETURN_IF_ERROR(FromRocks(opened, StrCat("opening ", options.path)));
   std::unique_ptr<rocksdb::DB> db(raw);
   SOUK_RETURN_IF_ERROR(CheckFormat(db.get(), options.path, options.read_only));

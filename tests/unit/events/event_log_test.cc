@@ -63,6 +63,21 @@ TEST(EventLogTest, StoresEventsInOrderAndReplaysThemAfterReopening) {
   EXPECT_THAT(Ids(ReadAll(**reopened)), ElementsAre("a", "b", "c", "d"));
 }
 
+TEST(EventLogTest, CreatesMissingParentDirectoriesAndOpensReadOnlyBesideAWriter) {
+  TempDir dir;
+  const std::string path = dir.File("var/lib/souk/events");
+  EXPECT_FALSE(EventLog::Open({.path = path, .read_only = true}).ok());  // nothing to read yet
+  absl::StatusOr<std::unique_ptr<EventLog>> writer = EventLog::Open({.path = path});
+  ASSERT_OK(writer);
+  ASSERT_OK((*writer)->Append(std::vector{Click("a"), Click("b")}));
+  absl::StatusOr<std::unique_ptr<EventLog>> reader =
+      EventLog::Open({.path = path, .read_only = true});
+  ASSERT_OK(reader);
+  EXPECT_THAT(Ids(ReadAll(**reader)), ElementsAre("a", "b"));
+  EXPECT_THAT((*reader)->Append(std::vector{Click("c")}),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "read-only"));
+}
+
 TEST(EventLogTest, IgnoresRepeatedIdsAcrossAndWithinBatches) {
   TempDir dir;
   absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Open({.path = dir.File("log")});
