@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "recommend_page_internal.h"
+#include "request_filter_internal.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/base/utf8.h"
@@ -151,27 +152,6 @@ RecommendEngine::RecommendEngine(const RecommendOptions& options, const SearchEn
 
 namespace {
 
-// The request's filters (none when it sets none), checked against the catalog.
-absl::StatusOr<std::optional<lexical::DocFilter>> RequestFilter(const Snapshot& snap,
-                                                                const RecommendRequest& r) {
-  if (!IsValidUtf8(r.category)) {
-    return absl::InvalidArgumentError("filters.category: not valid UTF-8");
-  }
-  for (const std::string& brand : r.brands) {
-    if (!IsValidUtf8(brand)) return absl::InvalidArgumentError("filters.brands: not valid UTF-8");
-  }
-  lexical::Filter filter;
-  absl::StatusOr<std::vector<std::string>> path = catalog::ParseCategoryPath(r.category);
-  if (!path.ok()) return Annotate(path.status(), "filters.category");
-  filter.category_path = *std::move(path);
-  filter.brands = r.brands;
-  filter.min_price = r.min_price;
-  filter.max_price = r.max_price;
-  if (filter.empty()) return std::optional<lexical::DocFilter>();
-  SOUK_ASSIGN_OR_RETURN(lexical::DocFilter compiled, snap.lexical().CompileFilter(filter));
-  return std::optional<lexical::DocFilter>(std::move(compiled));
-}
-
 // The generators' lists for `history`: the sequential model and co-visitation after it, what
 // is bought with the cart or the page's product, and content neighbours of the newest product
 // on a product page or when the others found none.
@@ -209,11 +189,16 @@ absl::StatusOr<RecommendPage> RecommendEngine::Recommend(const RecommendRequest&
   if (!IsValidUtf8(request.user_id)) {
     return absl::InvalidArgumentError("user_id: not valid UTF-8");
   }
+  const internal::RequestFilter filter_request{.category = request.category,
+                                               .brands = &request.brands,
+                                               .min_price = request.min_price,
+                                               .max_price = request.max_price};
+  SOUK_RETURN_IF_ERROR(internal::CheckFilterText(filter_request));
   RecommendPage page;
   page.snapshot = search_->snapshot();
   const Snapshot& snap = *page.snapshot;
   SOUK_ASSIGN_OR_RETURN(const std::optional<lexical::DocFilter> filter,
-                        RequestFilter(snap, request));
+                        internal::CompileFilter(snap, filter_request));
   const History history = ReadHistory(snap, live_activity_, request);
   const bool product_page = request.context == PageContext::kProduct;
   const std::optional<DocId> page_product =

@@ -6,11 +6,11 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "request_filter_internal.h"
 #include "souk/base/clock.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/base/utf8.h"
-#include "souk/catalog/product_reader.h"
 #include "souk/engine/rank_fusion.h"
 
 namespace souk::engine {
@@ -32,15 +32,17 @@ absl::StatusOr<size_t> ParsePageToken(std::string_view token) {
   return offset;
 }
 
+internal::RequestFilter FilterOf(const SearchQuery& q) {
+  return {.category = q.category,
+          .brands = &q.brands,
+          .min_price = q.min_price,
+          .max_price = q.max_price,
+          .in_stock_only = q.in_stock_only};
+}
+
 absl::Status CheckUtf8(std::string_view field, std::string_view value) {
   if (IsValidUtf8(value)) return absl::OkStatus();
   return absl::InvalidArgumentError(StrCat(field, ": not valid UTF-8"));
-}
-
-absl::StatusOr<std::vector<std::string>> ParseCategory(std::string_view category) {
-  absl::StatusOr<std::vector<std::string>> path = catalog::ParseCategoryPath(category);
-  if (!path.ok()) return Annotate(path.status(), "filters.category");
-  return path;
 }
 
 }  // namespace
@@ -102,9 +104,7 @@ absl::Status SearchEngine::Validate(const SearchQuery& q, size_t* offset) const 
         StrCat("page_size: ", q.page_size, " is outside 1..", options_.max_page_size));
   }
   SOUK_RETURN_IF_ERROR(CheckUtf8("user_id", q.user_id));
-  SOUK_RETURN_IF_ERROR(CheckUtf8("filters.category", q.category));
-  for (const std::string& brand : q.brands)
-    SOUK_RETURN_IF_ERROR(CheckUtf8("filters.brands", brand));
+  SOUK_RETURN_IF_ERROR(internal::CheckFilterText(FilterOf(q)));
   SOUK_ASSIGN_OR_RETURN(*offset, ParsePageToken(q.page_token));
   if (*offset >= options_.max_result_window) {
     return absl::InvalidArgumentError(
@@ -120,16 +120,8 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   page.snapshot = snapshot();
   const Snapshot& snap = *page.snapshot;
 
-  lexical::Filter filter;
-  SOUK_ASSIGN_OR_RETURN(filter.category_path, ParseCategory(q.category));
-  filter.brands = q.brands;
-  filter.min_price = q.min_price;
-  filter.max_price = q.max_price;
-  filter.in_stock_only = q.in_stock_only;
-  std::optional<lexical::DocFilter> doc_filter;
-  if (!filter.empty()) {
-    SOUK_ASSIGN_OR_RETURN(doc_filter, snap.lexical().CompileFilter(filter));
-  }
+  SOUK_ASSIGN_OR_RETURN(const std::optional<lexical::DocFilter> doc_filter,
+                        internal::CompileFilter(snap, FilterOf(q)));
 
   // The last page of the window is cut short rather than refused; one hit past the page tells
   // whether another page exists, so the last page never carries a token.
