@@ -87,7 +87,7 @@ absl::Status SimulationOptions::Validate() const {
 class ShopSimulator::Impl {
  public:
   Impl(const DemoShopOptions& shop, const SimulationOptions& options)
-      : options_(shop), rng_(dsi::StreamSeed(options.seed, "simulate")) {
+      : options_(shop), seed_(options.seed), rng_(dsi::StreamSeed(options.seed, "simulate")) {
     // The world exactly as GenerateDemoShop built it: the same streams of the shop's seed.
     world_.vocab = &dsi::GetVocabulary();
     dsi::Rng brand_rng(dsi::StreamSeed(shop.seed, "brands"));
@@ -108,6 +108,9 @@ class ShopSimulator::Impl {
   absl::StatusOr<SimulatedSession> Next(const SearchFunction& search) {
     if (next_ >= plans_.size()) return absl::OutOfRangeError("every planned session has run");
     const int64_t session = static_cast<int64_t>(next_);
+    // Each session draws from its own stream: what one variant shows cannot change the draws
+    // of later sessions, so variants are compared on the same users' same randomness.
+    rng_ = dsi::Rng(dsi::StreamSeed(seed_, StrCat("session-", session)));
     pages_->Begin(&search);
     SOUK_RETURN_IF_ERROR(sessions_->Run(session, plans_[next_++]));
     SimulatedSession out;
@@ -156,8 +159,9 @@ class ShopSimulator::Impl {
   }
 
   DemoShopOptions options_;
+  uint64_t seed_;
   dsi::World world_;
-  dsi::Rng rng_;
+  dsi::Rng rng_;  ///< Plans the sessions, then is reseeded for each one.
   std::vector<dsi::SessionPlan> plans_;
   std::unique_ptr<LivePages> pages_;
   std::unique_ptr<dsi::SessionSimulator> sessions_;

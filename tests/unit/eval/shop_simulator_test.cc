@@ -129,6 +129,40 @@ TEST_F(ShopSimulatorTest, UsersBuyMoreFromRelevantPagesThanFromRandomOnes) {
   EXPECT_GT(converted[0], 2 * converted[1]) << converted[0] << " vs " << converted[1];
 }
 
+// What a session did, without the ids that differ between runs.
+std::vector<std::string> Trace(const SimulatedSession& session) {
+  std::vector<std::string> trace;
+  for (const events::Event& e : session.events) {
+    trace.push_back(StrCat(events::EventTypeName(e.type), " ", e.user_id, " ", e.timestamp_ms, " ",
+                           e.product_id, " ", e.position, " ", e.query));
+  }
+  return trace;
+}
+
+TEST_F(ShopSimulatorTest, OneSessionsPagesDoNotChangeTheNextSessions) {
+  std::mt19937 rng(9);
+  const SearchFunction lexical = [](const std::string&, const std::string& query) {
+    return TitleMatch(query);
+  };
+  const SearchFunction random = [&](const std::string&, const std::string&) {
+    return absl::StatusOr<ShownPage>(Random(rng));
+  };
+  std::unique_ptr<ShopSimulator> a = Simulator(21, 30);
+  std::unique_ptr<ShopSimulator> b = Simulator(21, 30);
+  // The first sessions see different pages; every later one sees the same.
+  for (int s = 0; s < 5; ++s) {
+    ASSERT_OK(a->Next(lexical));
+    ASSERT_OK(b->Next(random));
+  }
+  for (int s = 5; s < 30; ++s) {
+    absl::StatusOr<SimulatedSession> x = a->Next(lexical);
+    absl::StatusOr<SimulatedSession> y = b->Next(lexical);
+    ASSERT_OK(x);
+    ASSERT_OK(y);
+    EXPECT_EQ(Trace(*x), Trace(*y)) << "session " << s;
+  }
+}
+
 TEST_F(ShopSimulatorTest, SearchErrorsComeBackAndBadOptionsAreRefused) {
   std::unique_ptr<ShopSimulator> simulator = Simulator(1, 5);
   EXPECT_THAT(simulator->Next([](const std::string&, const std::string&) {
