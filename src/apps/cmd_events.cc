@@ -26,9 +26,8 @@ export holds the events stored when it started). FILE is replaced atomically.
 }  // namespace
 
 int RunEvents(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 2,
-                            {.with_value = {"log", "out", "since-ms", "until-ms"},
-                             .boolean = {"help"}});
+  auto flags = Flags::Parse(
+      argc, argv, 2, {.with_value = {"log", "out", "since-ms", "until-ms"}, .boolean = {"help"}});
   if (!flags.ok()) return Fail("souk events", flags.status());
   if (flags->Has("help") || flags->positional() != std::vector<std::string>{"export"} ||
       !flags->Has("log") || !flags->Has("out")) {

@@ -11,7 +11,8 @@
 // Every session draws from its own random stream (the seed and its number), so one variant's
 // pages never change the draws of another session: variants are compared on the same users
 // with the same randomness. The window should end before now (reviews and checkouts fall inside
-// it, never in the future). Event and session ids carry a random run id, so two runs never collide in a log.
+// it, never in the future). Event and session ids carry a random run id, so two runs never collide
+// in a log.
 //
 // Thread-safety: one simulator per thread.
 #pragma once
