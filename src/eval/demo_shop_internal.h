@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "souk/catalog/product.h"
 #include "souk/eval/demo_shop.h"
+#include "souk/events/event.h"
 
 namespace souk::eval::demo_shop_internal {
 
@@ -217,8 +218,9 @@ std::string MakeReviewText(const Vocabulary& vocab, const ShopProduct& item, int
 // ---------------------------------------------------------------------------------------------
 // Sessions (demo_shop_sessions.cc) and the hidden utility they share with the simulator.
 // ---------------------------------------------------------------------------------------------
-enum class EventType { kSearch, kImpression, kClick, kAddToCart, kPurchase, kReview };
-const char* EventTypeName(EventType type);
+// The feedback events' own types (and names), so simulated sessions are FeedbackService events.
+using events::EventType;
+using events::EventTypeName;
 
 struct Event {
   int64_t ts = 0;

@@ -407,24 +407,6 @@ std::vector<SessionPlan> PlanSessions(const DemoShopOptions& options, const Worl
   return plans;
 }
 
-const char* EventTypeName(EventType type) {
-  switch (type) {
-    case EventType::kSearch:
-      return "search";
-    case EventType::kImpression:
-      return "impression";
-    case EventType::kClick:
-      return "click";
-    case EventType::kAddToCart:
-      return "add_to_cart";
-    case EventType::kPurchase:
-      return "purchase";
-    case EventType::kReview:
-      return "review";
-  }
-  return "unknown";
-}
-
 double TasteUtility(const ShopUser& user, const ShopProduct& item) {
   return user.AffinityFor(item.brand) + 4.0 * user.quality_sensitivity * (item.quality - 0.5) -
          1.5 * user.price_sensitivity * item.log_price_ratio;

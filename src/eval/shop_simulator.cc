@@ -54,24 +54,6 @@ class LivePages : public dsi::PageSource {
   std::string variant_;                   ///< Of the current session's first search.
 };
 
-events::EventType TypeOf(dsi::EventType type) {
-  switch (type) {
-    case dsi::EventType::kSearch:
-      return events::EventType::kSearch;
-    case dsi::EventType::kImpression:
-      return events::EventType::kImpression;
-    case dsi::EventType::kClick:
-      return events::EventType::kClick;
-    case dsi::EventType::kAddToCart:
-      return events::EventType::kAddToCart;
-    case dsi::EventType::kPurchase:
-      return events::EventType::kPurchase;
-    case dsi::EventType::kReview:
-      return events::EventType::kReview;
-  }
-  return events::EventType::kClick;
-}
-
 }  // namespace
 
 absl::Status SimulationOptions::Validate() const {
@@ -125,7 +107,7 @@ class ShopSimulator::Impl {
                       .timestamp_ms = e.ts * 1000,
                       .user_id = world_.users[e.user].id,
                       .session_id = StrCat("sim", run_id_, "-", e.session),
-                      .type = TypeOf(e.type)};
+                      .type = e.type};
     if (e.request >= 0) out.request_id = pages_->request_id(e.request);
     if (e.product >= 0) out.product_id = world_.products[e.product].product.id;
     out.position = e.position;
