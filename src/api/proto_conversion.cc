@@ -226,6 +226,50 @@ absl::StatusOr<events::Event> FromProto(const v1::Event& in) {
   return e;
 }
 
+void ToProto(const events::Event& e, v1::Event* out) {
+  out->set_event_id(e.event_id);
+  out->set_timestamp_ms(e.timestamp_ms);
+  out->set_user_id(e.user_id);
+  out->set_session_id(e.session_id);
+  switch (e.type) {
+    case events::EventType::kSearch:
+      out->mutable_search()->set_request_id(e.request_id);
+      out->mutable_search()->set_query(e.query);
+      break;
+    case events::EventType::kImpression:
+      out->mutable_impression()->set_request_id(e.request_id);
+      for (const std::string& id : e.product_ids) out->mutable_impression()->add_product_ids(id);
+      break;
+    case events::EventType::kClick:
+      out->mutable_click()->set_request_id(e.request_id);
+      out->mutable_click()->set_product_id(e.product_id);
+      out->mutable_click()->set_position(e.position);
+      break;
+    case events::EventType::kAddToCart: {
+      v1::AddToCart* cart = out->mutable_add_to_cart();
+      cart->set_request_id(e.request_id);
+      cart->set_product_id(e.product_id);
+      cart->set_position(e.position);
+      cart->set_quantity(e.quantity);
+      break;
+    }
+    case events::EventType::kPurchase: {
+      v1::Purchase* purchase = out->mutable_purchase();
+      purchase->set_request_id(e.request_id);
+      purchase->set_product_id(e.product_id);
+      purchase->set_position(e.position);
+      purchase->set_quantity(e.quantity);
+      purchase->set_unit_price(e.unit_price);
+      break;
+    }
+    case events::EventType::kReview:
+      out->mutable_review()->set_product_id(e.product_id);
+      out->mutable_review()->set_rating(e.rating);
+      out->mutable_review()->set_text(e.text);
+      break;
+  }
+}
+
 void ToProto(const engine::LogEventsResult& result, v1::LogEventsResponse* out) {
   out->set_accepted(static_cast<int32_t>(result.accepted));
   out->set_duplicates(static_cast<int32_t>(result.duplicates));

@@ -13,6 +13,7 @@
 
 #include "cmd_util.h"
 #include "commands.h"
+#include "souk/api/proto_conversion.h"
 #include "souk/base/clock.h"
 #include "souk/base/confidence.h"
 #include "souk/base/status_macros.h"
@@ -87,7 +88,7 @@ class Driver {
 
   // Queues a session's events; sends them when enough have gathered.
   absl::Status Log(const std::vector<events::Event>& events, bool flush) {
-    for (const events::Event& e : events) ToProto(e, pending_.add_events());
+    for (const events::Event& e : events) api::ToProto(e, pending_.add_events());
     if (pending_.events_size() == 0 || (!flush && pending_.events_size() < 500)) {
       return absl::OkStatus();
     }
@@ -111,50 +112,6 @@ class Driver {
   static absl::Status Error(std::string_view rpc, const grpc::Status& s) {
     return absl::UnavailableError(
         StrCat(rpc, ": ", GrpcCodeName(s.error_code()), ": ", s.error_message()));
-  }
-
-  static void ToProto(const events::Event& e, v1::Event* out) {
-    out->set_event_id(e.event_id);
-    out->set_timestamp_ms(e.timestamp_ms);
-    out->set_user_id(e.user_id);
-    out->set_session_id(e.session_id);
-    switch (e.type) {
-      case events::EventType::kSearch:
-        out->mutable_search()->set_request_id(e.request_id);
-        out->mutable_search()->set_query(e.query);
-        break;
-      case events::EventType::kImpression:
-        out->mutable_impression()->set_request_id(e.request_id);
-        for (const std::string& id : e.product_ids) out->mutable_impression()->add_product_ids(id);
-        break;
-      case events::EventType::kClick:
-        out->mutable_click()->set_request_id(e.request_id);
-        out->mutable_click()->set_product_id(e.product_id);
-        out->mutable_click()->set_position(e.position);
-        break;
-      case events::EventType::kAddToCart: {
-        v1::AddToCart* cart = out->mutable_add_to_cart();
-        cart->set_request_id(e.request_id);
-        cart->set_product_id(e.product_id);
-        cart->set_position(e.position);
-        cart->set_quantity(e.quantity);
-        break;
-      }
-      case events::EventType::kPurchase: {
-        v1::Purchase* purchase = out->mutable_purchase();
-        purchase->set_request_id(e.request_id);
-        purchase->set_product_id(e.product_id);
-        purchase->set_position(e.position);
-        purchase->set_quantity(e.quantity);
-        purchase->set_unit_price(e.unit_price);
-        break;
-      }
-      case events::EventType::kReview:
-        out->mutable_review()->set_product_id(e.product_id);
-        out->mutable_review()->set_rating(e.rating);
-        out->mutable_review()->set_text(e.text);
-        break;
-    }
   }
 
   std::shared_ptr<grpc::Channel> channel_;

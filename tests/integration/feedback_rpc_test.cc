@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "rpc_fixture.h"
+#include "souk/api/proto_conversion.h"
 #include "souk/base/clock.h"
 #include "souk/base/str_cat.h"
 #include "souk/v1/admin.grpc.pb.h"
@@ -72,6 +73,35 @@ class FeedbackRpcTest : public ::souk::testing::RpcServerTest {
     return ids;
   }
 };
+
+TEST(EventProtoTest, ToProtoAndFromProtoRoundTripEveryType) {
+  for (events::EventType type :
+       {events::EventType::kSearch, events::EventType::kImpression, events::EventType::kClick,
+        events::EventType::kAddToCart, events::EventType::kPurchase, events::EventType::kReview}) {
+    events::Event e{.event_id = "e1",
+                    .timestamp_ms = 1800000000000,
+                    .user_id = "u1",
+                    .session_id = "s1",
+                    .type = type};
+    if (type != events::EventType::kReview) e.request_id = "r1";
+    if (type == events::EventType::kSearch) e.query = "drill";
+    if (type == events::EventType::kImpression) e.product_ids = {"p1", "p2"};
+    if (type >= events::EventType::kClick) e.product_id = "p1";
+    if (type >= events::EventType::kClick && type <= events::EventType::kPurchase) e.position = 2;
+    if (type == events::EventType::kAddToCart || type == events::EventType::kPurchase)
+      e.quantity = 3;
+    if (type == events::EventType::kPurchase) e.unit_price = 9.5;
+    if (type == events::EventType::kReview) {
+      e.rating = 4;
+      e.text = "good";
+    }
+    v1::Event proto;
+    api::ToProto(e, &proto);
+    absl::StatusOr<events::Event> back = api::FromProto(proto);
+    ASSERT_OK(back);
+    EXPECT_EQ(*back, e) << events::EventTypeName(type);
+  }
+}
 
 TEST_F(FeedbackRpcTest, StoresEveryKindOfEventOnce) {
   v1::LogEventsRequest request;

@@ -33,6 +33,8 @@ void ToProto(const rank::RulesConfig& rules, v1::Rules* out);
 /// INVALID_ARGUMENT "kind: ..." for an event without a type; every other check is
 /// events::ValidateEvent's.
 absl::StatusOr<events::Event> FromProto(const v1::Event& event);
+/// FromProto's inverse (clients that log events: souk simulate).
+void ToProto(const events::Event& event, v1::Event* out);
 void ToProto(const engine::LogEventsResult& result, v1::LogEventsResponse* out);
 void ToProto(const events::VariantReport& report, v1::VariantStats* out);
 
