@@ -56,13 +56,14 @@ int Run(int argc, char** argv) {
 
   auto snapshot = engine::Snapshot::Load(cfg->snapshot);
   if (!snapshot.ok()) return Fail("soukd", snapshot.status());
-  auto engine = engine::SearchEngine::Create(cfg->search, *snapshot);
+  // What the event log says: counted by the feedback engine, read by Search and Recommend.
+  events::Aggregates aggregates(cfg->feedback.aggregates);
+  auto engine = engine::SearchEngine::Create(cfg->search, *snapshot, &aggregates);
   if (!engine.ok()) return Fail("soukd", engine.status());
-  auto feedback =
-      engine::FeedbackEngine::Create(cfg->feedback, engine->get(), (*snapshot)->split());
+  auto feedback = engine::FeedbackEngine::Create(cfg->feedback, engine->get(), (*snapshot)->split(),
+                                                 &aggregates);
   if (!feedback.ok()) return Fail("soukd", feedback.status());
-  auto recommend =
-      engine::RecommendEngine::Create(cfg->recommend, engine->get(), &(*feedback)->aggregates());
+  auto recommend = engine::RecommendEngine::Create(cfg->recommend, engine->get(), &aggregates);
   if (!recommend.ok()) return Fail("soukd", recommend.status());
   auto server = api::Server::Start(
       cfg->server,

@@ -17,9 +17,11 @@ absl::Status FeedbackOptions::Validate() const {
 }
 
 absl::StatusOr<std::unique_ptr<FeedbackEngine>> FeedbackEngine::Create(
-    const FeedbackOptions& options, const SearchEngine* search, events::TrafficSplit split) {
+    const FeedbackOptions& options, const SearchEngine* search, events::TrafficSplit split,
+    events::Aggregates* aggregates) {
   SOUK_RETURN_IF_ERROR(options.Validate());
-  std::unique_ptr<FeedbackEngine> engine(new FeedbackEngine(options, search, std::move(split)));
+  std::unique_ptr<FeedbackEngine> engine(
+      new FeedbackEngine(options, search, std::move(split), aggregates));
   if (!options.enabled()) return engine;
   SOUK_ASSIGN_OR_RETURN(engine->log_, events::EventLog::Open(options.log));
   const auto start = std::chrono::steady_clock::now();
@@ -33,14 +35,16 @@ absl::StatusOr<std::unique_ptr<FeedbackEngine>> FeedbackEngine::Create(
 }
 
 FeedbackEngine::FeedbackEngine(const FeedbackOptions& options, const SearchEngine* search,
-                               events::TrafficSplit split)
-    : options_(options),
-      search_(search),
-      aggregates_(options.aggregates),
-      metrics_(std::move(split)) {}
+                               events::TrafficSplit split, events::Aggregates* aggregates)
+    : options_(options), search_(search), aggregates_(aggregates), metrics_(std::move(split)) {}
 
 void FeedbackEngine::Count(const events::Event& event) {
-  aggregates_.Apply(event);
+  const std::shared_ptr<const Snapshot> snapshot = search_->snapshot();
+  const catalog::Catalog& catalog = snapshot->catalog();
+  aggregates_->Apply(event, [&](std::string_view product_id) {
+    const std::optional<catalog::DocId> doc = catalog.Find(product_id);
+    return doc ? std::string_view(catalog.product(*doc).brand) : std::string_view();
+  });
   metrics_.Apply(event);
 }
 

@@ -48,18 +48,23 @@ absl::Status CheckUtf8(std::string_view field, std::string_view value) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SearchEngine>> SearchEngine::Create(
-    const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot) {
+    const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot,
+    const events::Aggregates* events) {
   SOUK_RETURN_IF_ERROR(options.Validate());
   if (snapshot == nullptr) return absl::InvalidArgumentError("search engine needs a snapshot");
   SOUK_ASSIGN_OR_RETURN(std::shared_ptr<const rank::RuleSet> rules,
                         rank::RuleSet::Create(options.rules));
   return std::unique_ptr<SearchEngine>(
-      new SearchEngine(options, std::move(snapshot), std::move(rules)));
+      new SearchEngine(options, std::move(snapshot), std::move(rules), events));
 }
 
 SearchEngine::SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot,
-                           std::shared_ptr<const rank::RuleSet> rules)
-    : options_(options), snapshot_(std::move(snapshot)), rules_(std::move(rules)) {}
+                           std::shared_ptr<const rank::RuleSet> rules,
+                           const events::Aggregates* events)
+    : options_(options),
+      snapshot_(std::move(snapshot)),
+      rules_(std::move(rules)),
+      events_(events) {}
 
 void SearchEngine::Swap(std::shared_ptr<const Snapshot> snapshot) {
   std::shared_ptr<const Snapshot> old;
@@ -148,8 +153,9 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   std::vector<size_t> order;
   std::vector<std::vector<std::string>> fired;
   if (candidates) {
+    const rank::RequestContext request{NowUnixMillis(), q.user_id, events_};
     SOUK_ASSIGN_OR_RETURN(set, Retrieve(snap, q.query, terms, result.hits, filter_ptr, depth,
-                                        ranker != nullptr || q.debug));
+                                        ranker != nullptr || q.debug ? &request : nullptr));
     SOUK_ASSIGN_OR_RETURN(ranked, Rank(ranker, set, &order));
     if (!rules->empty()) {
       ApplyRules(*rules, snap, q.query, filter_ptr, &ranked, &order, &fired);
@@ -170,6 +176,11 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
 }
 
 absl::StatusOr<CandidateSet> SearchEngine::Candidates(const std::string& query) const {
+  return Candidates(query, {NowUnixMillis(), {}, events_});
+}
+
+absl::StatusOr<CandidateSet> SearchEngine::Candidates(const std::string& query,
+                                                      const rank::RequestContext& request) const {
   SearchQuery q;
   q.query = query;
   size_t offset = 0;
@@ -180,16 +191,15 @@ absl::StatusOr<CandidateSet> SearchEngine::Candidates(const std::string& query) 
   const std::vector<std::string> terms = snap->QueryTerms(query);
   const lexical::SearchResult result = snap->lexical().Search(terms, nullptr, search_options);
   SOUK_ASSIGN_OR_RETURN(CandidateSet set,
-                        Retrieve(*snap, query, terms, result.hits, nullptr, 1, true));
+                        Retrieve(*snap, query, terms, result.hits, nullptr, 1, &request));
   set.snapshot = std::move(snap);
   return set;
 }
 
-absl::StatusOr<CandidateSet> SearchEngine::Retrieve(const Snapshot& snap, const std::string& query,
-                                                    const std::vector<std::string>& terms,
-                                                    const std::vector<lexical::Hit>& hits,
-                                                    const lexical::DocFilter* filter, size_t depth,
-                                                    bool with_features) const {
+absl::StatusOr<CandidateSet> SearchEngine::Retrieve(
+    const Snapshot& snap, const std::string& query, const std::vector<std::string>& terms,
+    const std::vector<lexical::Hit>& hits, const lexical::DocFilter* filter, size_t depth,
+    const rank::RequestContext* features_for) const {
   CandidateSet set;
   absl::flat_hash_map<uint32_t, uint32_t> bm25_rank;
   for (size_t i = 0; i < hits.size(); ++i) bm25_rank[hits[i].doc.value()] = i + 1;
@@ -233,7 +243,7 @@ absl::StatusOr<CandidateSet> SearchEngine::Retrieve(const Snapshot& snap, const 
       set.candidates.push_back(c);
       set.retrieval_scores.push_back(static_cast<float>(fused.score));
     }
-    if (with_features && !lexical_only.empty()) {
+    if (features_for != nullptr && !lexical_only.empty()) {
       SOUK_ASSIGN_OR_RETURN(std::vector<float> cosines,
                             snap.vectors()->Score(embedding, lexical_only));
       for (size_t i = 0; i < cosines.size(); ++i) {
@@ -241,8 +251,8 @@ absl::StatusOr<CandidateSet> SearchEngine::Retrieve(const Snapshot& snap, const 
       }
     }
   }
-  if (with_features) {
-    set.features = snap.features().Extract(terms, set.candidates, NowUnixSeconds());
+  if (features_for != nullptr) {
+    set.features = snap.features().Extract(terms, set.candidates, *features_for);
   }
   return set;
 }

@@ -14,7 +14,7 @@ ProductCounts Scaled(const ProductCounts& c, double factor) {
           c.revenue * factor};
 }
 
-void AddTo(ProductCounts* sum, const ProductCounts& c) {
+void AddCounts(ProductCounts* sum, const ProductCounts& c) {
   sum->impressions += c.impressions;
   sum->clicks += c.clicks;
   sum->carts += c.carts;
@@ -58,11 +58,11 @@ void Aggregates::Accumulate(Decayed* decayed, int64_t at_ms, const ProductCounts
     decayed->as_of_ms = at_ms;
   } else if (at_ms >= decayed->as_of_ms) {
     decayed->counts = DecayTo(*decayed, at_ms);
-    AddTo(&decayed->counts, delta);
+    AddCounts(&decayed->counts, delta);
     decayed->as_of_ms = at_ms;
   } else {  // a late event: it has decayed since it happened
     const double age = static_cast<double>(decayed->as_of_ms - at_ms);
-    AddTo(&decayed->counts, Scaled(delta, std::exp2(-age / options_.half_life_ms)));
+    AddCounts(&decayed->counts, Scaled(delta, std::exp2(-age / options_.half_life_ms)));
   }
 }
 
@@ -72,11 +72,20 @@ ProductCounts Aggregates::DecayTo(const Decayed& decayed, int64_t now_ms) const 
   return Scaled(decayed.counts, std::exp2(-age / options_.half_life_ms));
 }
 
-void Aggregates::AddToProduct(std::string_view product_id, int64_t at_ms,
-                              const ProductCounts& delta) {
-  ProductShard& shard = product_shards_[ShardOf(product_id, kShards)];
+void Aggregates::AddTo(CountShards& shards, std::string_view key, int64_t at_ms,
+                       const ProductCounts& delta) {
+  if (key.empty()) return;
+  CountShard& shard = shards[ShardOf(key, kShards)];
   std::lock_guard<std::mutex> lock(shard.mutex);
-  Accumulate(&shard.products[Key(product_id)], at_ms, delta);
+  Accumulate(&shard.counts[Key(key)], at_ms, delta);
+}
+
+ProductCounts Aggregates::Read(const CountShards& shards, std::string_view key,
+                               int64_t now_ms) const {
+  const CountShard& shard = shards[ShardOf(key, kShards)];
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  const auto it = shard.counts.find(Key(key));
+  return it == shard.counts.end() ? ProductCounts{} : DecayTo(it->second, now_ms);
 }
 
 void Aggregates::AddToUser(const Event& event) {
@@ -91,11 +100,18 @@ void Aggregates::AddToUser(const Event& event) {
 }
 
 void Aggregates::Apply(const Event& event) {
+  Apply(event, [](std::string_view) { return std::string_view(); });
+}
+
+void Aggregates::Apply(const Event& event, BrandOf brand_of) {
   ProductCounts shop_delta;
   const int64_t t = event.timestamp_ms;
   switch (event.type) {
     case EventType::kImpression:
-      for (const std::string& id : event.product_ids) AddToProduct(id, t, {.impressions = 1});
+      for (const std::string& id : event.product_ids) {
+        AddTo(product_shards_, id, t, {.impressions = 1});
+        AddTo(brand_shards_, brand_of(id), t, {.impressions = 1});
+      }
       shop_delta.impressions = static_cast<double>(event.product_ids.size());
       break;
     case EventType::kClick:
@@ -114,7 +130,8 @@ void Aggregates::Apply(const Event& event) {
   }
   if (event.type != EventType::kImpression && event.type != EventType::kSearch &&
       event.type != EventType::kReview) {
-    AddToProduct(event.product_id, t, shop_delta);
+    AddTo(product_shards_, event.product_id, t, shop_delta);
+    AddTo(brand_shards_, brand_of(event.product_id), t, shop_delta);
   }
   if (IsProductAction(event.type)) AddToUser(event);
   std::lock_guard<std::mutex> lock(shop_mutex_);
@@ -123,10 +140,11 @@ void Aggregates::Apply(const Event& event) {
 }
 
 ProductCounts Aggregates::Counts(std::string_view product_id, int64_t now_ms) const {
-  const ProductShard& shard = product_shards_[ShardOf(product_id, kShards)];
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  const auto it = shard.products.find(Key(product_id));
-  return it == shard.products.end() ? ProductCounts{} : DecayTo(it->second, now_ms);
+  return Read(product_shards_, product_id, now_ms);
+}
+
+ProductCounts Aggregates::BrandCounts(std::string_view brand, int64_t now_ms) const {
+  return Read(brand_shards_, brand, now_ms);
 }
 
 ProductCounts Aggregates::ShopCounts(int64_t now_ms) const {
@@ -135,8 +153,15 @@ ProductCounts Aggregates::ShopCounts(int64_t now_ms) const {
 }
 
 ProductRates Aggregates::Rates(std::string_view product_id, int64_t now_ms) const {
+  return Smooth(Counts(product_id, now_ms), now_ms);
+}
+
+ProductRates Aggregates::BrandRates(std::string_view brand, int64_t now_ms) const {
+  return Smooth(BrandCounts(brand, now_ms), now_ms);
+}
+
+ProductRates Aggregates::Smooth(const ProductCounts& p, int64_t now_ms) const {
   const ProductCounts shop = ShopCounts(now_ms);
-  const ProductCounts p = Counts(product_id, now_ms);
   const double m = options_.prior_strength;
   const auto shop_rate = [&](double successes) {
     return shop.impressions > 0 ? successes / shop.impressions : 0.0;

@@ -38,6 +38,16 @@ constexpr size_t kPrice = Column("price");
 constexpr size_t kPriceToCategoryMedian = Column("price_to_category_median");
 constexpr size_t kLogAgeDays = Column("log_age_days");
 constexpr size_t kInStock = Column("in_stock");
+constexpr size_t kProductClickThrough = Column("product_click_through");
+constexpr size_t kProductAddToCartRate = Column("product_add_to_cart_rate");
+constexpr size_t kProductConversionRate = Column("product_conversion_rate");
+constexpr size_t kLogProductPurchases = Column("log_product_purchases");
+constexpr size_t kBrandClickThrough = Column("brand_click_through");
+constexpr size_t kBrandConversionRate = Column("brand_conversion_rate");
+constexpr size_t kUserBrandAffinity = Column("user_brand_affinity");
+constexpr size_t kUserCategoryAffinity = Column("user_category_affinity");
+constexpr size_t kUserProductClicks = Column("user_product_clicks");
+constexpr size_t kUserProductPurchases = Column("user_product_purchases");
 
 // The per-field coverage columns, in Field order.
 constexpr std::array<size_t, lexical::kNumFields> kFieldCoverage = {
@@ -57,6 +67,34 @@ size_t CountWords(std::string_view text) {
   return words;
 }
 
+// How much an action says of a user's taste: a purchase more than a click.
+double ActionWeight(events::EventType type) {
+  switch (type) {
+    case events::EventType::kPurchase:
+      return 3;
+    case events::EventType::kAddToCart:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+// Numbers the distinct values of `key(product)` over the catalog, in order of first appearance.
+template <typename Key>
+std::vector<uint32_t> NumberBy(const catalog::Catalog& catalog, Key key) {
+  absl::flat_hash_map<std::string, uint32_t> numbers;
+  std::vector<uint32_t> of_product;
+  of_product.reserve(catalog.size());
+  for (const catalog::Product& p : catalog.products()) {
+    of_product.push_back(numbers.emplace(key(p), numbers.size()).first->second);
+  }
+  return of_product;
+}
+
+std::string CategoryKey(const catalog::Product& p) {
+  return absl::StrJoin(p.category_path, catalog::kCategorySeparator);
+}
+
 float Median(std::vector<double> values) {
   if (values.empty()) return kMissing;
   const size_t mid = values.size() / 2;
@@ -65,6 +103,14 @@ float Median(std::vector<double> values) {
 }
 
 }  // namespace
+
+// A user's recent actions, weighted by ActionWeight, by brand and category number and product.
+struct FeatureExtractor::UserHistory {
+  double total = 0;
+  absl::flat_hash_map<uint32_t, double> by_brand;
+  absl::flat_hash_map<uint32_t, double> by_category;
+  absl::flat_hash_map<uint32_t, std::pair<uint32_t, uint32_t>> by_product;  // clicks, purchases
+};
 
 std::optional<size_t> FindFeature(std::string_view name) {
   for (size_t i = 0; i < kFeatureTable.size(); ++i) {
@@ -85,19 +131,23 @@ FeatureExtractor::FeatureExtractor(const catalog::Catalog& catalog,
   for (auto& [category, values] : prices) medians[category] = Median(std::move(values));
   category_median_price_.reserve(catalog.size());
   for (const catalog::Product& p : catalog.products()) {
-    auto it = medians.find(absl::StrJoin(p.category_path, catalog::kCategorySeparator));
+    auto it = medians.find(CategoryKey(p));
     category_median_price_.push_back(it == medians.end() ? kMissing : it->second);
   }
+  brand_number_ = NumberBy(catalog, [](const catalog::Product& p) { return p.brand; });
+  category_number_ = NumberBy(catalog, CategoryKey);
 }
 
 std::vector<float> FeatureExtractor::Extract(const std::vector<std::string>& query_terms,
                                              std::span<const Candidate> candidates,
-                                             int64_t now_unix_s) const {
+                                             const RequestContext& request) const {
   std::vector<catalog::DocId> docs;
   docs.reserve(candidates.size());
   for (const Candidate& c : candidates) docs.push_back(c.doc);
   const std::vector<lexical::TermMatch> matches = index_.MatchTerms(query_terms, docs);
   std::vector<float> features(candidates.size() * kNumFeatures, kMissing);
+  const std::unique_ptr<UserHistory> history = History(request);
+  const int64_t now_unix_s = request.now_ms / 1000;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& c = candidates[i];
     float* row = features.data() + i * kNumFeatures;
@@ -110,8 +160,61 @@ std::vector<float> FeatureExtractor::Extract(const std::vector<std::string>& que
     ProductFeatures(catalog_.product(c.doc), now_unix_s, row);
     const float median = category_median_price_[c.doc.value()];
     if (median > 0) row[kPriceToCategoryMedian] = row[kPrice] / median;
+    EventFeatures(catalog_.product(c.doc), request, row);
+    if (history != nullptr) UserFeatures(c.doc, *history, row);
   }
   return features;
+}
+
+void FeatureExtractor::EventFeatures(const catalog::Product& product, const RequestContext& request,
+                                     float* row) const {
+  if (request.aggregates == nullptr) return;
+  const events::Aggregates& events = *request.aggregates;
+  const events::ProductRates rates = events.Rates(product.id, request.now_ms);
+  row[kProductClickThrough] = static_cast<float>(rates.click_through);
+  row[kProductAddToCartRate] = static_cast<float>(rates.add_to_cart);
+  row[kProductConversionRate] = static_cast<float>(rates.conversion);
+  row[kLogProductPurchases] =
+      static_cast<float>(std::log1p(events.Counts(product.id, request.now_ms).purchases));
+  if (product.brand.empty()) return;
+  const events::ProductRates brand = events.BrandRates(product.brand, request.now_ms);
+  row[kBrandClickThrough] = static_cast<float>(brand.click_through);
+  row[kBrandConversionRate] = static_cast<float>(brand.conversion);
+}
+
+std::unique_ptr<FeatureExtractor::UserHistory> FeatureExtractor::History(
+    const RequestContext& request) const {
+  if (request.aggregates == nullptr || request.user_id.empty()) return nullptr;
+  auto history = std::make_unique<UserHistory>();
+  for (const events::UserAction& action : request.aggregates->RecentActions(request.user_id)) {
+    const std::optional<catalog::DocId> doc = catalog_.Find(action.product_id);
+    if (!doc) continue;  // a product no longer sold
+    const double weight = ActionWeight(action.type);
+    history->total += weight;
+    if (!catalog_.product(*doc).brand.empty())
+      history->by_brand[brand_number_[doc->value()]] += weight;
+    history->by_category[category_number_[doc->value()]] += weight;
+    auto& [clicks, purchases] = history->by_product[doc->value()];
+    clicks += action.type == events::EventType::kClick ? 1 : 0;
+    purchases += action.type == events::EventType::kPurchase ? 1 : 0;
+  }
+  if (history->total == 0) return nullptr;
+  return history;
+}
+
+void FeatureExtractor::UserFeatures(catalog::DocId doc, const UserHistory& history,
+                                    float* row) const {
+  const auto share = [&](const absl::flat_hash_map<uint32_t, double>& weights, uint32_t key) {
+    const auto it = weights.find(key);
+    return static_cast<float>(it == weights.end() ? 0.0 : it->second / history.total);
+  };
+  if (!catalog_.product(doc).brand.empty()) {
+    row[kUserBrandAffinity] = share(history.by_brand, brand_number_[doc.value()]);
+  }
+  row[kUserCategoryAffinity] = share(history.by_category, category_number_[doc.value()]);
+  const auto it = history.by_product.find(doc.value());
+  row[kUserProductClicks] = it == history.by_product.end() ? 0.0f : it->second.first;
+  row[kUserProductPurchases] = it == history.by_product.end() ? 0.0f : it->second.second;
 }
 
 void FeatureExtractor::LexicalFeatures(std::span<const lexical::TermMatch> matches,

@@ -26,7 +26,7 @@ class RpcServerTest : public ::testing::Test {
     ASSERT_OK(engine::WriteIndexDirectory(engine::testing::SmallCatalog(), options_));
     auto snapshot = engine::Snapshot::Load(options_);
     ASSERT_OK(snapshot);
-    auto engine = engine::SearchEngine::Create(engine::SearchOptions{}, *snapshot);
+    auto engine = engine::SearchEngine::Create(engine::SearchOptions{}, *snapshot, &aggregates_);
     ASSERT_OK(engine);
     engine_ = std::move(*engine);
     api::ServerOptions server_options;
@@ -35,12 +35,12 @@ class RpcServerTest : public ::testing::Test {
     engine::FeedbackOptions feedback_options;
     feedback_options.log.path = tmp_.File("events");
     feedback_options.log.sync = false;  // the process-crash test (soukd_process_test) syncs
-    auto feedback =
-        engine::FeedbackEngine::Create(feedback_options, engine_.get(), (*snapshot)->split());
+    auto feedback = engine::FeedbackEngine::Create(feedback_options, engine_.get(),
+                                                   (*snapshot)->split(), &aggregates_);
     ASSERT_OK(feedback);
     feedback_ = std::move(*feedback);
-    auto recommend = engine::RecommendEngine::Create(engine::RecommendOptions{}, engine_.get(),
-                                                     &feedback_->aggregates());
+    auto recommend =
+        engine::RecommendEngine::Create(engine::RecommendOptions{}, engine_.get(), &aggregates_);
     ASSERT_OK(recommend);
     recommend_ = std::move(*recommend);
     auto server = api::Server::Start(
@@ -69,6 +69,7 @@ class RpcServerTest : public ::testing::Test {
 
   TempDir tmp_;
   engine::SnapshotOptions options_;
+  events::Aggregates aggregates_{events::AggregateOptions{}};  // outlives the engines
   std::unique_ptr<engine::SearchEngine> engine_;
   std::unique_ptr<engine::FeedbackEngine> feedback_;
   std::unique_ptr<engine::RecommendEngine> recommend_;

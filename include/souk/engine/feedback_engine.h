@@ -8,8 +8,9 @@
 // the business metrics count the events, so a reader never sees an event that a crash could
 // take back.
 //
-// On Create the log is replayed into fresh aggregates and metrics: the state after a restart is
-// the state before it.
+// On Create the log is replayed into the (fresh) aggregates and metrics: the state after a
+// restart is the state before it. The aggregates belong to the caller, so that Search and
+// Recommend can read what this engine counts; brands are counted as the serving catalog has them.
 //
 // Thread-safety: Log may run on many threads (the log serializes its appends);
 // aggregates() is safe to read meanwhile.
@@ -58,12 +59,14 @@ struct LogEventsResult {
 
 class FeedbackEngine {
  public:
-  /// Opens the log (when enabled) and replays it into the aggregates and metrics. `search`
-  /// supplies the catalog that events are checked against and must outlive the engine;
-  /// `split` attributes events to A/B variants (the one Search uses).
+  /// Opens the log (when enabled) and replays it into `aggregates` (built with
+  /// options.aggregates, empty) and the metrics. `search` supplies the catalog that events are
+  /// checked against; `split` attributes events to A/B variants (the one Search uses). `search`
+  /// and `aggregates` must outlive the engine.
   static absl::StatusOr<std::unique_ptr<FeedbackEngine>> Create(const FeedbackOptions& options,
                                                                 const SearchEngine* search,
-                                                                events::TrafficSplit split);
+                                                                events::TrafficSplit split,
+                                                                events::Aggregates* aggregates);
 
   /// INVALID_ARGUMENT for a batch of no events or more than max_batch_events;
   /// FAILED_PRECONDITION when feedback is off.
@@ -72,20 +75,20 @@ class FeedbackEngine {
   /// per-event results.
   absl::StatusOr<LogEventsResult> Log(const std::vector<events::Event>& events);
 
-  const events::Aggregates& aggregates() const { return aggregates_; }
+  const events::Aggregates& aggregates() const { return *aggregates_; }
   const events::BusinessMetrics& metrics() const { return metrics_; }
   /// Events in the log (0 when feedback is off).
   uint64_t logged() const { return log_ == nullptr ? 0 : log_->size(); }
 
  private:
   FeedbackEngine(const FeedbackOptions& options, const SearchEngine* search,
-                 events::TrafficSplit split);
+                 events::TrafficSplit split, events::Aggregates* aggregates);
   void Count(const events::Event& event);
 
   FeedbackOptions options_;
   const SearchEngine* search_;
   std::unique_ptr<events::EventLog> log_;
-  events::Aggregates aggregates_;
+  events::Aggregates* aggregates_;
   events::BusinessMetrics metrics_;
 };
 

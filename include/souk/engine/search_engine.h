@@ -21,7 +21,9 @@
 #include "souk/engine/engine_options.h"
 #include "souk/engine/request_ids.h"
 #include "souk/engine/snapshot.h"
+#include "souk/events/aggregates.h"
 #include "souk/lexical/filter.h"
+#include "souk/rank/features.h"
 
 namespace souk::engine {
 
@@ -84,8 +86,11 @@ struct SearchPage {
 
 class SearchEngine {
  public:
+  /// `events`, when given, feeds the rankers' behaviour features (rank/features.h) and must
+  /// outlive the engine; without it they are missing.
   static absl::StatusOr<std::unique_ptr<SearchEngine>> Create(
-      const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot);
+      const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot,
+      const events::Aggregates* events = nullptr);
 
   /// INVALID_ARGUMENT naming the field for bad requests (empty or over-long query, invalid
   /// UTF-8, page_size out of range, unknown filter values, bad page token).
@@ -93,7 +98,11 @@ class SearchEngine {
 
   /// The candidates and features a ranker would reorder for `query` (unfiltered): what
   /// `souk train ranker` learns from, so that training sees exactly what serving scores.
+  /// The first form is an anonymous request now, with the engine's aggregates; the second
+  /// replays a logged one (its user, its moment, the aggregates as they were then).
   absl::StatusOr<CandidateSet> Candidates(const std::string& query) const;
+  absl::StatusOr<CandidateSet> Candidates(const std::string& query,
+                                          const rank::RequestContext& request) const;
 
   /// Replaces the merchandising rules for every request that starts after this call;
   /// INVALID_ARGUMENT naming the bad rule (the old rules stay).
@@ -106,7 +115,7 @@ class SearchEngine {
 
  private:
   SearchEngine(const SearchOptions& options, std::shared_ptr<const Snapshot> snapshot,
-               std::shared_ptr<const rank::RuleSet> rules);
+               std::shared_ptr<const rank::RuleSet> rules, const events::Aggregates* events);
   std::shared_ptr<const rank::RuleSet> rule_set() const;
   /// Applies `rules` for `query` to `ranked` (with `order`, each result's candidate index),
   /// recording the rules that fired per result in `fired`.
@@ -115,13 +124,13 @@ class SearchEngine {
                   std::vector<size_t>* order, std::vector<std::vector<std::string>>* fired) const;
   absl::Status Validate(const SearchQuery& query, size_t* offset) const;
   /// BM25F's `hits`, fused with the first dense candidates allowed by `filter` (null: all)
-  /// when the snapshot has an encoder, at least `depth` of each; features only when
-  /// `with_features`.
+  /// when the snapshot has an encoder, at least `depth` of each; features only with a
+  /// `features_for` request.
   absl::StatusOr<CandidateSet> Retrieve(const Snapshot& snap, const std::string& query,
                                         const std::vector<std::string>& terms,
                                         const std::vector<lexical::Hit>& hits,
                                         const lexical::DocFilter* filter, size_t depth,
-                                        bool with_features) const;
+                                        const rank::RequestContext* features_for) const;
   /// The candidates as results: in `ranker`'s order (retrieval order when null); `order`
   /// receives each result's index in `set.candidates`.
   absl::StatusOr<std::vector<ResultItem>> Rank(const rank::Ranker* ranker, const CandidateSet& set,
@@ -141,6 +150,7 @@ class SearchEngine {
   mutable std::mutex rules_mu_;
   std::shared_ptr<const rank::RuleSet> rules_;
   RequestIds request_ids_;
+  const events::Aggregates* events_;  ///< Null: no behaviour features.
 };
 
 }  // namespace souk::engine

@@ -7,6 +7,9 @@
 // impressions. Decay and smoothing follow Agarwal, Chen & Elango, "Spatio-temporal models for
 // estimating click-through rate", WWW 2009: recent behaviour counts more, and a product shown
 // ten times is not judged on ten impressions alone.
+// Per brand: the same counts and rates over the brand's products, which the ranker reads for
+// products too new or too rarely shown to have rates of their own; the caller names each
+// product's brand (the catalog is not the log's).
 // Per user: the most recent actions on products (click, add-to-cart, purchase, review), newest
 // last, at most max_user_actions; what Recommend reads so that a click shows in the next call.
 //
@@ -26,6 +29,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "souk/events/event.h"
 
@@ -65,7 +69,12 @@ class Aggregates {
  public:
   explicit Aggregates(const AggregateOptions& options);
 
-  /// Counts one accepted event. Searches change nothing here.
+  /// The brand of a product id ("" when unknown or brandless).
+  using BrandOf = absl::FunctionRef<std::string_view(std::string_view product_id)>;
+
+  /// Counts one accepted event, for the brand counts under `brand_of`'s brands (the one-argument
+  /// form counts no brand). Searches change nothing here.
+  void Apply(const Event& event, BrandOf brand_of);
   void Apply(const Event& event);
 
   /// The product's counts decayed to `now_ms`; zeros for a product without events.
@@ -73,6 +82,9 @@ class Aggregates {
   /// The shop's counts decayed to `now_ms`.
   ProductCounts ShopCounts(int64_t now_ms) const;
   ProductRates Rates(std::string_view product_id, int64_t now_ms) const;
+  /// The same over the products of `brand`, as counted by Apply's `brand_of`.
+  ProductCounts BrandCounts(std::string_view brand, int64_t now_ms) const;
+  ProductRates BrandRates(std::string_view brand, int64_t now_ms) const;
 
   /// The user's recent actions on products, oldest first; empty for an unknown user.
   std::vector<UserAction> RecentActions(std::string_view user_id) const;
@@ -86,23 +98,28 @@ class Aggregates {
     ProductCounts counts;
     int64_t as_of_ms = INT64_MIN;
   };
-  struct ProductShard {
+  struct CountShard {
     mutable std::mutex mutex;
-    absl::flat_hash_map<std::string, Decayed> products;
+    absl::flat_hash_map<std::string, Decayed> counts;  ///< By product id, or by brand.
   };
+  using CountShards = std::array<CountShard, 32>;
   struct UserShard {
     mutable std::mutex mutex;
     absl::flat_hash_map<std::string, std::deque<UserAction>> users;
   };
   static constexpr size_t kShards = 32;
 
-  void AddToProduct(std::string_view product_id, int64_t at_ms, const ProductCounts& delta);
+  void AddTo(CountShards& shards, std::string_view key, int64_t at_ms, const ProductCounts& delta);
+  ProductCounts Read(const CountShards& shards, std::string_view key, int64_t now_ms) const;
+  /// `counts` smoothed toward the shop-wide rates as of `now_ms`.
+  ProductRates Smooth(const ProductCounts& counts, int64_t now_ms) const;
   void AddToUser(const Event& event);
   ProductCounts DecayTo(const Decayed& decayed, int64_t now_ms) const;
   void Accumulate(Decayed* decayed, int64_t at_ms, const ProductCounts& delta) const;
 
   AggregateOptions options_;
-  std::array<ProductShard, kShards> product_shards_;
+  CountShards product_shards_;
+  CountShards brand_shards_;
   std::array<UserShard, kShards> user_shards_;
   mutable std::mutex shop_mutex_;  ///< Guards shop_ and applied_.
   Decayed shop_;

@@ -2,8 +2,13 @@
 //
 // One fixed, named table (kFeatureTable; documented in docs/ranking.md). A ranker model lists
 // the names of the features it was trained on, so adding a feature at the end of the table
-// keeps older models loadable. Missing values (no encoder, no price) are NaN, which XGBoost
-// treats as "missing" and routes down each tree's learned default branch.
+// keeps older models loadable. Missing values (no encoder, no price, no event log) are NaN,
+// which XGBoost treats as "missing" and routes down each tree's learned default branch.
+//
+// The behaviour features read the shop's events (events/aggregates.h) as of the request's
+// moment: what shoppers did with the product and its brand, and what this user did lately.
+// Training reads them as of each logged search (point in time), so no search learns from its
+// own outcome.
 //
 // Thread-safety: FeatureExtractor is immutable after construction; Extract is thread-safe.
 #pragma once
@@ -11,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,6 +24,7 @@
 #include <vector>
 
 #include "souk/catalog/catalog.h"
+#include "souk/events/aggregates.h"
 #include "souk/lexical/inverted_index.h"
 
 namespace souk::rank {
@@ -47,6 +54,16 @@ inline constexpr std::array kFeatureTable = {
     FeatureInfo{"price_to_category_median", "price / median price of its category; NaN if unknown"},
     FeatureInfo{"log_age_days", "ln(1 + days since listing); NaN when unknown"},
     FeatureInfo{"in_stock", "1 when in stock or stock is not tracked"},
+    FeatureInfo{"product_click_through", "smoothed, time-decayed clicks per impression"},
+    FeatureInfo{"product_add_to_cart_rate", "smoothed, time-decayed carts per impression"},
+    FeatureInfo{"product_conversion_rate", "smoothed, time-decayed units bought per impression"},
+    FeatureInfo{"log_product_purchases", "ln(1 + time-decayed units bought)"},
+    FeatureInfo{"brand_click_through", "product_click_through over the brand's products"},
+    FeatureInfo{"brand_conversion_rate", "product_conversion_rate over the brand's products"},
+    FeatureInfo{"user_brand_affinity", "share of the user's recent actions on the brand"},
+    FeatureInfo{"user_category_affinity", "share of the user's recent actions in the category"},
+    FeatureInfo{"user_product_clicks", "the user's recent clicks on the product"},
+    FeatureInfo{"user_product_purchases", "the user's recent purchases of the product"},
 };
 inline constexpr size_t kNumFeatures = kFeatureTable.size();
 
@@ -61,6 +78,15 @@ struct Candidate {
   uint32_t dense_rank = 0;      ///< 1-based rank in the dense list; 0 when not in it.
 };
 
+/// Who asks, and when: the moment dates the products' ages and the event counts; without
+/// aggregates every behaviour feature is NaN, and without a user (or any action of theirs) the
+/// user_* ones are.
+struct RequestContext {
+  int64_t now_ms = 0;
+  std::string_view user_id{};
+  const events::Aggregates* aggregates = nullptr;
+};
+
 class FeatureExtractor {
  public:
   /// Precomputes per-category median prices. `catalog` and `index` (built from it) must
@@ -68,19 +94,30 @@ class FeatureExtractor {
   FeatureExtractor(const catalog::Catalog& catalog, const lexical::InvertedIndex& index);
 
   /// Features of every candidate for the analyzed `query_terms`: candidates.size() x
-  /// kNumFeatures, row-major. `now_unix_s` dates the products' ages.
+  /// kNumFeatures, row-major.
   std::vector<float> Extract(const std::vector<std::string>& query_terms,
-                             std::span<const Candidate> candidates, int64_t now_unix_s) const;
+                             std::span<const Candidate> candidates,
+                             const RequestContext& request) const;
 
  private:
+  struct UserHistory;
+
   void LexicalFeatures(std::span<const lexical::TermMatch> matches, float* row) const;
   void ProductFeatures(const catalog::Product& product, int64_t now_unix_s, float* row) const;
+  void EventFeatures(const catalog::Product& product, const RequestContext& request,
+                     float* row) const;
+  /// The user's recent actions by brand, category and product; null without any.
+  std::unique_ptr<UserHistory> History(const RequestContext& request) const;
+  void UserFeatures(catalog::DocId doc, const UserHistory& history, float* row) const;
 
   const catalog::Catalog& catalog_;
   const lexical::InvertedIndex& index_;
   /// Per product, the median price of the products sharing its category path; NaN when the
   /// category has no priced product.
   std::vector<float> category_median_price_;
+  /// Per product, a number for its brand and one for its category path (for the affinities).
+  std::vector<uint32_t> brand_number_;
+  std::vector<uint32_t> category_number_;
 };
 
 }  // namespace souk::rank

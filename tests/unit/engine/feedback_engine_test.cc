@@ -27,11 +27,13 @@ class FeedbackEngineTest : public ::testing::Test {
     search_ = std::move(*search);
   }
 
+  // A fresh engine over fresh aggregates (a restart: the old engine's are left behind).
   std::unique_ptr<FeedbackEngine> Engine(bool with_log = true) {
     FeedbackOptions options;
     if (with_log) options.log.path = tmp_.File("events");
-    auto engine =
-        FeedbackEngine::Create(options, search_.get(), events::TrafficSplit::Single("all"));
+    aggregates_.push_back(std::make_unique<events::Aggregates>(options.aggregates));
+    auto engine = FeedbackEngine::Create(
+        options, search_.get(), events::TrafficSplit::Single("all"), aggregates_.back().get());
     EXPECT_OK(engine);
     return engine.ok() ? std::move(*engine) : nullptr;
   }
@@ -49,6 +51,7 @@ class FeedbackEngineTest : public ::testing::Test {
 
   TempDir tmp_;
   std::unique_ptr<SearchEngine> search_;
+  std::vector<std::unique_ptr<events::Aggregates>> aggregates_;
 };
 
 TEST_F(FeedbackEngineTest, LogsGoodEventsAndNamesTheBadOnes) {
@@ -62,6 +65,19 @@ TEST_F(FeedbackEngineTest, LogsGoodEventsAndNamesTheBadOnes) {
   EXPECT_THAT(result->errors[0].message, ::testing::HasSubstr("unknown product 'nope'"));
   EXPECT_EQ(engine->logged(), 1u);
   EXPECT_EQ(engine->aggregates().RecentActions("u1").size(), 1u);
+}
+
+TEST_F(FeedbackEngineTest, CountsEachProductUnderItsCatalogBrand) {
+  const int64_t now = NowUnixMillis();
+  {
+    std::unique_ptr<FeedbackEngine> engine = Engine();
+    ASSERT_OK(engine->Log({Purchase("a", "p1"), Purchase("b", "p5")}));
+    EXPECT_NEAR(engine->aggregates().BrandCounts("Makita", now).purchases, 2.0, 0.01);
+    EXPECT_NEAR(engine->aggregates().BrandCounts("DeWalt", now).purchases, 2.0, 0.01);
+    EXPECT_EQ(engine->aggregates().BrandCounts("Bosch", now).purchases, 0.0);
+  }
+  std::unique_ptr<FeedbackEngine> restarted = Engine();
+  EXPECT_NEAR(restarted->aggregates().BrandCounts("Makita", now).purchases, 2.0, 0.01);
 }
 
 TEST_F(FeedbackEngineTest, ARestartReplaysTheLogIntoTheSameCounts) {

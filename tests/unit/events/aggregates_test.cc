@@ -83,6 +83,27 @@ TEST(AggregatesTest, RatesShrinkTowardTheShopRate) {
   EXPECT_GT(agg.Rates("p1", kT0).click_through, agg.Rates("p2", kT0).click_through);
 }
 
+TEST(AggregatesTest, CountsEachBrandOverItsProducts) {
+  Aggregates agg({.prior_strength = 0});
+  const auto brand_of = [](std::string_view product) {
+    return product == "p3" ? std::string_view() : product == "p1" ? "acme" : "zeta";
+  };
+  agg.Apply(Shown(kT0, {"p1", "p2", "p3"}), brand_of);
+  agg.Apply(Shown(kT0, {"p1"}), brand_of);
+  agg.Apply(Act(EventType::kClick, kT0, "p1"), brand_of);
+  agg.Apply(Act(EventType::kPurchase, kT0, "p2"), brand_of);
+  agg.Apply(Act(EventType::kPurchase, kT0, "p3"), brand_of);  // brandless: the shop only
+  EXPECT_DOUBLE_EQ(agg.BrandCounts("acme", kT0).impressions, 2);
+  EXPECT_DOUBLE_EQ(agg.BrandRates("acme", kT0).click_through, 0.5);
+  EXPECT_DOUBLE_EQ(agg.BrandCounts("zeta", kT0).purchases, 2);
+  EXPECT_DOUBLE_EQ(agg.BrandCounts("", kT0).purchases, 0);
+  EXPECT_DOUBLE_EQ(agg.ShopCounts(kT0).purchases, 4);
+  // Without brand_of nothing is counted by brand.
+  agg.Apply(Act(EventType::kClick, kT0, "p1"));
+  EXPECT_DOUBLE_EQ(agg.BrandCounts("acme", kT0).clicks, 1);
+  EXPECT_DOUBLE_EQ(agg.Counts("p1", kT0).clicks, 2);
+}
+
 TEST(AggregatesTest, KeepsEachUsersRecentProductActionsInTimeOrder) {
   Aggregates agg({.max_user_actions = 3});
   agg.Apply(Act(EventType::kClick, kT0 + 1, "p1"));

@@ -84,7 +84,7 @@ TEST_F(FeaturesTest, LexicalFeaturesFollowTheMatches) {
                                              {catalog::DocId(1), 3, std::nullopt, 0},
                                              {catalog::DocId(2), 0, 0.1f, 1},
                                              {catalog::DocId(3), 2, std::nullopt, 0}};
-  const std::vector<float> f = extractor_->Extract(terms, candidates, kNow);
+  const std::vector<float> f = extractor_->Extract(terms, candidates, {.now_ms = kNow * 1000});
   ASSERT_EQ(f.size(), candidates.size() * kNumFeatures);
   for (size_t row = 0; row < candidates.size(); ++row) {
     EXPECT_NEAR(At(f, row, "bm25f"), index_->Score(terms, candidates[row].doc), 1e-5);
@@ -115,7 +115,7 @@ TEST_F(FeaturesTest, ProductFeatures) {
                                              {catalog::DocId(1), 0, std::nullopt, 0},
                                              {catalog::DocId(2), 0, std::nullopt, 0},
                                              {catalog::DocId(3), 0, std::nullopt, 0}};
-  const std::vector<float> f = extractor_->Extract({}, candidates, kNow);
+  const std::vector<float> f = extractor_->Extract({}, candidates, {.now_ms = kNow * 1000});
   EXPECT_EQ(At(f, 0, "price"), 100.0f);
   // Tools > Drills prices 100, 20, 40: median 40.
   EXPECT_FLOAT_EQ(At(f, 0, "price_to_category_median"), 2.5f);
@@ -132,6 +132,63 @@ TEST_F(FeaturesTest, ProductFeatures) {
   EXPECT_EQ(At(f, 0, "query_terms"), 0.0f);
   EXPECT_EQ(At(f, 0, "idf_coverage"), 0.0f);
   EXPECT_EQ(At(f, 0, "all_terms_in_title"), 0.0f);
+  // No aggregates: every behaviour feature is missing.
+  for (size_t c = *FindFeature("product_click_through"); c < kNumFeatures; ++c) {
+    EXPECT_TRUE(std::isnan(f[c])) << kFeatureTable[c].name;
+  }
+}
+
+TEST_F(FeaturesTest, BehaviourFeaturesReadTheAggregatesAndTheUsersHistory) {
+  events::Aggregates agg({.prior_strength = 0});
+  const auto brand_of = [&](std::string_view id) -> std::string_view {
+    const auto doc = catalog_->Find(id);
+    return doc ? std::string_view(catalog_->product(*doc).brand) : std::string_view();
+  };
+  const int64_t t = kNow * 1000;
+  const auto act = [&](events::EventType type, std::string product, std::string user) {
+    agg.Apply({.timestamp_ms = t,
+               .user_id = std::move(user),
+               .type = type,
+               .product_id = std::move(product),
+               .quantity = 1,
+               .unit_price = 1},
+              brand_of);
+  };
+  agg.Apply({.timestamp_ms = t,
+             .user_id = "u9",
+             .type = events::EventType::kImpression,
+             .product_ids = {"drill", "bits", "case", "drill"}},
+            brand_of);
+  act(events::EventType::kClick, "drill", "u1");
+  act(events::EventType::kPurchase, "drill", "u1");
+  act(events::EventType::kClick, "bits", "u1");
+  const std::vector<Candidate> candidates = {{catalog::DocId(0), 0, std::nullopt, 0},
+                                             {catalog::DocId(1), 0, std::nullopt, 0},
+                                             {catalog::DocId(2), 0, std::nullopt, 0},
+                                             {catalog::DocId(3), 0, std::nullopt, 0}};
+  const std::vector<float> f =
+      extractor_->Extract({}, candidates, {.now_ms = t, .user_id = "u1", .aggregates = &agg});
+  EXPECT_FLOAT_EQ(At(f, 0, "product_click_through"), 0.5f);  // 2 impressions, 1 click
+  EXPECT_FLOAT_EQ(At(f, 0, "product_conversion_rate"), 0.5f);
+  EXPECT_FLOAT_EQ(At(f, 0, "log_product_purchases"), std::log(2.0f));
+  EXPECT_FLOAT_EQ(At(f, 3, "product_click_through"), 0.0f);
+  // Makita: the drill twice and the case once shown, one click.
+  EXPECT_FLOAT_EQ(At(f, 3, "brand_click_through"), 1.0f / 3);
+  EXPECT_TRUE(std::isnan(At(f, 2, "brand_click_through")));  // the rug has no brand
+  // u1's actions weigh click 1, purchase 3: Makita 4 of 5, Tools > Drills 5 of 5.
+  EXPECT_FLOAT_EQ(At(f, 3, "user_brand_affinity"), 0.8f);
+  EXPECT_FLOAT_EQ(At(f, 1, "user_brand_affinity"), 0.2f);
+  EXPECT_FLOAT_EQ(At(f, 3, "user_category_affinity"), 1.0f);
+  EXPECT_FLOAT_EQ(At(f, 2, "user_category_affinity"), 0.0f);
+  EXPECT_EQ(At(f, 0, "user_product_clicks"), 1.0f);
+  EXPECT_EQ(At(f, 0, "user_product_purchases"), 1.0f);
+  EXPECT_EQ(At(f, 3, "user_product_purchases"), 0.0f);
+  // A user without history: the user features are missing, the product ones are not.
+  const std::vector<float> anonymous =
+      extractor_->Extract({}, candidates, {.now_ms = t, .user_id = "u2", .aggregates = &agg});
+  EXPECT_TRUE(std::isnan(At(anonymous, 0, "user_brand_affinity")));
+  EXPECT_TRUE(std::isnan(At(anonymous, 0, "user_product_clicks")));
+  EXPECT_FLOAT_EQ(At(anonymous, 0, "product_click_through"), 0.5f);
 }
 
 }  // namespace
