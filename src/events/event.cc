@@ -20,4 +20,12 @@ std::string_view EventTypeName(EventType type) {
   return "unknown";
 }
 
+std::optional<EventType> EventTypeNamed(std::string_view name) {
+  for (EventType type : {EventType::kSearch, EventType::kImpression, EventType::kClick,
+                         EventType::kAddToCart, EventType::kPurchase, EventType::kReview}) {
+    if (EventTypeName(type) == name) return type;
+  }
+  return std::nullopt;
+}
+
 }  // namespace souk::events

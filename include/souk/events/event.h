@@ -6,15 +6,18 @@
 // docs/formats/event-log.md). The fields mirror the demo shop's events.jsonl, so the same
 // events flow from the generator, the simulator and a shop's backend.
 //
-//   type         request_id  query  product_ids  product_id  position  quantity  unit_price rating,
-//   text search       required    req. impression   required           required click required
-//   required    1.. add_to_cart  optional                        required    optional  1.. purchase
-//   optional                        required    optional  1..       >= 0 review required 1..5, any
+//   search       request_id, query
+//   impression   request_id, product_ids
+//   click        request_id, product_id, position (1..)
+//   add_to_cart  product_id, quantity (1..); request_id and position optional
+//   purchase     product_id, quantity (1..), unit_price (>= 0); request_id and position optional
+//   review       product_id, rating (1..5), text (any)
 //
 // Thread-safety: a plain value.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +35,8 @@ enum class EventType : uint8_t {
 
 /// "search", "impression", "click", "add_to_cart", "purchase", "review".
 std::string_view EventTypeName(EventType type);
+/// The type named `name` (EventTypeName's inverse); nullopt for any other string.
+std::optional<EventType> EventTypeNamed(std::string_view name);
 
 struct Event {
   // Every member has an initializer, so events can be written with designated initializers.

@@ -7,16 +7,30 @@
 // position, quantity, price, rating, text); optional ones (a cart's request_id, position 0) are
 // left out when unset.
 //
-// Thread-safety: pure function.
+// Reading is the inverse: timestamp_ms = ts x 1000, missing keys take the Event defaults.
+//
+// Thread-safety: pure functions.
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "souk/events/event.h"
 
 namespace souk::events {
 
 /// One line, '\n'-terminated.
 std::string EventJsonLine(const Event& event);
+
+/// The event of one line; INVALID_ARGUMENT naming the key for a line that is not a JSON object,
+/// lacks an integer `ts` or a known `type`, or holds a key of the wrong JSON type. The event is
+/// not validated (events/event_validation.h).
+absl::StatusOr<Event> ParseEventJsonLine(std::string_view line);
+
+/// The events of an events.jsonl file in file order, blank lines skipped; errors name the file
+/// and line.
+absl::StatusOr<std::vector<Event>> ReadEventsJsonl(const std::string& path);
 
 }  // namespace souk::events
