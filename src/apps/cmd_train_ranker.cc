@@ -24,7 +24,9 @@ constexpr char kUsage[] =
 Searches every judged query on the index (with the encoder of --config, if any) exactly as the
 server does, and trains XGBoost rank:ndcg on the candidates' features (docs/ranking.md). Clicks
 of --sessions are weighted by the inverse of their position's examination propensity, estimated
-from the same log (--no-position-debias: plain highest grades). Serve the result with
+from the same log (--no-position-debias: plain highest grades); each logged search gets its
+behaviour features as they were when it ran (the log replayed through the aggregates of
+--config's feedback section), and the most recent --heldout share of it is held out. Serve the result with
 `ranker.model: RANKER.json`. --exclude-features leaves the named features of docs/ranking.md
 out of the model (ablations).
 )";
@@ -127,6 +129,7 @@ int RunTrainRanker(int argc, char** argv) {
   auto cfg = ConfigFromFlags(*flags, flags->Get("index"));
   if (!cfg.ok()) return Fail("souk train ranker", cfg.status());
   cfg->snapshot.ranker_model.clear();  // candidates and features do not depend on a ranker
+  options.aggregates = cfg->feedback.aggregates;  // behaviour features count as serving's do
   auto snapshot = engine::Snapshot::Load(cfg->snapshot);
   if (!snapshot.ok()) return Fail("souk train ranker", snapshot.status());
   auto engine = engine::SearchEngine::Create(cfg->search, *snapshot);

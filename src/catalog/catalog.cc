@@ -48,4 +48,9 @@ std::optional<DocId> Catalog::Find(std::string_view product_id) const {
   return it->second;
 }
 
+std::string_view Catalog::BrandOf(std::string_view product_id) const {
+  const std::optional<DocId> doc = Find(product_id);
+  return doc ? std::string_view(product(*doc).brand) : std::string_view();
+}
+
 }  // namespace souk::catalog

@@ -40,11 +40,7 @@ FeedbackEngine::FeedbackEngine(const FeedbackOptions& options, const SearchEngin
 
 void FeedbackEngine::Count(const events::Event& event) {
   const std::shared_ptr<const Snapshot> snapshot = search_->snapshot();
-  const catalog::Catalog& catalog = snapshot->catalog();
-  aggregates_->Apply(event, [&](std::string_view product_id) {
-    const std::optional<catalog::DocId> doc = catalog.Find(product_id);
-    return doc ? std::string_view(catalog.product(*doc).brand) : std::string_view();
-  });
+  aggregates_->Apply(event, [&](std::string_view id) { return snapshot->catalog().BrandOf(id); });
   metrics_.Apply(event);
 }
 

@@ -12,26 +12,21 @@
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/events/event_jsonl.h"
 #include "souk/rank/features.h"
 #include "souk/rank/ranker.h"
 #include "souk/train/labeled_queries.h"
 #include "souk/train/search_log.h"
+#include "souk/train/search_replay.h"
 
 namespace souk::train {
 namespace {
 
 constexpr size_t kNdcgAt = 10;
 
-// A judged query and, for one from logged searches with position debiasing, its
-// inverse-propensity weighted outcomes (empty otherwise).
-struct TrainingQuery {
-  eval::JudgedQuery judged;
-  std::vector<WeightedOutcome> outcomes;
-};
-
-// One query's candidates, features and labels.
+// One query's (or logged search's) candidates, features and labels.
 struct Group {
-  const eval::JudgedQuery* query = nullptr;
+  eval::Judgments judgments;
   engine::CandidateSet set;
   std::vector<float> labels;
   bool HasPositive() const {
@@ -44,19 +39,22 @@ float Label(double grade, const RankerTrainingOptions& options) {
   return std::round(static_cast<float>(gain * options.label_scale));
 }
 
-absl::StatusOr<Group> MakeGroup(const engine::SearchEngine& engine, const eval::JudgedQuery& q,
-                                const RankerTrainingOptions& options) {
-  Group g;
-  g.query = &q;
-  absl::StatusOr<engine::CandidateSet> set = engine.Candidates(q.text);
-  if (!set.ok()) return Annotate(set.status(), StrCat("query ", q.id));
-  g.set = *std::move(set);
+Group MakeGroup(engine::CandidateSet set, eval::Judgments judgments,
+                const RankerTrainingOptions& options) {
+  Group g{std::move(judgments), std::move(set), {}};
   for (const rank::Candidate& c : g.set.candidates) {
-    const auto it = q.judgments.find(g.set.snapshot->catalog().product(c.doc).id);
-    g.labels.push_back(it == q.judgments.end() ? 0 : Label(it->second, options));
+    const auto it = g.judgments.find(g.set.snapshot->catalog().product(c.doc).id);
+    g.labels.push_back(it == g.judgments.end() ? 0 : Label(it->second, options));
   }
   return g;
 }
+
+// Where groups go: the training data, or the held-out data and groups (for the report).
+struct Collected {
+  rank::RankingData train;
+  rank::RankingData heldout;
+  std::vector<Group> heldout_groups;
+};
 
 // Appends one query group: the candidates' features with `labels`, weighing `weight`.
 void AppendGroup(const engine::CandidateSet& set, const std::vector<float>& labels, float weight,
@@ -90,61 +88,99 @@ size_t AppendOutcomeGroups(const Group& g, const std::vector<WeightedOutcome>& o
   return groups;
 }
 
-// The judged queries of the qrels and sessions files, with the ids ReadJudgedQueries gives them
-// (so the held-out split is the one fine-tuning used); with position debiasing, each logged
-// query also carries its weighted outcomes, and each sessions file's propensities go to
-// `result`.
-absl::StatusOr<std::vector<TrainingQuery>> ReadTrainingQueries(const RankerTrainingOptions& options,
-                                                               const catalog::Catalog& catalog,
-                                                               RankerTrainingResult* result) {
-  std::vector<TrainingQuery> queries;
+// The judged queries of the qrels files, with the ids ReadJudgedQueries gives them (so the
+// held-out split is the one fine-tuning used).
+absl::StatusOr<std::vector<eval::JudgedQuery>> ReadQrelsQueries(
+    const RankerTrainingOptions& options, const catalog::Catalog& catalog) {
+  std::vector<eval::JudgedQuery> queries;
   for (size_t i = 0; i < options.qrels.size(); ++i) {
     SOUK_ASSIGN_OR_RETURN(std::vector<eval::JudgedQuery> read,
                           eval::ReadQrelsTsv(options.qrels[i]));
-    std::vector<eval::JudgedQuery> judged;
     SOUK_RETURN_IF_ERROR(AddJudgedQueries(std::move(read), catalog, options.qrels[i],
-                                          QrelsQueryIdPrefix(i), &judged));
-    for (eval::JudgedQuery& q : judged) queries.push_back({std::move(q), {}});
-  }
-  for (size_t i = 0; i < options.sessions.size(); ++i) {
-    const std::string& path = options.sessions[i];
-    SOUK_ASSIGN_OR_RETURN(const std::vector<LoggedSearch> searches, ReadSearchLog(path));
-    std::vector<eval::JudgedQuery> judged;
-    SOUK_RETURN_IF_ERROR(AddJudgedQueries(JudgeByQueryText(searches), catalog, path,
-                                          SessionsQueryIdPrefix(i), &judged));
-    absl::flat_hash_map<std::string, std::vector<WeightedOutcome>> outcomes_by_query;
-    if (options.position_debias) {
-      Propensities propensities = EstimateExaminationPropensities(searches, options.propensity);
-      for (WeightedOutcome& outcome : WeightOutcomes(searches, propensities)) {
-        outcomes_by_query[outcome.query].push_back(std::move(outcome));
-      }
-      result->propensities.push_back(std::move(propensities));
-    }
-    for (eval::JudgedQuery& q : judged) {
-      std::vector<WeightedOutcome> outcomes;
-      if (const auto it = outcomes_by_query.find(q.text); it != outcomes_by_query.end()) {
-        outcomes = std::move(it->second);
-      }
-      queries.push_back({std::move(q), std::move(outcomes)});
-    }
-  }
-  if (queries.empty()) {
-    return absl::FailedPreconditionError("no judged queries (--qrels, --sessions)");
+                                          QrelsQueryIdPrefix(i), &queries));
   }
   return queries;
 }
 
-// Appends query `q`'s groups to `data`; false when none of its candidates is judged positive.
-absl::StatusOr<bool> AppendQuery(const engine::SearchEngine& engine, const TrainingQuery& q,
-                                 const RankerTrainingOptions& options, rank::RankingData* data,
-                                 Group* group) {
-  SOUK_ASSIGN_OR_RETURN(*group, MakeGroup(engine, q.judged, options));
-  if (!group->HasPositive()) return false;
-  if (q.outcomes.empty()) {
-    AppendGroup(group->set, group->labels, 1, data);
-    return true;
+// Adds one group (or, with weighted `outcomes`, one per outcome) to the training or held-out
+// data; a training group without a positive label is skipped (counted).
+void Add(Group group, const std::vector<WeightedOutcome>& outcomes, bool held_out,
+         const RankerTrainingOptions& options, Collected* collected, RankerTrainingResult* result) {
+  rank::RankingData* data = held_out ? &collected->heldout : &collected->train;
+  bool appended = false;
+  if (group.HasPositive() && outcomes.empty()) {
+    AppendGroup(group.set, group.labels, 1, data);
+    appended = true;
+  } else if (group.HasPositive()) {
+    appended = AppendOutcomeGroups(group, outcomes, options, data) > 0;
   }
-  return AppendOutcomeGroups(*group, q.outcomes, options, data) > 0;
+  if (held_out) {
+    ++result->heldout_queries;
+    collected->heldout_groups.push_back(std::move(group));
+  } else {
+    ++result->train_queries;
+    if (!appended) ++result->skipped_queries;
+  }
+}
+
+absl::Status CollectQrels(const engine::SearchEngine& engine, const RankerTrainingOptions& options,
+                          Collected* collected, RankerTrainingResult* result) {
+  SOUK_ASSIGN_OR_RETURN(const std::vector<eval::JudgedQuery> queries,
+                        ReadQrelsQueries(options, engine.snapshot()->catalog()));
+  for (const eval::JudgedQuery& q : queries) {
+    absl::StatusOr<engine::CandidateSet> set = engine.Candidates(q.text);
+    if (!set.ok()) return Annotate(set.status(), StrCat("query ", q.id));
+    Add(MakeGroup(*std::move(set), q.judgments, options), {},
+        IsHeldOut(q.id, options.heldout_fraction, options.seed), options, collected, result);
+  }
+  return absl::OkStatus();
+}
+
+// The highest grade of each product a logged search got.
+eval::Judgments JudgmentsOf(const LoggedSearch& search) {
+  eval::Judgments judgments;
+  for (const LoggedOutcome& o : search.outcomes) {
+    double& grade = judgments[o.product];
+    grade = std::max<double>(grade, o.grade);
+  }
+  return judgments;
+}
+
+// Replays one events file: each logged search with an outcome becomes a group whose features
+// are as of the search (its user, its moment, the aggregates of the events before it); the
+// file's most recent searches are held out.
+absl::Status CollectLoggedSearches(const engine::SearchEngine& engine, const std::string& path,
+                                   const RankerTrainingOptions& options, Collected* collected,
+                                   RankerTrainingResult* result) {
+  SOUK_ASSIGN_OR_RETURN(const std::vector<LoggedSearch> searches, ReadSearchLog(path));
+  SOUK_ASSIGN_OR_RETURN(const std::vector<events::Event> log, events::ReadEventsJsonl(path));
+  Propensities propensities;
+  if (options.position_debias) {
+    propensities = EstimateExaminationPropensities(searches, options.propensity);
+    result->propensities.push_back(propensities);
+  }
+  const size_t first_heldout =
+      searches.size() -
+      static_cast<size_t>(std::llround(options.heldout_fraction * searches.size()));
+  absl::flat_hash_map<std::string_view, size_t> judged;  // request id -> searches index
+  for (size_t i = 0; i < searches.size(); ++i) {
+    if (!searches[i].outcomes.empty()) judged[searches[i].request_id] = i;
+  }
+  const auto query_of = [&](const events::Event& search) -> const std::string* {
+    const auto it = judged.find(search.request_id);
+    return it == judged.end() ? nullptr : &searches[it->second].query;
+  };
+  return ReplaySearches(engine, log, options.aggregates, query_of,
+                        [&](const events::Event& event, engine::CandidateSet set) {
+                          const size_t index = judged.at(event.request_id);
+                          const LoggedSearch& search = searches[index];
+                          std::vector<WeightedOutcome> outcomes;
+                          if (options.position_debias)
+                            outcomes = WeightOutcomes({search}, propensities);
+                          Add(MakeGroup(std::move(set), JudgmentsOf(search), options), outcomes,
+                              index >= first_heldout, options, collected, result);
+                          return absl::OkStatus();
+                        });
 }
 
 rank::RankingData EmptyData() {
@@ -204,7 +240,7 @@ absl::Status ReportHeldOut(const std::vector<Group>& groups, const rank::Ranker&
                            const eval::MetricOptions& metrics, RankerTrainingResult* result) {
   for (const Group& g : groups) {
     SOUK_ASSIGN_OR_RETURN(std::vector<float> scores, ranker.Score(g.set.features));
-    const eval::Judgments& all = g.query->judgments;
+    const eval::Judgments& all = g.judgments;
     result->heldout_ndcg_retrieval += GroupNdcg(g, all, g.set.retrieval_scores, metrics);
     result->heldout_ndcg_ranker += GroupNdcg(g, all, scores, metrics);
     const eval::Judgments relevant = RelevantOnly(all, metrics);
@@ -254,26 +290,17 @@ absl::StatusOr<RankerTrainingResult> TrainRanker(const engine::SearchEngine& eng
                                                  const rank::LambdaMart::RoundCallback& on_round) {
   SOUK_RETURN_IF_ERROR(options.Validate());
   const auto start = std::chrono::steady_clock::now();
-  const std::shared_ptr<const engine::Snapshot> snapshot = engine.snapshot();
   RankerTrainingResult result;
-  SOUK_ASSIGN_OR_RETURN(const std::vector<TrainingQuery> queries,
-                        ReadTrainingQueries(options, snapshot->catalog(), &result));
-
-  rank::RankingData train = EmptyData(), heldout = EmptyData();
-  std::vector<Group> heldout_groups;
-  for (const TrainingQuery& q : queries) {
-    const bool held_out = IsHeldOut(q.judged.id, options.heldout_fraction, options.seed);
-    Group group;
-    SOUK_ASSIGN_OR_RETURN(const bool appended,
-                          AppendQuery(engine, q, options, held_out ? &heldout : &train, &group));
-    if (held_out) {
-      ++result.heldout_queries;
-      heldout_groups.push_back(std::move(group));
-    } else {
-      ++result.train_queries;
-      if (!appended) ++result.skipped_queries;
-    }
+  Collected collected{EmptyData(), EmptyData(), {}};
+  SOUK_RETURN_IF_ERROR(CollectQrels(engine, options, &collected, &result));
+  for (const std::string& path : options.sessions) {
+    SOUK_RETURN_IF_ERROR(CollectLoggedSearches(engine, path, options, &collected, &result));
   }
+  if (result.train_queries + result.heldout_queries == 0) {
+    return absl::FailedPreconditionError("no judged queries (--qrels, --sessions)");
+  }
+  rank::RankingData& train = collected.train;
+  rank::RankingData& heldout = collected.heldout;
   if (train.rows() == 0) {
     return absl::FailedPreconditionError(
         "no training query has a judged product among its candidates");
@@ -293,7 +320,7 @@ absl::StatusOr<RankerTrainingResult> TrainRanker(const engine::SearchEngine& eng
   result.rounds = model->rounds();
   SOUK_ASSIGN_OR_RETURN(std::unique_ptr<rank::Ranker> ranker,
                         rank::Ranker::Create(std::move(model)));
-  SOUK_RETURN_IF_ERROR(ReportHeldOut(heldout_groups, *ranker, options.metrics, &result));
+  SOUK_RETURN_IF_ERROR(ReportHeldOut(collected.heldout_groups, *ranker, options.metrics, &result));
   SOUK_RETURN_IF_ERROR(ranker->model().Save(options.out));
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -26,6 +26,8 @@ class Catalog {
   const Product& product(DocId doc) const;
   const std::vector<Product>& products() const { return products_; }
   std::optional<DocId> Find(std::string_view product_id) const;
+  /// The brand of `product_id`; "" for an unknown or brandless product.
+  std::string_view BrandOf(std::string_view product_id) const;
 
  private:
   explicit Catalog(std::vector<Product> products);

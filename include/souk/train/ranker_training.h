@@ -7,17 +7,20 @@
 // (XGBoost's rank:ndcg reads labels as integers, gain 2^label - 1); a query none of whose
 // candidates has a positive label teaches nothing and is left out of training (counted).
 //
-// Judged pairs (qrels) make one group per query. Logged searches (sessions) are position-biased:
-// users click what is on top. With position_debias (the default) each logged query makes one
-// group per (product, grade) it got, that product against all other candidates, weighted by the
-// sum of 1 / theta(position) over its clicks, theta estimated from the same log
-// (position_bias.h); without it, one group per query text with the highest grade per product.
+// Judged pairs (qrels) make one group per query. Logged searches (sessions) are replayed in log
+// order through fresh aggregates (`aggregates`, as serving counts them), so each search's
+// candidates carry the behaviour features as they were when it ran, for its user: no search
+// learns from its own outcome. They are position-biased: users click what is on top. With
+// position_debias (the default) each logged search makes one group per (product, grade) it got,
+// that product against all other candidates, weighted by 1 / theta(position), theta estimated
+// from the same log (position_bias.h); without it, one group with the highest grade per product.
 //
-// A held-out split of the queries (the same as fine-tuning's, by query id) stops boosting early
-// and is reported: NDCG@10 of the candidates in retrieval order and in the ranker's order, over
-// every held-out query with each product's highest grade (judged products outside the candidates
-// count in the ideal ordering), and again over the relevant judgments alone (grade >=
-// metrics.relevant_min_grade: with sessions and 3, purchases).
+// A held-out split stops boosting early and is reported: of the qrels queries, the same as
+// fine-tuning's (by query id); of each sessions file, its most recent searches. Reported: NDCG@10
+// of the candidates in retrieval order and in the ranker's order, over every held-out query with
+// each product's highest grade (judged products outside the candidates count in the ideal
+// ordering), and again over the relevant judgments alone (grade >= metrics.relevant_min_grade: with
+// sessions and 3, purchases).
 //
 // Thread-safety: TrainRanker runs on the calling thread; XGBoost uses `lambdamart.threads`.
 #pragma once
@@ -29,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "souk/engine/search_engine.h"
 #include "souk/eval/metrics.h"
+#include "souk/events/aggregates.h"
 #include "souk/rank/lambdamart.h"
 #include "souk/train/position_bias.h"
 
@@ -36,7 +40,7 @@ namespace souk::train {
 
 struct RankerTrainingOptions {
   std::vector<std::string> qrels;     ///< Qrels TSV files (the dev-qrels.tsv layout).
-  std::vector<std::string> sessions;  ///< Demo shop events.jsonl files (labeled_queries.h).
+  std::vector<std::string> sessions;  ///< Events files in the demo shop's events.jsonl layout.
   std::string out;                    ///< Path of the ranker's JSON model.
   double heldout_fraction = 0.1;
   uint64_t seed = 42;
@@ -45,6 +49,7 @@ struct RankerTrainingOptions {
   double label_scale = 1;
   bool position_debias = true;  ///< Inverse-propensity weights for sessions (see above).
   PropensityOptions propensity;
+  events::AggregateOptions aggregates;  ///< The serving `feedback` section's, for the features.
   rank::LambdaMartOptions lambdamart;
   /// kFeatureTable names the model must not use (ablations, a feature one distrusts).
   std::vector<std::string> excluded_features;
@@ -53,7 +58,7 @@ struct RankerTrainingOptions {
 };
 
 struct RankerTrainingResult {
-  size_t train_queries = 0;
+  size_t train_queries = 0;  ///< Qrels queries and logged searches with an outcome.
   size_t heldout_queries = 0;
   size_t skipped_queries = 0;  ///< Training queries without a positive candidate.
   size_t train_rows = 0;

@@ -41,6 +41,16 @@ TEST(CatalogTest, FindsProductsByIdAndDocId) {
   EXPECT_EQ((*catalog)->products()[0].id, "a");
 }
 
+TEST(CatalogTest, BrandOfAProductIdIsEmptyWhenUnknown) {
+  Product branded = Make("a", "Drill");
+  branded.brand = "Makita";
+  auto catalog = Catalog::Create({branded, Make("b", "Rug")});
+  ASSERT_OK(catalog);
+  EXPECT_EQ((*catalog)->BrandOf("a"), "Makita");
+  EXPECT_EQ((*catalog)->BrandOf("b"), "");
+  EXPECT_EQ((*catalog)->BrandOf("zz"), "");
+}
+
 TEST(CatalogTest, EmptyCatalogIsValid) {
   auto catalog = Catalog::Create({});
   ASSERT_OK(catalog);

@@ -140,10 +140,7 @@ TEST_F(FeaturesTest, ProductFeatures) {
 
 TEST_F(FeaturesTest, BehaviourFeaturesReadTheAggregatesAndTheUsersHistory) {
   events::Aggregates agg({.prior_strength = 0});
-  const auto brand_of = [&](std::string_view id) -> std::string_view {
-    const auto doc = catalog_->Find(id);
-    return doc ? std::string_view(catalog_->product(*doc).brand) : std::string_view();
-  };
+  const auto brand_of = [&](std::string_view id) { return catalog_->BrandOf(id); };
   const int64_t t = kNow * 1000;
   const auto act = [&](events::EventType type, std::string product, std::string user) {
     agg.Apply({.timestamp_ms = t,

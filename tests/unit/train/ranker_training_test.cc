@@ -33,27 +33,27 @@ constexpr char kQrels[] =
 // one for "makita": p1 clicked at 3. And "hose", whose click (p1) is no candidate. Position 1
 // gets 3 clicks in 6 searches, positions 2 and 3 fewer: theta_2, theta_3 < 1.
 constexpr char kSessions[] =
-    R"({"type":"search","request_id":"r1","query":"drill"}
-{"type":"impression","request_id":"r1","product_ids":["p2","p6","p5"]}
-{"type":"click","request_id":"r1","product_id":"p6","position":2}
-{"type":"add_to_cart","request_id":"r1","product_id":"p6","position":2}
-{"type":"purchase","request_id":"r1","product_id":"p6","position":2}
-{"type":"search","request_id":"r2","query":"Drill"}
-{"type":"impression","request_id":"r2","product_ids":["p2","p5","p6"]}
-{"type":"click","request_id":"r2","product_id":"p2","position":1}
-{"type":"search","request_id":"r3","query":"makita"}
-{"type":"impression","request_id":"r3","product_ids":["p6","p5","p1"]}
-{"type":"click","request_id":"r3","product_id":"p1","position":3}
-{"type":"search","request_id":"r4","query":"hose"}
-{"type":"impression","request_id":"r4","product_ids":["p4","p1"]}
-{"type":"click","request_id":"r4","product_id":"p1","position":2}
+    R"({"ts":1700000010,"type":"search","request_id":"r1","query":"drill"}
+{"ts":1700000020,"type":"impression","request_id":"r1","product_ids":["p2","p6","p5"]}
+{"ts":1700000030,"type":"click","request_id":"r1","product_id":"p6","position":2}
+{"ts":1700000040,"type":"add_to_cart","request_id":"r1","product_id":"p6","position":2}
+{"ts":1700000050,"type":"purchase","request_id":"r1","product_id":"p6","position":2}
+{"ts":1700000060,"type":"search","request_id":"r2","query":"Drill"}
+{"ts":1700000070,"type":"impression","request_id":"r2","product_ids":["p2","p5","p6"]}
+{"ts":1700000080,"type":"click","request_id":"r2","product_id":"p2","position":1}
+{"ts":1700000090,"type":"search","request_id":"r3","query":"makita"}
+{"ts":1700000100,"type":"impression","request_id":"r3","product_ids":["p6","p5","p1"]}
+{"ts":1700000110,"type":"click","request_id":"r3","product_id":"p1","position":3}
+{"ts":1700000120,"type":"search","request_id":"r4","query":"hose"}
+{"ts":1700000130,"type":"impression","request_id":"r4","product_ids":["p4","p1"]}
+{"ts":1700000140,"type":"click","request_id":"r4","product_id":"p1","position":2}
 )"
-    R"({"type":"search","request_id":"r5","query":"drill"}
-{"type":"impression","request_id":"r5","product_ids":["p2","p6","p5"]}
-{"type":"click","request_id":"r5","product_id":"p2","position":1}
-{"type":"search","request_id":"r6","query":"drill"}
-{"type":"impression","request_id":"r6","product_ids":["p2","p6","p5"]}
-{"type":"click","request_id":"r6","product_id":"p2","position":1}
+    R"({"ts":1700000150,"type":"search","request_id":"r5","query":"drill"}
+{"ts":1700000160,"type":"impression","request_id":"r5","product_ids":["p2","p6","p5"]}
+{"ts":1700000170,"type":"click","request_id":"r5","product_id":"p2","position":1}
+{"ts":1700000180,"type":"search","request_id":"r6","query":"drill"}
+{"ts":1700000190,"type":"impression","request_id":"r6","product_ids":["p2","p6","p5"]}
+{"ts":1700000200,"type":"click","request_id":"r6","product_id":"p2","position":1}
 )";
 
 class RankerTrainingTest : public ::testing::Test {
@@ -139,10 +139,10 @@ TEST_F(RankerTrainingTest, LoggedClicksMakeOneWeightedGroupPerOutcome) {
   UseSessionsOnly();
   auto debiased = TrainRanker(*engine_, options_);
   ASSERT_OK(debiased);
-  EXPECT_EQ(debiased->train_queries, 3u);
+  EXPECT_EQ(debiased->train_queries, 6u);    // every search had an outcome
   EXPECT_EQ(debiased->skipped_queries, 1u);  // "hose"
-  // drill: p6 (grade 3) and p2 (grade 1); makita: p1.
-  EXPECT_EQ(debiased->train_groups, 3u);
+  // One outcome per search: r1 p6 (grade 3), r2, r5, r6 p2 and r3 p1 (grade 1).
+  EXPECT_EQ(debiased->train_groups, 5u);
   ASSERT_EQ(debiased->propensities.size(), 1u);
   const Propensities& theta = debiased->propensities[0];
   EXPECT_LT(theta.At(2), 1.0);
@@ -152,10 +152,9 @@ TEST_F(RankerTrainingTest, LoggedClicksMakeOneWeightedGroupPerOutcome) {
   options_.position_debias = false;
   auto plain = TrainRanker(*engine_, options_);
   ASSERT_OK(plain);
-  EXPECT_EQ(plain->train_groups, 2u);  // one per query text
-  EXPECT_EQ(plain->train_weight, 2.0);
+  EXPECT_EQ(plain->train_groups, 5u);  // one per search
+  EXPECT_EQ(plain->train_weight, 5.0);
   EXPECT_TRUE(plain->propensities.empty());
-  EXPECT_LT(plain->train_rows, debiased->train_rows);
 }
 
 TEST_F(RankerTrainingTest, HeldOutRelevantJudgmentsAreReportedApart) {
@@ -163,13 +162,15 @@ TEST_F(RankerTrainingTest, HeldOutRelevantJudgmentsAreReportedApart) {
   options_.metrics.gain_offset = 0;
   options_.metrics.relevant_min_grade = 3;  // purchases; each qrels query has a 3 too
   options_.heldout_fraction = 0.5;
-  // Grade-3 judgments: every qrels query, and the logged "drill" (s0:q1).
-  const std::vector<std::string> with_grade_3 = {"1", "2", "3", "4", "5", "s0:q1"};
+  // Grade-3 judgments: every qrels query, and the logged r1, which is not among the log's
+  // most recent half (r4, r5, r6).
   size_t expected = 0;
-  for (const std::string& id : with_grade_3) expected += IsHeldOut(id, 0.5, options_.seed);
+  for (const std::string id : {"1", "2", "3", "4", "5"}) {
+    expected += IsHeldOut(id, 0.5, options_.seed);
+  }
   auto result = TrainRanker(*engine_, options_);
   ASSERT_OK(result);
-  EXPECT_EQ(result->train_queries + result->heldout_queries, 8u);
+  EXPECT_EQ(result->train_queries + result->heldout_queries, 5u + 6u);
   EXPECT_EQ(result->heldout_relevant_queries, expected);
   ASSERT_GT(expected, 0u);
   EXPECT_GT(result->heldout_relevant_ndcg_retrieval, 0.0);
@@ -179,7 +180,17 @@ TEST_F(RankerTrainingTest, SessionsAloneNeedNoQrels) {
   UseSessionsOnly();
   auto result = TrainRanker(*engine_, options_);
   ASSERT_OK(result);
-  EXPECT_EQ(result->train_queries, 3u);
+  EXPECT_EQ(result->train_queries, 6u);
+}
+
+TEST_F(RankerTrainingTest, TheMostRecentLoggedSearchesAreHeldOut) {
+  UseSessionsOnly();
+  options_.heldout_fraction = 0.5;
+  auto result = TrainRanker(*engine_, options_);
+  ASSERT_OK(result);
+  EXPECT_EQ(result->train_queries, 3u);    // r1, r2, r3
+  EXPECT_EQ(result->heldout_queries, 3u);  // r4, r5, r6
+  EXPECT_EQ(result->train_groups, 3u);
 }
 
 TEST_F(RankerTrainingTest, BadInputIsNamed) {

@@ -1,0 +1,112 @@
+// Search replay: each logged search sees the events before it and none after, for its user.
+
+#include "souk/train/search_replay.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "souk/engine/index_directory.h"
+#include "souk/rank/features.h"
+#include "support/test_support.h"
+#include "unit/engine/engine_fixture.h"
+
+namespace souk::train {
+namespace {
+
+using events::Event;
+using events::EventType;
+
+constexpr int64_t kT0 = 1'800'000'000'000;
+
+Event Search(int64_t t, std::string user, std::string request) {
+  return {.timestamp_ms = t,
+          .user_id = std::move(user),
+          .type = EventType::kSearch,
+          .request_id = std::move(request),
+          .query = "drill"};
+}
+
+Event Act(EventType type, int64_t t, std::string user, std::string product) {
+  return {.timestamp_ms = t,
+          .user_id = std::move(user),
+          .type = type,
+          .product_id = std::move(product),
+          .quantity = 1,
+          .unit_price = 10};
+}
+
+class SearchReplayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const engine::SnapshotOptions options = engine::testing::OptionsFor(tmp_.File("index"));
+    ASSERT_OK(engine::WriteIndexDirectory(engine::testing::SmallCatalog(), options));
+    auto snapshot = engine::Snapshot::Load(options);
+    ASSERT_OK(snapshot);
+    auto engine = engine::SearchEngine::Create(engine::SearchOptions{}, *snapshot);
+    ASSERT_OK(engine);
+    engine_ = std::move(*engine);
+  }
+
+  // The feature `name` of product `id` among `set`'s candidates (NaN when not a candidate).
+  static float Feature(const engine::CandidateSet& set, std::string_view id,
+                       std::string_view name) {
+    for (size_t i = 0; i < set.candidates.size(); ++i) {
+      if (set.snapshot->catalog().product(set.candidates[i].doc).id == id) {
+        return set.features[i * rank::kNumFeatures + *rank::FindFeature(name)];
+      }
+    }
+    return NAN;
+  }
+
+  souk::testing::TempDir tmp_;
+  std::unique_ptr<engine::SearchEngine> engine_;
+};
+
+TEST_F(SearchReplayTest, EachSearchSeesOnlyTheEventsBeforeIt) {
+  const std::vector<Event> log = {
+      Search(kT0, "u1", "r1"),                            // nothing happened yet
+      Act(EventType::kPurchase, kT0 + 1000, "u1", "p1"),  // u1 buys the Makita drill
+      Search(kT0 + 2000, "u1", "r2"),                     // u1 again: history and counts
+      Search(kT0 + 3000, "u2", "r3"),                     // u2: counts, no history
+      Search(kT0 + 4000, "u2", "skipped"),
+  };
+  const std::string query = "drill";
+  std::vector<std::string> seen;
+  std::vector<engine::CandidateSet> sets;
+  ASSERT_OK(ReplaySearches(
+      *engine_, log, {.prior_strength = 0},
+      [&](const Event& e) { return e.request_id == "skipped" ? nullptr : &query; },
+      [&](const Event& e, engine::CandidateSet set) {
+        seen.push_back(e.request_id);
+        sets.push_back(std::move(set));
+        return absl::OkStatus();
+      }));
+  ASSERT_EQ(seen, (std::vector<std::string>{"r1", "r2", "r3"}));
+  EXPECT_EQ(Feature(sets[0], "p1", "log_product_purchases"), 0.0f);
+  EXPECT_TRUE(std::isnan(Feature(sets[0], "p1", "user_product_purchases")));
+  EXPECT_NEAR(Feature(sets[1], "p1", "log_product_purchases"), std::log(2.0f),
+              1e-5);  // decayed 1 s
+  EXPECT_EQ(Feature(sets[1], "p1", "user_product_purchases"), 1.0f);
+  EXPECT_EQ(Feature(sets[1], "p6", "user_brand_affinity"), 1.0f);  // Makita too
+  EXPECT_EQ(Feature(sets[1], "p5", "user_brand_affinity"), 0.0f);  // DeWalt
+  EXPECT_NEAR(Feature(sets[2], "p1", "log_product_purchases"), std::log(2.0f), 1e-5);
+  EXPECT_TRUE(std::isnan(Feature(sets[2], "p1", "user_product_purchases")));
+}
+
+TEST_F(SearchReplayTest, ErrorsStopTheReplayNamingTheSearch) {
+  const std::vector<Event> log = {Search(kT0, "u1", "r1"), Search(kT0, "u1", "r2")};
+  const std::string empty;
+  int visits = 0;
+  EXPECT_THAT(ReplaySearches(
+                  *engine_, log, {}, [&](const Event&) { return &empty; },
+                  [&](const Event&, engine::CandidateSet) {
+                    ++visits;
+                    return absl::OkStatus();
+                  }),
+              souk::testing::StatusIs(absl::StatusCode::kInvalidArgument, "search r1"));
+  EXPECT_EQ(visits, 0);
+}
+
+}  // namespace
+}  // namespace souk::train
