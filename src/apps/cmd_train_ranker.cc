@@ -1,6 +1,7 @@
 // souk train ranker: a LambdaMART ranker from judged queries, over the served candidates.
 
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/str_split.h"
 #include "cmd_util.h"
@@ -20,6 +21,7 @@ constexpr char kUsage[] =
                          [--min-propensity 0.05] [--rounds 500] [--early-stopping 50]
                          [--lr 0.05] [--max-depth 6] [--subsample 0.8] [--colsample 0.8]
                          [--seed 42] [--threads 0] [--exclude-features NAME,...]
+                         [--baseline RANKER.json]
 
 Searches every judged query on the index (with the encoder of --config, if any) exactly as the
 server does, and trains XGBoost rank:ndcg on the candidates' features (docs/ranking.md). Clicks
@@ -28,13 +30,15 @@ from the same log (--no-position-debias: plain highest grades); each logged sear
 behaviour features as they were when it ran (the log replayed through the aggregates of
 --config's feedback section), and the most recent --heldout share of it is held out. Serve the result with
 `ranker.model: RANKER.json`. --exclude-features leaves the named features of docs/ranking.md
-out of the model (ablations).
+out of the model (ablations). --baseline reports another ranker (the serving one) on the same
+held-out queries.
 )";
 
 absl::Status ReadFlags(const Flags& flags, train::RankerTrainingOptions* o) {
   o->qrels = flags.GetAll("qrels");
   o->sessions = flags.GetAll("sessions");
   o->out = flags.Get("out");
+  o->baseline_ranker = flags.Get("baseline");
   SOUK_ASSIGN_OR_RETURN(o->heldout_fraction, flags.GetDouble("heldout", o->heldout_fraction));
   SOUK_ASSIGN_OR_RETURN(o->metrics.gain_offset, flags.GetDouble("gain-offset", 0));
   SOUK_ASSIGN_OR_RETURN(o->metrics.relevant_min_grade, flags.GetDouble("relevant-grade", 1));
@@ -69,6 +73,13 @@ void PrintRound(const rank::RoundMetrics& m) {
             << " held-out ndcg@10 " << m.validation_ndcg << "\n";
 }
 
+std::string Baseline(const train::RankerTrainingOptions& options, double ndcg) {
+  if (options.baseline_ranker.empty()) return "";
+  std::ostringstream out;
+  out << ", baseline " << ndcg;
+  return out.str();
+}
+
 void PrintResult(const train::RankerTrainingResult& r,
                  const train::RankerTrainingOptions& options) {
   for (size_t i = 0; i < r.propensities.size(); ++i) {
@@ -86,12 +97,18 @@ void PrintResult(const train::RankerTrainingResult& r,
             << " rows), " << r.heldout_queries << " held out, " << r.rounds << " trees, "
             << r.seconds << " s\n"
             << "  held-out ndcg@10: retrieval order " << r.heldout_ndcg_retrieval << ", ranker "
-            << r.heldout_ndcg_ranker << "\n"
+            << r.heldout_ndcg_ranker << Baseline(options, r.heldout_ndcg_baseline) << "\n"
             << "  held-out ndcg@10 of grade >= " << options.metrics.relevant_min_grade << " only ("
             << r.heldout_relevant_queries << " queries): retrieval order "
             << r.heldout_relevant_ndcg_retrieval << ", ranker " << r.heldout_relevant_ndcg_ranker
-            << "\n"
-            << "ranker -> " << options.out << "\n";
+            << "\n";
+  if (r.heldout_logged_searches > 0) {
+    std::cout << "  held-out logged searches, position-debiased ndcg@10 ("
+              << r.heldout_logged_searches << "): retrieval order " << r.heldout_ips_ndcg_retrieval
+              << ", ranker " << r.heldout_ips_ndcg_ranker
+              << Baseline(options, r.heldout_ips_ndcg_baseline) << "\n";
+  }
+  std::cout << "ranker -> " << options.out << "\n";
 }
 
 }  // namespace
@@ -117,7 +134,8 @@ int RunTrainRanker(int argc, char** argv) {
                                             "seed",
                                             "threads",
                                             "min-propensity",
-                                            "exclude-features"},
+                                            "exclude-features",
+                                            "baseline"},
                              .boolean = {"help", "no-position-debias"}});
   if (!flags.ok()) return Fail("souk train ranker", flags.status());
   if (flags->Has("help")) return Usage(kUsage, true);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "souk/base/file_util.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
@@ -29,6 +30,8 @@ struct Group {
   eval::Judgments judgments;
   engine::CandidateSet set;
   std::vector<float> labels;
+  std::vector<WeightedOutcome> outcomes;  ///< A logged search's, weighted; empty for qrels.
+  std::vector<std::string> shown;         ///< A logged search's page.
   bool HasPositive() const {
     return std::any_of(labels.begin(), labels.end(), [](float l) { return l > 0; });
   }
@@ -41,7 +44,7 @@ float Label(double grade, const RankerTrainingOptions& options) {
 
 Group MakeGroup(engine::CandidateSet set, eval::Judgments judgments,
                 const RankerTrainingOptions& options) {
-  Group g{std::move(judgments), std::move(set), {}};
+  Group g{std::move(judgments), std::move(set), {}, {}, {}};
   for (const rank::Candidate& c : g.set.candidates) {
     const auto it = g.judgments.find(g.set.snapshot->catalog().product(c.doc).id);
     g.labels.push_back(it == g.judgments.end() ? 0 : Label(it->second, options));
@@ -116,6 +119,7 @@ void Add(Group group, const std::vector<WeightedOutcome>& outcomes, bool held_ou
   }
   if (held_out) {
     ++result->heldout_queries;
+    group.outcomes = outcomes;
     collected->heldout_groups.push_back(std::move(group));
   } else {
     ++result->train_queries;
@@ -177,8 +181,10 @@ absl::Status CollectLoggedSearches(const engine::SearchEngine& engine, const std
                           std::vector<WeightedOutcome> outcomes;
                           if (options.position_debias)
                             outcomes = WeightOutcomes({search}, propensities);
-                          Add(MakeGroup(std::move(set), JudgmentsOf(search), options), outcomes,
-                              index >= first_heldout, options, collected, result);
+                          Group group = MakeGroup(std::move(set), JudgmentsOf(search), options);
+                          group.shown = search.shown;
+                          Add(std::move(group), outcomes, index >= first_heldout, options,
+                              collected, result);
                           return absl::OkStatus();
                         });
 }
@@ -224,6 +230,43 @@ double GroupNdcg(const Group& g, const eval::Judgments& judgments, const std::ve
   return eval::NdcgAtK(ranking, judgments, kNdcgAt, metrics);
 }
 
+// Inverse-propensity weighted NDCG@10 of a logged search's page reordered by `scores`: each
+// outcome's gain counts 1 / theta of where it was shown, which makes the DCG an unbiased
+// estimate of the reordered page's DCG under full examination (Joachims et al., WSDM 2017).
+// Only the shown products take part: a product the log never showed has no outcome to count,
+// so over all candidates the ranking that was shown would always win. Normalized by the ideal
+// ordering.
+double GroupIpsNdcg(const Group& g, const std::vector<float>& scores,
+                    const eval::MetricOptions& metrics) {
+  absl::flat_hash_map<std::string_view, double> weighted_gain;
+  for (const WeightedOutcome& o : g.outcomes) {
+    const double gain = std::exp2(std::max(0.0, o.grade - metrics.gain_offset)) - 1;
+    weighted_gain[o.product] = std::max(weighted_gain[o.product], o.weight * gain);
+  }
+  std::vector<double> ideal;
+  for (const auto& [product, gain] : weighted_gain) ideal.push_back(gain);
+  std::sort(ideal.rbegin(), ideal.rend());
+  double idcg = 0, dcg = 0;
+  for (size_t i = 0; i < std::min(ideal.size(), kNdcgAt); ++i)
+    idcg += ideal[i] / std::log2(i + 2.0);
+  if (idcg <= 0) return 0;
+  const absl::flat_hash_set<std::string_view> shown(g.shown.begin(), g.shown.end());
+  std::vector<size_t> order;
+  for (size_t i = 0; i < g.set.candidates.size(); ++i) {
+    if (shown.contains(g.set.snapshot->catalog().product(g.set.candidates[i].doc).id)) {
+      order.push_back(i);
+    }
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  for (size_t r = 0; r < std::min(order.size(), kNdcgAt); ++r) {
+    const auto it =
+        weighted_gain.find(g.set.snapshot->catalog().product(g.set.candidates[order[r]].doc).id);
+    if (it != weighted_gain.end()) dcg += it->second / std::log2(r + 2.0);
+  }
+  return dcg / idcg;
+}
+
 // The judgments of grade >= metrics.relevant_min_grade (purchases, for logged searches graded
 // by ReadSearchSessions and a relevant grade of 3).
 eval::Judgments RelevantOnly(const eval::Judgments& judgments, const eval::MetricOptions& metrics) {
@@ -234,15 +277,28 @@ eval::Judgments RelevantOnly(const eval::Judgments& judgments, const eval::Metri
   return relevant;
 }
 
-// NDCG@10 of the held-out queries in retrieval and ranker order, over all their judgments and
-// over the relevant ones only.
+// NDCG@10 of the held-out queries in retrieval, ranker and `baseline` order (when not null),
+// over all their judgments and over the relevant ones only; and of the held-out logged searches,
+// inverse-propensity weighted.
 absl::Status ReportHeldOut(const std::vector<Group>& groups, const rank::Ranker& ranker,
-                           const eval::MetricOptions& metrics, RankerTrainingResult* result) {
+                           const rank::Ranker* baseline, const eval::MetricOptions& metrics,
+                           RankerTrainingResult* result) {
   for (const Group& g : groups) {
     SOUK_ASSIGN_OR_RETURN(std::vector<float> scores, ranker.Score(g.set.features));
+    std::vector<float> baseline_scores = g.set.retrieval_scores;
+    if (baseline != nullptr) {
+      SOUK_ASSIGN_OR_RETURN(baseline_scores, baseline->Score(g.set.features));
+    }
     const eval::Judgments& all = g.judgments;
     result->heldout_ndcg_retrieval += GroupNdcg(g, all, g.set.retrieval_scores, metrics);
     result->heldout_ndcg_ranker += GroupNdcg(g, all, scores, metrics);
+    result->heldout_ndcg_baseline += GroupNdcg(g, all, baseline_scores, metrics);
+    if (!g.outcomes.empty()) {
+      ++result->heldout_logged_searches;
+      result->heldout_ips_ndcg_retrieval += GroupIpsNdcg(g, g.set.retrieval_scores, metrics);
+      result->heldout_ips_ndcg_ranker += GroupIpsNdcg(g, scores, metrics);
+      result->heldout_ips_ndcg_baseline += GroupIpsNdcg(g, baseline_scores, metrics);
+    }
     const eval::Judgments relevant = RelevantOnly(all, metrics);
     if (relevant.empty()) continue;
     ++result->heldout_relevant_queries;
@@ -251,8 +307,14 @@ absl::Status ReportHeldOut(const std::vector<Group>& groups, const rank::Ranker&
     result->heldout_relevant_ndcg_ranker += GroupNdcg(g, relevant, scores, metrics);
   }
   const auto mean = [](double& sum, size_t n) { sum = n == 0 ? 0 : sum / static_cast<double>(n); };
-  mean(result->heldout_ndcg_retrieval, groups.size());
-  mean(result->heldout_ndcg_ranker, groups.size());
+  for (double* sum : {&result->heldout_ndcg_retrieval, &result->heldout_ndcg_ranker,
+                      &result->heldout_ndcg_baseline}) {
+    mean(*sum, groups.size());
+  }
+  for (double* sum : {&result->heldout_ips_ndcg_retrieval, &result->heldout_ips_ndcg_ranker,
+                      &result->heldout_ips_ndcg_baseline}) {
+    mean(*sum, result->heldout_logged_searches);
+  }
   mean(result->heldout_relevant_ndcg_retrieval, result->heldout_relevant_queries);
   mean(result->heldout_relevant_ndcg_ranker, result->heldout_relevant_queries);
   return absl::OkStatus();
@@ -320,7 +382,15 @@ absl::StatusOr<RankerTrainingResult> TrainRanker(const engine::SearchEngine& eng
   result.rounds = model->rounds();
   SOUK_ASSIGN_OR_RETURN(std::unique_ptr<rank::Ranker> ranker,
                         rank::Ranker::Create(std::move(model)));
-  SOUK_RETURN_IF_ERROR(ReportHeldOut(collected.heldout_groups, *ranker, options.metrics, &result));
+  std::unique_ptr<rank::Ranker> baseline;
+  if (!options.baseline_ranker.empty()) {
+    absl::StatusOr<std::unique_ptr<rank::Ranker>> loaded =
+        rank::Ranker::Load(options.baseline_ranker);
+    if (!loaded.ok()) return Annotate(loaded.status(), "baseline ranker");
+    baseline = *std::move(loaded);
+  }
+  SOUK_RETURN_IF_ERROR(
+      ReportHeldOut(collected.heldout_groups, *ranker, baseline.get(), options.metrics, &result));
   SOUK_RETURN_IF_ERROR(ranker->model().Save(options.out));
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

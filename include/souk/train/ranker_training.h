@@ -51,6 +51,9 @@ struct RankerTrainingOptions {
   PropensityOptions propensity;
   events::AggregateOptions aggregates;  ///< The serving `feedback` section's, for the features.
   rank::LambdaMartOptions lambdamart;
+  /// A ranker to compare on the same held-out searches (the serving one); empty: none, and the
+  /// baseline is retrieval order.
+  std::string baseline_ranker;
   /// kFeatureTable names the model must not use (ablations, a feature one distrusts).
   std::vector<std::string> excluded_features;
 
@@ -66,9 +69,17 @@ struct RankerTrainingResult {
   double train_weight = 0;  ///< Sum of the training groups' weights (1 per unweighted group).
   std::vector<Propensities> propensities;  ///< One per sessions file, with position_debias.
   int rounds = 0;
-  double heldout_ndcg_retrieval = 0;    ///< NDCG@10 of the held-out queries, retrieval order.
-  double heldout_ndcg_ranker = 0;       ///< The same with the ranker's order.
-  size_t heldout_relevant_queries = 0;  ///< Held-out queries with a relevant judgment.
+  double heldout_ndcg_retrieval = 0;  ///< NDCG@10 of the held-out queries, retrieval order.
+  double heldout_ndcg_ranker = 0;     ///< The same with the ranker's order.
+  double heldout_ndcg_baseline = 0;   ///< The same with baseline_ranker's (or retrieval) order.
+  /// Held-out logged searches with position debiasing, and their inverse-propensity weighted
+  /// NDCG@10 (each outcome's gain over theta of its position) in retrieval, ranker and baseline
+  /// order: unlike the plain NDCG, it does not favour the ranking the log was shown.
+  size_t heldout_logged_searches = 0;
+  double heldout_ips_ndcg_retrieval = 0;
+  double heldout_ips_ndcg_ranker = 0;
+  double heldout_ips_ndcg_baseline = 0;
+  size_t heldout_relevant_queries = 0;         ///< Held-out queries with a relevant judgment.
   double heldout_relevant_ndcg_retrieval = 0;  ///< NDCG@10 over relevant judgments only.
   double heldout_relevant_ndcg_ranker = 0;
   double seconds = 0;

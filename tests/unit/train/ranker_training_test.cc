@@ -193,6 +193,29 @@ TEST_F(RankerTrainingTest, TheMostRecentLoggedSearchesAreHeldOut) {
   EXPECT_EQ(result->train_groups, 3u);
 }
 
+TEST_F(RankerTrainingTest, HeldOutLoggedSearchesCompareWithABaseline) {
+  UseSessionsOnly();
+  options_.heldout_fraction = 0.5;
+  auto first = TrainRanker(*engine_, options_);
+  ASSERT_OK(first);
+  EXPECT_EQ(first->heldout_logged_searches, 3u);
+  EXPECT_GT(first->heldout_ips_ndcg_retrieval, 0.0);
+  EXPECT_LE(first->heldout_ips_ndcg_retrieval, 1.0);
+  // Without a baseline ranker the baseline is retrieval order.
+  EXPECT_EQ(first->heldout_ips_ndcg_baseline, first->heldout_ips_ndcg_retrieval);
+  EXPECT_EQ(first->heldout_ndcg_baseline, first->heldout_ndcg_retrieval);
+  // Training is deterministic: the same ranker as baseline scores the same.
+  RankerTrainingOptions again = options_;
+  again.baseline_ranker = options_.out;
+  again.out = tmp_.File("ranker-2.json");
+  auto second = TrainRanker(*engine_, again);
+  ASSERT_OK(second);
+  EXPECT_DOUBLE_EQ(second->heldout_ips_ndcg_baseline, second->heldout_ips_ndcg_ranker);
+  EXPECT_DOUBLE_EQ(second->heldout_ndcg_baseline, second->heldout_ndcg_ranker);
+  again.baseline_ranker = tmp_.File("missing.json");
+  EXPECT_THAT(TrainRanker(*engine_, again), StatusIs(absl::StatusCode::kNotFound, "baseline"));
+}
+
 TEST_F(RankerTrainingTest, BadInputIsNamed) {
   RankerTrainingOptions o = options_;
   o.qrels = {tmp_.WriteFile("unknown.tsv",
