@@ -153,15 +153,14 @@ ProductCounts Aggregates::ShopCounts(int64_t now_ms) const {
 }
 
 ProductRates Aggregates::Rates(std::string_view product_id, int64_t now_ms) const {
-  return Smooth(Counts(product_id, now_ms), now_ms);
+  return Smooth(Counts(product_id, now_ms), ShopCounts(now_ms));
 }
 
 ProductRates Aggregates::BrandRates(std::string_view brand, int64_t now_ms) const {
-  return Smooth(BrandCounts(brand, now_ms), now_ms);
+  return Smooth(BrandCounts(brand, now_ms), ShopCounts(now_ms));
 }
 
-ProductRates Aggregates::Smooth(const ProductCounts& p, int64_t now_ms) const {
-  const ProductCounts shop = ShopCounts(now_ms);
+ProductRates Aggregates::Smooth(const ProductCounts& p, const ProductCounts& shop) const {
   const double m = options_.prior_strength;
   const auto shop_rate = [&](double successes) {
     return shop.impressions > 0 ? successes / shop.impressions : 0.0;

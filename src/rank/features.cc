@@ -147,6 +147,9 @@ std::vector<float> FeatureExtractor::Extract(const std::vector<std::string>& que
   const std::vector<lexical::TermMatch> matches = index_.MatchTerms(query_terms, docs);
   std::vector<float> features(candidates.size() * kNumFeatures, kMissing);
   const std::unique_ptr<UserHistory> history = History(request);
+  const events::ProductCounts shop = request.aggregates == nullptr
+                                         ? events::ProductCounts{}
+                                         : request.aggregates->ShopCounts(request.now_ms);
   const int64_t now_unix_s = request.now_ms / 1000;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& c = candidates[i];
@@ -160,24 +163,25 @@ std::vector<float> FeatureExtractor::Extract(const std::vector<std::string>& que
     ProductFeatures(catalog_.product(c.doc), now_unix_s, row);
     const float median = category_median_price_[c.doc.value()];
     if (median > 0) row[kPriceToCategoryMedian] = row[kPrice] / median;
-    EventFeatures(catalog_.product(c.doc), request, row);
+    EventFeatures(catalog_.product(c.doc), request, shop, row);
     if (history != nullptr) UserFeatures(c.doc, *history, row);
   }
   return features;
 }
 
 void FeatureExtractor::EventFeatures(const catalog::Product& product, const RequestContext& request,
-                                     float* row) const {
+                                     const events::ProductCounts& shop, float* row) const {
   if (request.aggregates == nullptr) return;
   const events::Aggregates& events = *request.aggregates;
-  const events::ProductRates rates = events.Rates(product.id, request.now_ms);
+  const events::ProductCounts counts = events.Counts(product.id, request.now_ms);
+  const events::ProductRates rates = events.Smooth(counts, shop);
   row[kProductClickThrough] = static_cast<float>(rates.click_through);
   row[kProductAddToCartRate] = static_cast<float>(rates.add_to_cart);
   row[kProductConversionRate] = static_cast<float>(rates.conversion);
-  row[kLogProductPurchases] =
-      static_cast<float>(std::log1p(events.Counts(product.id, request.now_ms).purchases));
+  row[kLogProductPurchases] = static_cast<float>(std::log1p(counts.purchases));
   if (product.brand.empty()) return;
-  const events::ProductRates brand = events.BrandRates(product.brand, request.now_ms);
+  const events::ProductRates brand =
+      events.Smooth(events.BrandCounts(product.brand, request.now_ms), shop);
   row[kBrandClickThrough] = static_cast<float>(brand.click_through);
   row[kBrandConversionRate] = static_cast<float>(brand.conversion);
 }

@@ -85,6 +85,9 @@ class Aggregates {
   /// The same over the products of `brand`, as counted by Apply's `brand_of`.
   ProductCounts BrandCounts(std::string_view brand, int64_t now_ms) const;
   ProductRates BrandRates(std::string_view brand, int64_t now_ms) const;
+  /// `counts` smoothed toward the rates of `shop` (ShopCounts at the same moment): what Rates
+  /// and BrandRates return, for a reader of many products that reads the shop once.
+  ProductRates Smooth(const ProductCounts& counts, const ProductCounts& shop) const;
 
   /// The user's recent actions on products, oldest first; empty for an unknown user.
   std::vector<UserAction> RecentActions(std::string_view user_id) const;
@@ -111,8 +114,6 @@ class Aggregates {
 
   void AddTo(CountShards& shards, std::string_view key, int64_t at_ms, const ProductCounts& delta);
   ProductCounts Read(const CountShards& shards, std::string_view key, int64_t now_ms) const;
-  /// `counts` smoothed toward the shop-wide rates as of `now_ms`.
-  ProductRates Smooth(const ProductCounts& counts, int64_t now_ms) const;
   void AddToUser(const Event& event);
   ProductCounts DecayTo(const Decayed& decayed, int64_t now_ms) const;
   void Accumulate(Decayed* decayed, int64_t at_ms, const ProductCounts& delta) const;

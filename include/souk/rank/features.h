@@ -104,8 +104,9 @@ class FeatureExtractor {
 
   void LexicalFeatures(std::span<const lexical::TermMatch> matches, float* row) const;
   void ProductFeatures(const catalog::Product& product, int64_t now_unix_s, float* row) const;
+  /// `shop`: the aggregates' ShopCounts as of the request, read once for all candidates.
   void EventFeatures(const catalog::Product& product, const RequestContext& request,
-                     float* row) const;
+                     const events::ProductCounts& shop, float* row) const;
   /// The user's recent actions by brand, category and product; null without any.
   std::unique_ptr<UserHistory> History(const RequestContext& request) const;
   void UserFeatures(catalog::DocId doc, const UserHistory& history, float* row) const;
