@@ -35,7 +35,17 @@ struct Group {
   bool HasPositive() const {
     return std::any_of(labels.begin(), labels.end(), [](float l) { return l > 0; });
   }
+  std::string_view ProductId(size_t candidate) const {
+    return set.snapshot->catalog().product(set.candidates[candidate].doc).id;
+  }
 };
+
+// `candidates` (indices into a group) ordered by `scores`, highest first, ties in retrieval order.
+std::vector<size_t> ByScore(std::vector<size_t> candidates, const std::vector<float>& scores) {
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  return candidates;
+}
 
 float Label(double grade, const RankerTrainingOptions& options) {
   const double gain = std::max(0.0, grade - options.metrics.gain_offset);
@@ -75,7 +85,7 @@ size_t AppendOutcomeGroups(const Group& g, const std::vector<WeightedOutcome>& o
                            const RankerTrainingOptions& options, rank::RankingData* data) {
   absl::flat_hash_map<std::string_view, size_t> candidate_index;
   for (size_t i = 0; i < g.set.candidates.size(); ++i) {
-    candidate_index[g.set.snapshot->catalog().product(g.set.candidates[i].doc).id] = i;
+    candidate_index[g.ProductId(i)] = i;
   }
   size_t groups = 0;
   std::vector<float> labels(g.labels.size(), 0);
@@ -220,13 +230,10 @@ void ExcludeFeatures(const std::vector<std::string>& excluded, rank::RankingData
 // NDCG@10 of one group's candidates ordered by `scores` (highest first, ties in retrieval order).
 double GroupNdcg(const Group& g, const eval::Judgments& judgments, const std::vector<float>& scores,
                  const eval::MetricOptions& metrics) {
-  std::vector<size_t> order(g.labels.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  std::vector<size_t> all(g.labels.size());
+  std::iota(all.begin(), all.end(), 0);
   std::vector<std::string> ranking;
-  for (size_t i : order)
-    ranking.push_back(g.set.snapshot->catalog().product(g.set.candidates[i].doc).id);
+  for (size_t i : ByScore(std::move(all), scores)) ranking.emplace_back(g.ProductId(i));
   return eval::NdcgAtK(ranking, judgments, kNdcgAt, metrics);
 }
 
@@ -251,17 +258,13 @@ double GroupIpsNdcg(const Group& g, const std::vector<float>& scores,
     idcg += ideal[i] / std::log2(i + 2.0);
   if (idcg <= 0) return 0;
   const absl::flat_hash_set<std::string_view> shown(g.shown.begin(), g.shown.end());
-  std::vector<size_t> order;
+  std::vector<size_t> on_page;
   for (size_t i = 0; i < g.set.candidates.size(); ++i) {
-    if (shown.contains(g.set.snapshot->catalog().product(g.set.candidates[i].doc).id)) {
-      order.push_back(i);
-    }
+    if (shown.contains(g.ProductId(i))) on_page.push_back(i);
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  const std::vector<size_t> order = ByScore(std::move(on_page), scores);
   for (size_t r = 0; r < std::min(order.size(), kNdcgAt); ++r) {
-    const auto it =
-        weighted_gain.find(g.set.snapshot->catalog().product(g.set.candidates[order[r]].doc).id);
+    const auto it = weighted_gain.find(g.ProductId(order[r]));
     if (it != weighted_gain.end()) dcg += it->second / std::log2(r + 2.0);
   }
   return dcg / idcg;

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "souk/catalog/product.h"
 #include "souk/engine/engine_options.h"
+#include "souk/engine/index_directory.h"
 #include "souk/engine/search_engine.h"
 #include "support/test_support.h"
 
@@ -43,6 +45,19 @@ inline SnapshotOptions OptionsFor(const std::string& dir) {
   SnapshotOptions options;
   options.index_dir = dir;
   return options;
+}
+
+/// A search engine over SmallCatalog, its index written under `dir`.
+inline std::unique_ptr<SearchEngine> SmallEngine(const std::string& dir,
+                                                 const events::Aggregates* events = nullptr) {
+  const SnapshotOptions options = OptionsFor(dir);
+  EXPECT_OK(WriteIndexDirectory(SmallCatalog(), options));
+  auto snapshot = Snapshot::Load(options);
+  EXPECT_OK(snapshot);
+  if (!snapshot.ok()) return nullptr;
+  auto engine = SearchEngine::Create(SearchOptions{}, *snapshot, events);
+  EXPECT_OK(engine);
+  return engine.ok() ? *std::move(engine) : nullptr;
 }
 
 inline SearchQuery Query(std::string text, int64_t page_size = 10) {

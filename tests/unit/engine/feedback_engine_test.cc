@@ -18,13 +18,8 @@ using ::souk::testing::TempDir;
 class FeedbackEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const SnapshotOptions options = testing::OptionsFor(tmp_.File("index"));
-    ASSERT_OK(WriteIndexDirectory(testing::SmallCatalog(), options));
-    auto snapshot = Snapshot::Load(options);
-    ASSERT_OK(snapshot);
-    auto search = SearchEngine::Create(SearchOptions{}, *snapshot);
-    ASSERT_OK(search);
-    search_ = std::move(*search);
+    search_ = testing::SmallEngine(tmp_.File("index"));
+    ASSERT_NE(search_, nullptr);
   }
 
   // A fresh engine over fresh aggregates (a restart: the old engine's are left behind).

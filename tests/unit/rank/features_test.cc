@@ -49,6 +49,15 @@ class FeaturesTest : public ::testing::Test {
     extractor_ = std::make_unique<FeatureExtractor>(*catalog_, *index_);
   }
 
+  // Every product as a candidate that retrieval knows nothing of.
+  std::vector<Candidate> EveryProduct() const {
+    std::vector<Candidate> candidates;
+    for (uint32_t i = 0; i < catalog_->size(); ++i) {
+      candidates.push_back({catalog::DocId(i), 0, std::nullopt, 0});
+    }
+    return candidates;
+  }
+
   float At(const std::vector<float>& rows, size_t row, std::string_view name) {
     const std::optional<size_t> column = FindFeature(name);
     EXPECT_TRUE(column.has_value()) << name;
@@ -111,10 +120,7 @@ TEST_F(FeaturesTest, LexicalFeaturesFollowTheMatches) {
 }
 
 TEST_F(FeaturesTest, ProductFeatures) {
-  const std::vector<Candidate> candidates = {{catalog::DocId(0), 0, std::nullopt, 0},
-                                             {catalog::DocId(1), 0, std::nullopt, 0},
-                                             {catalog::DocId(2), 0, std::nullopt, 0},
-                                             {catalog::DocId(3), 0, std::nullopt, 0}};
+  const std::vector<Candidate> candidates = EveryProduct();
   const std::vector<float> f = extractor_->Extract({}, candidates, {.now_ms = kNow * 1000});
   EXPECT_EQ(At(f, 0, "price"), 100.0f);
   // Tools > Drills prices 100, 20, 40: median 40.
@@ -159,10 +165,7 @@ TEST_F(FeaturesTest, BehaviourFeaturesReadTheAggregatesAndTheUsersHistory) {
   act(events::EventType::kClick, "drill", "u1");
   act(events::EventType::kPurchase, "drill", "u1");
   act(events::EventType::kClick, "bits", "u1");
-  const std::vector<Candidate> candidates = {{catalog::DocId(0), 0, std::nullopt, 0},
-                                             {catalog::DocId(1), 0, std::nullopt, 0},
-                                             {catalog::DocId(2), 0, std::nullopt, 0},
-                                             {catalog::DocId(3), 0, std::nullopt, 0}};
+  const std::vector<Candidate> candidates = EveryProduct();
   const std::vector<float> f =
       extractor_->Extract({}, candidates, {.now_ms = t, .user_id = "u1", .aggregates = &agg});
   EXPECT_FLOAT_EQ(At(f, 0, "product_click_through"), 0.5f);  // 2 impressions, 1 click

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "souk/engine/index_directory.h"
 #include "souk/rank/ranker.h"
 #include "souk/train/labeled_queries.h"
 #include "support/test_support.h"
@@ -59,13 +58,8 @@ constexpr char kSessions[] =
 class RankerTrainingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const engine::SnapshotOptions options = engine::testing::OptionsFor(tmp_.File("index"));
-    ASSERT_OK(engine::WriteIndexDirectory(engine::testing::SmallCatalog(), options));
-    auto snapshot = engine::Snapshot::Load(options);
-    ASSERT_OK(snapshot);
-    auto engine = engine::SearchEngine::Create(engine::SearchOptions{}, *snapshot);
-    ASSERT_OK(engine);
-    engine_ = std::move(*engine);
+    engine_ = engine::testing::SmallEngine(tmp_.File("index"));
+    ASSERT_NE(engine_, nullptr);
     options_.qrels = {tmp_.WriteFile("qrels.tsv", kQrels)};
     options_.out = tmp_.File("ranker.json");
     options_.heldout_fraction = 0;

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "souk/engine/index_directory.h"
 #include "souk/rank/features.h"
 #include "support/test_support.h"
 #include "unit/engine/engine_fixture.h"
@@ -39,13 +38,8 @@ Event Act(EventType type, int64_t t, std::string user, std::string product) {
 class SearchReplayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const engine::SnapshotOptions options = engine::testing::OptionsFor(tmp_.File("index"));
-    ASSERT_OK(engine::WriteIndexDirectory(engine::testing::SmallCatalog(), options));
-    auto snapshot = engine::Snapshot::Load(options);
-    ASSERT_OK(snapshot);
-    auto engine = engine::SearchEngine::Create(engine::SearchOptions{}, *snapshot);
-    ASSERT_OK(engine);
-    engine_ = std::move(*engine);
+    engine_ = engine::testing::SmallEngine(tmp_.File("index"));
+    ASSERT_NE(engine_, nullptr);
   }
 
   // The feature `name` of product `id` among `set`'s candidates (NaN when not a candidate).
