@@ -3,13 +3,14 @@
 #include <iostream>
 #include <sstream>
 
-#include "absl/strings/str_split.h"
 #include "cmd_util.h"
 #include "commands.h"
+#include "ranker_flags.h"
 #include "souk/base/status_macros.h"
 #include "souk/engine/search_engine.h"
 #include "souk/engine/snapshot.h"
 #include "souk/train/ranker_training.h"
+#include "train_flags.h"
 
 namespace souk::apps {
 namespace {
@@ -18,20 +19,21 @@ constexpr char kUsage[] =
     R"(usage: souk train ranker --index DIR --out RANKER.json (--qrels FILE | --sessions FILE)...
                          [--config FILE] [--set k=v ...] [--heldout 0.1] [--gain-offset 0]
                          [--relevant-grade 1] [--label-scale 1] [--no-position-debias]
-                         [--min-propensity 0.05] [--rounds 500] [--early-stopping 50]
-                         [--lr 0.05] [--max-depth 6] [--subsample 0.8] [--colsample 0.8]
-                         [--seed 42] [--threads 0] [--exclude-features NAME,...]
-                         [--baseline RANKER.json]
+                         [--min-propensity 0.3] [--all-candidates] [--rounds 500]
+                         [--early-stopping 50] [--lr 0.05] [--max-depth 6] [--subsample 0.8]
+                         [--colsample 0.8] [--seed 42] [--threads 0]
+                         [--exclude-features NAME,...] [--baseline RANKER.json]
 
 Searches every judged query on the index (with the encoder of --config, if any) exactly as the
 server does, and trains XGBoost rank:ndcg on the candidates' features (docs/ranking.md). Clicks
 of --sessions are weighted by the inverse of their position's examination propensity, estimated
-from the same log (--no-position-debias: plain highest grades); each logged search gets its
-behaviour features as they were when it ran (the log replayed through the aggregates of
---config's feedback section), and the most recent --heldout share of it is held out. Serve the result with
-`ranker.model: RANKER.json`. --exclude-features leaves the named features of docs/ranking.md
-out of the model (ablations). --baseline reports another ranker (the serving one) on the same
-held-out queries.
+from the same log (--no-position-debias: plain highest grades). A logged search's group holds
+the products of the page it showed (--all-candidates: every candidate, the unshown ones as
+negatives) with its behaviour features as they were when it ran (the log replayed through the
+aggregates of --config's feedback section); the most recent --heldout share of each log is held
+out. Serve the result with `ranker.model: RANKER.json`. --exclude-features leaves the named
+features of docs/ranking.md out of the model (ablations). --baseline reports another ranker (the
+serving one) on the same held-out queries.
 )";
 
 absl::Status ReadFlags(const Flags& flags, train::RankerTrainingOptions* o) {
@@ -39,31 +41,10 @@ absl::Status ReadFlags(const Flags& flags, train::RankerTrainingOptions* o) {
   o->sessions = flags.GetAll("sessions");
   o->out = flags.Get("out");
   o->baseline_ranker = flags.Get("baseline");
-  SOUK_ASSIGN_OR_RETURN(o->heldout_fraction, flags.GetDouble("heldout", o->heldout_fraction));
   SOUK_ASSIGN_OR_RETURN(o->metrics.gain_offset, flags.GetDouble("gain-offset", 0));
   SOUK_ASSIGN_OR_RETURN(o->metrics.relevant_min_grade, flags.GetDouble("relevant-grade", 1));
   SOUK_ASSIGN_OR_RETURN(o->label_scale, flags.GetDouble("label-scale", o->label_scale));
-  o->position_debias = !flags.Has("no-position-debias");
-  if (flags.Has("exclude-features")) {
-    o->excluded_features = absl::StrSplit(flags.Get("exclude-features"), ',', absl::SkipEmpty());
-  }
-  SOUK_ASSIGN_OR_RETURN(o->propensity.min_propensity,
-                        flags.GetDouble("min-propensity", o->propensity.min_propensity));
-  rank::LambdaMartOptions& m = o->lambdamart;
-  SOUK_ASSIGN_OR_RETURN(int64_t rounds, flags.GetInt("rounds", m.max_rounds));
-  SOUK_ASSIGN_OR_RETURN(int64_t patience, flags.GetInt("early-stopping", m.early_stopping_rounds));
-  SOUK_ASSIGN_OR_RETURN(int64_t depth, flags.GetInt("max-depth", m.max_depth));
-  SOUK_ASSIGN_OR_RETURN(int64_t threads, flags.GetInt("threads", m.threads));
-  SOUK_ASSIGN_OR_RETURN(int64_t seed, flags.GetInt("seed", static_cast<int64_t>(m.seed)));
-  SOUK_ASSIGN_OR_RETURN(m.learning_rate, flags.GetDouble("lr", m.learning_rate));
-  SOUK_ASSIGN_OR_RETURN(m.subsample, flags.GetDouble("subsample", m.subsample));
-  SOUK_ASSIGN_OR_RETURN(m.colsample_bytree, flags.GetDouble("colsample", m.colsample_bytree));
-  m.max_rounds = static_cast<int>(rounds);
-  m.early_stopping_rounds = static_cast<int>(patience);
-  m.max_depth = static_cast<int>(depth);
-  m.threads = static_cast<int>(threads);
-  m.seed = static_cast<uint64_t>(seed);
-  o->seed = m.seed;
+  SOUK_RETURN_IF_ERROR(ReadRankerFlags(flags, o));
   return o->Validate();
 }
 
@@ -106,7 +87,11 @@ void PrintResult(const train::RankerTrainingResult& r,
     std::cout << "  held-out logged searches, position-debiased ndcg@10 ("
               << r.heldout_logged_searches << "): retrieval order " << r.heldout_ips_ndcg_retrieval
               << ", ranker " << r.heldout_ips_ndcg_ranker
-              << Baseline(options, r.heldout_ips_ndcg_baseline) << "\n";
+              << Baseline(options, r.heldout_ips_ndcg_baseline) << "\n"
+              << "  ranker minus "
+              << (options.baseline_ranker.empty() ? "retrieval order" : "baseline")
+              << ", search by search: " << r.heldout_ips_ndcg_gain.estimate << " [95% CI "
+              << r.heldout_ips_ndcg_gain.low << ", " << r.heldout_ips_ndcg_gain.high << "]\n";
   }
   std::cout << "ranker -> " << options.out << "\n";
 }
@@ -114,29 +99,12 @@ void PrintResult(const train::RankerTrainingResult& r,
 }  // namespace
 
 int RunTrainRanker(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 3,
-                            {.with_value = {"index",
-                                            "out",
-                                            "qrels",
-                                            "sessions",
-                                            "config",
-                                            "set",
-                                            "heldout",
-                                            "gain-offset",
-                                            "relevant-grade",
-                                            "label-scale",
-                                            "rounds",
-                                            "early-stopping",
-                                            "lr",
-                                            "max-depth",
-                                            "subsample",
-                                            "colsample",
-                                            "seed",
-                                            "threads",
-                                            "min-propensity",
-                                            "exclude-features",
-                                            "baseline"},
-                             .boolean = {"help", "no-position-debias"}});
+  auto flags = Flags::Parse(
+      argc, argv, 3,
+      {.with_value = Union({kRankerFlags,
+                            {"index", "out", "qrels", "sessions", "config", "set", "gain-offset",
+                             "relevant-grade", "label-scale", "baseline"}}),
+       .boolean = Union({kRankerBooleans, {"help"}})});
   if (!flags.ok()) return Fail("souk train ranker", flags.status());
   if (flags->Has("help")) return Usage(kUsage, true);
   if (absl::Status s = flags->Require({"index", "out"}); !s.ok()) {

@@ -15,6 +15,19 @@ Interval WilsonInterval(uint64_t successes, uint64_t trials) {
   return {p, std::max(0.0, center - half), std::min(1.0, center + half)};
 }
 
+Interval MeanInterval(std::span<const double> samples) {
+  if (samples.empty()) return {0, 0, 0};
+  const double n = static_cast<double>(samples.size());
+  double sum = 0;
+  for (const double x : samples) sum += x;
+  const double mean = sum / n;
+  if (samples.size() == 1) return {mean, mean, mean};
+  double squares = 0;
+  for (const double x : samples) squares += (x - mean) * (x - mean);
+  const double half = kZ95 * std::sqrt(squares / (n - 1) / n);
+  return {mean, mean - half, mean + half};
+}
+
 Interval RatioInterval(uint64_t b_successes, uint64_t b_trials, uint64_t a_successes,
                        uint64_t a_trials) {
   if (a_trials == 0 || b_trials == 0) return {0, 0, 0};

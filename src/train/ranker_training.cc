@@ -101,6 +101,31 @@ size_t AppendOutcomeGroups(const Group& g, const std::vector<WeightedOutcome>& o
   return groups;
 }
 
+// `group` cut down to the products of its shown page, in the candidates' order: the only ones the
+// user could have examined, so a candidate the page never showed is not taught as a negative
+// (which pulls the ranker towards the order that was logged). A search without a logged page
+// keeps all its candidates.
+void KeepShown(Group* group) {
+  if (group->shown.empty()) return;
+  const absl::flat_hash_set<std::string_view> shown(group->shown.begin(), group->shown.end());
+  const size_t width = rank::kNumFeatures;
+  engine::CandidateSet& set = group->set;
+  size_t kept = 0;
+  for (size_t i = 0; i < set.candidates.size(); ++i) {
+    if (!shown.contains(group->ProductId(i))) continue;
+    set.candidates[kept] = set.candidates[i];
+    set.retrieval_scores[kept] = set.retrieval_scores[i];
+    group->labels[kept] = group->labels[i];
+    std::copy_n(set.features.begin() + static_cast<std::ptrdiff_t>(i * width), width,
+                set.features.begin() + static_cast<std::ptrdiff_t>(kept * width));
+    ++kept;
+  }
+  set.candidates.resize(kept);
+  set.retrieval_scores.resize(kept);
+  group->labels.resize(kept);
+  set.features.resize(kept * width);
+}
+
 // The judged queries of the qrels files, with the ids ReadJudgedQueries gives them (so the
 // held-out split is the one fine-tuning used).
 absl::StatusOr<std::vector<eval::JudgedQuery>> ReadQrelsQueries(
@@ -193,6 +218,7 @@ absl::Status CollectLoggedSearches(const engine::SearchEngine& engine, const std
                             outcomes = WeightOutcomes({search}, propensities);
                           Group group = MakeGroup(std::move(set), JudgmentsOf(search), options);
                           group.shown = search.shown;
+                          if (options.shown_page_only) KeepShown(&group);
                           Add(std::move(group), outcomes, index >= first_heldout, options,
                               collected, result);
                           return absl::OkStatus();
@@ -286,6 +312,7 @@ eval::Judgments RelevantOnly(const eval::Judgments& judgments, const eval::Metri
 absl::Status ReportHeldOut(const std::vector<Group>& groups, const rank::Ranker& ranker,
                            const rank::Ranker* baseline, const eval::MetricOptions& metrics,
                            RankerTrainingResult* result) {
+  std::vector<double> ips_gains;  // ranker - baseline, per logged search
   for (const Group& g : groups) {
     SOUK_ASSIGN_OR_RETURN(std::vector<float> scores, ranker.Score(g.set.features));
     std::vector<float> baseline_scores = g.set.retrieval_scores;
@@ -299,8 +326,11 @@ absl::Status ReportHeldOut(const std::vector<Group>& groups, const rank::Ranker&
     if (!g.outcomes.empty()) {
       ++result->heldout_logged_searches;
       result->heldout_ips_ndcg_retrieval += GroupIpsNdcg(g, g.set.retrieval_scores, metrics);
-      result->heldout_ips_ndcg_ranker += GroupIpsNdcg(g, scores, metrics);
-      result->heldout_ips_ndcg_baseline += GroupIpsNdcg(g, baseline_scores, metrics);
+      const double ranker_ndcg = GroupIpsNdcg(g, scores, metrics);
+      const double baseline_ndcg = GroupIpsNdcg(g, baseline_scores, metrics);
+      result->heldout_ips_ndcg_ranker += ranker_ndcg;
+      result->heldout_ips_ndcg_baseline += baseline_ndcg;
+      ips_gains.push_back(ranker_ndcg - baseline_ndcg);
     }
     const eval::Judgments relevant = RelevantOnly(all, metrics);
     if (relevant.empty()) continue;
@@ -318,6 +348,7 @@ absl::Status ReportHeldOut(const std::vector<Group>& groups, const rank::Ranker&
                       &result->heldout_ips_ndcg_baseline}) {
     mean(*sum, result->heldout_logged_searches);
   }
+  result->heldout_ips_ndcg_gain = MeanInterval(ips_gains);
   mean(result->heldout_relevant_ndcg_retrieval, result->heldout_relevant_queries);
   mean(result->heldout_relevant_ndcg_ranker, result->heldout_relevant_queries);
   return absl::OkStatus();

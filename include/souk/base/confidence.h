@@ -5,11 +5,14 @@
 // where the normal approximation does not (Brown, Cai & DasGupta, Statistical Science 2001).
 // RatioInterval: the ratio of two independent proportions (B's rate over A's, the "lift" + 1),
 // on the log scale (Katz, Baptista, Azen & Pike, Biometrics 1978).
+// MeanInterval: the mean of independent samples (paired differences: one per held-out search),
+// by the normal approximation, which suits the hundreds of samples it is used with.
 //
 // Thread-safety: pure functions.
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 namespace souk {
 
@@ -30,5 +33,9 @@ Interval WilsonInterval(uint64_t successes, uint64_t trials);
 /// continuity correction), estimate included. {0, 0, 0} when a trial count is 0.
 Interval RatioInterval(uint64_t b_successes, uint64_t b_trials, uint64_t a_successes,
                        uint64_t a_trials);
+
+/// The mean of `samples` with its 95% interval (mean -+ z * sample sd / sqrt(n)); {0, 0, 0}
+/// without samples, the mean alone (low = high = mean) with one.
+Interval MeanInterval(std::span<const double> samples);
 
 }  // namespace souk

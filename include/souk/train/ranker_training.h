@@ -14,6 +14,8 @@
 // position_debias (the default) each logged search makes one group per (product, grade) it got,
 // that product against all other candidates, weighted by 1 / theta(position), theta estimated
 // from the same log (position_bias.h); without it, one group with the highest grade per product.
+// With shown_page_only (the default) a logged search's candidates are only those its page showed:
+// the others were never examined, so they are no evidence against themselves.
 //
 // A held-out split stops boosting early and is reported: of the qrels queries, the same as
 // fine-tuning's (by query id); of each sessions file, its most recent searches. Reported: NDCG@10
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "souk/base/confidence.h"
 #include "souk/engine/search_engine.h"
 #include "souk/eval/metrics.h"
 #include "souk/events/aggregates.h"
@@ -48,6 +51,8 @@ struct RankerTrainingOptions {
   /// Relevance levels per grade step: 3 keeps the thirds of averaged 1..3 ratings apart.
   double label_scale = 1;
   bool position_debias = true;  ///< Inverse-propensity weights for sessions (see above).
+  /// A logged search's training groups hold only the products its page showed (see above).
+  bool shown_page_only = true;
   PropensityOptions propensity;
   events::AggregateOptions aggregates;  ///< The serving `feedback` section's, for the features.
   rank::LambdaMartOptions lambdamart;
@@ -79,6 +84,9 @@ struct RankerTrainingResult {
   double heldout_ips_ndcg_retrieval = 0;
   double heldout_ips_ndcg_ranker = 0;
   double heldout_ips_ndcg_baseline = 0;
+  /// Ranker minus baseline, search by search (paired), with its 95% interval: whether the new
+  /// ranker is better or worse than the serving one beyond the noise of the held-out searches.
+  Interval heldout_ips_ndcg_gain;
   size_t heldout_relevant_queries = 0;         ///< Held-out queries with a relevant judgment.
   double heldout_relevant_ndcg_retrieval = 0;  ///< NDCG@10 over relevant judgments only.
   double heldout_relevant_ndcg_ranker = 0;

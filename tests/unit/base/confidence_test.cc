@@ -1,5 +1,7 @@
 #include "souk/base/confidence.h"
 
+#include <vector>
+
 #include "support/test_support.h"
 
 namespace souk {
@@ -18,6 +20,19 @@ TEST(ConfidenceTest, WilsonMatchesPublishedValues) {
   EXPECT_THAT(none.high, DoubleNear(0.1611, 1e-4));
   const Interval empty = WilsonInterval(0, 0);
   EXPECT_DOUBLE_EQ(empty.high, 1);
+}
+
+TEST(ConfidenceTest, MeanIntervalIsTheNormalApproximation) {
+  // 1..5: mean 3, sample sd sqrt(2.5), half width 1.96 * sqrt(2.5 / 5) = 1.3859.
+  const std::vector<double> samples = {1, 2, 3, 4, 5};
+  const Interval i = MeanInterval(samples);
+  EXPECT_DOUBLE_EQ(i.estimate, 3);
+  EXPECT_THAT(i.low, DoubleNear(1.6141, 1e-4));
+  EXPECT_THAT(i.high, DoubleNear(4.3859, 1e-4));
+  const std::vector<double> one = {0.25};
+  EXPECT_DOUBLE_EQ(MeanInterval(one).low, 0.25);
+  EXPECT_DOUBLE_EQ(MeanInterval(one).high, 0.25);
+  EXPECT_DOUBLE_EQ(MeanInterval({}).estimate, 0);
 }
 
 TEST(ConfidenceTest, RatioIntervalCoversTheLiftOnTheLogScale) {

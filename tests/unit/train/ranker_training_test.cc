@@ -151,6 +151,50 @@ TEST_F(RankerTrainingTest, LoggedClicksMakeOneWeightedGroupPerOutcome) {
   EXPECT_TRUE(plain->propensities.empty());
 }
 
+// The rows of `query`'s candidates, of those on `shown` alone when it is not empty.
+size_t CandidateRows(const engine::SearchEngine& engine, const std::string& query,
+                     const std::vector<std::string>& shown) {
+  auto set = engine.Candidates(query);
+  if (!set.ok()) {
+    ADD_FAILURE() << query << ": " << set.status();
+    return 0;
+  }
+  size_t rows = 0;
+  for (const rank::Candidate& c : set->candidates) {
+    const std::string& id = set->snapshot->catalog().product(c.doc).id;
+    rows += shown.empty() || std::count(shown.begin(), shown.end(), id) > 0;
+  }
+  return rows;
+}
+
+TEST_F(RankerTrainingTest, LoggedGroupsHoldTheShownPageUnlessAllCandidatesAreAsked) {
+  UseSessionsOnly();
+  options_.position_debias = false;  // one group per search with an outcome among candidates
+  const std::vector<std::pair<std::string, std::vector<std::string>>> groups = {
+      {"drill", {"p2", "p6", "p5"}},   // r1
+      {"drill", {"p2", "p5", "p6"}},   // r2
+      {"makita", {"p6", "p5", "p1"}},  // r3
+      {"drill", {"p2", "p6", "p5"}},   // r5
+      {"drill", {"p2", "p6", "p5"}}};  // r6
+  size_t shown_rows = 0, all_rows = 0;
+  for (const auto& [query, shown] : groups) {
+    shown_rows += CandidateRows(*engine_, query, shown);
+    all_rows += CandidateRows(*engine_, query, {});
+  }
+  ASSERT_LT(shown_rows, all_rows);  // the fixture's candidates go beyond the pages
+
+  auto shown_only = TrainRanker(*engine_, options_);
+  ASSERT_OK(shown_only);
+  EXPECT_EQ(shown_only->train_groups, 5u);
+  EXPECT_EQ(shown_only->train_rows, shown_rows);
+
+  options_.shown_page_only = false;
+  auto all = TrainRanker(*engine_, options_);
+  ASSERT_OK(all);
+  EXPECT_EQ(all->train_groups, 5u);
+  EXPECT_EQ(all->train_rows, all_rows);
+}
+
 TEST_F(RankerTrainingTest, HeldOutRelevantJudgmentsAreReportedApart) {
   options_.sessions = {tmp_.WriteFile("events.jsonl", kSessions)};
   options_.metrics.gain_offset = 0;
@@ -198,6 +242,12 @@ TEST_F(RankerTrainingTest, HeldOutLoggedSearchesCompareWithABaseline) {
   // Without a baseline ranker the baseline is retrieval order.
   EXPECT_EQ(first->heldout_ips_ndcg_baseline, first->heldout_ips_ndcg_retrieval);
   EXPECT_EQ(first->heldout_ndcg_baseline, first->heldout_ndcg_retrieval);
+  // The paired gain is the difference of the means, its interval around it.
+  const Interval gain = first->heldout_ips_ndcg_gain;
+  EXPECT_NEAR(gain.estimate, first->heldout_ips_ndcg_ranker - first->heldout_ips_ndcg_baseline,
+              1e-12);
+  EXPECT_LE(gain.low, gain.estimate);
+  EXPECT_GE(gain.high, gain.estimate);
   // Training is deterministic: the same ranker as baseline scores the same.
   RankerTrainingOptions again = options_;
   again.baseline_ranker = options_.out;
@@ -206,6 +256,8 @@ TEST_F(RankerTrainingTest, HeldOutLoggedSearchesCompareWithABaseline) {
   ASSERT_OK(second);
   EXPECT_DOUBLE_EQ(second->heldout_ips_ndcg_baseline, second->heldout_ips_ndcg_ranker);
   EXPECT_DOUBLE_EQ(second->heldout_ndcg_baseline, second->heldout_ndcg_ranker);
+  EXPECT_EQ(second->heldout_ips_ndcg_gain.low, 0.0);  // no search differs
+  EXPECT_EQ(second->heldout_ips_ndcg_gain.high, 0.0);
   again.baseline_ranker = tmp_.File("missing.json");
   EXPECT_THAT(TrainRanker(*engine_, again), StatusIs(absl::StatusCode::kNotFound, "baseline"));
 }
