@@ -18,6 +18,7 @@ int RunTrainSeqRec(int argc, char** argv);  // souk train seqrec
 int RunRecommend(int argc, char** argv);
 int RunDense(int argc, char** argv);
 int RunAdmin(int argc, char** argv);
+int RunRetrain(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
 int RunEvents(int argc, char** argv);
 

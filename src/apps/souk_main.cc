@@ -22,6 +22,7 @@ commands:
   tokenize token ids of lines of stdin, as a model directory's tokenizer makes them
   train    train models: tokenizer, pretrain (masked LM), finetune (contrastive bi-encoder),
            ranker (LambdaMART), seqrec (sequential recommender)
+  retrain  the next ranker version from the event log, promoted when not worse than the serving one
   dense    dense retrieval with a model directory: a queries file as a TREC run
   recommend  every user's next items by a sequential recommender, as a TREC run
   admin    a running server's AdminService: reload (hot, or many times in a row), stats (JSON)
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "embed") return souk::apps::RunEmbed(argc, argv);
   if (command == "tokenize") return souk::apps::RunTokenize(argc, argv);
   if (command == "train") return souk::apps::RunTrain(argc, argv);
+  if (command == "retrain") return souk::apps::RunRetrain(argc, argv);
   if (command == "dense") return souk::apps::RunDense(argc, argv);
   if (command == "recommend") return souk::apps::RunRecommend(argc, argv);
   if (command == "admin") return souk::apps::RunAdmin(argc, argv);

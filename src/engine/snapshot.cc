@@ -1,6 +1,7 @@
 #include "souk/engine/snapshot.h"
 
 #include <chrono>
+#include <filesystem>
 #include <limits>
 
 #include "souk/base/clock.h"
@@ -152,19 +153,37 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
   return std::shared_ptr<const Snapshot>(std::move(snap));
 }
 
+namespace {
+
+// A ranker file, or a `souk retrain` models directory (docs/feedback.md, "Retraining"): its
+// current version's ranker.json, and none (retrieval order) before a first promotion. Read at
+// every load, so a Reload serves whatever was promoted since.
+absl::StatusOr<std::unique_ptr<rank::Ranker>> LoadRanker(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return rank::Ranker::Load(path);
+  const std::string current = (std::filesystem::path(path) / "current" / "ranker.json").string();
+  if (!std::filesystem::exists(current, ec)) {
+    SOUK_LOG_INFO("engine", "no ranker promoted in ", path, " yet: retrieval order");
+    return nullptr;
+  }
+  return rank::Ranker::Load(current);
+}
+
+}  // namespace
+
 absl::Status Snapshot::LoadRankers(const SnapshotOptions& options) {
   SOUK_ASSIGN_OR_RETURN(split_, options.experiment.Split());
   if (options.experiment.variants.empty()) {
     rankers_.emplace_back();
     if (!options.ranker_model.empty()) {
-      SOUK_ASSIGN_OR_RETURN(rankers_[0], rank::Ranker::Load(options.ranker_model));
+      SOUK_ASSIGN_OR_RETURN(rankers_[0], LoadRanker(options.ranker_model));
     }
     return absl::OkStatus();
   }
   for (const RankerVariant& variant : options.experiment.variants) {
     rankers_.emplace_back();
     if (variant.ranker_model.empty()) continue;
-    absl::StatusOr<std::unique_ptr<rank::Ranker>> ranker = rank::Ranker::Load(variant.ranker_model);
+    absl::StatusOr<std::unique_ptr<rank::Ranker>> ranker = LoadRanker(variant.ranker_model);
     if (!ranker.ok()) {
       return Annotate(ranker.status(), StrCat("experiment variant '", variant.name, "'"));
     }

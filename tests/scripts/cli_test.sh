@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The souk CLI end to end on a small demo shop: gen -> index -> search (table and TREC run) ->
 # eval -> soukd + souk query, the training pipeline (tokenizer -> pretrain -> resume -> finetune
-# -> dense -> embed) on a tiny model, plus the errors a user meets first.
+# -> dense -> embed) on a tiny model, the ranker and its retraining from soukd's event log, plus
+# the errors a user meets first.
 # Usage: cli_test.sh path/to/souk path/to/soukd
 set -euo pipefail
 souk=$1
@@ -131,6 +132,52 @@ if "$souk" search --index "$tmp/index" --set "ranker.model=$tmp/missing.json" "x
   fail "a missing ranker was accepted"
 fi
 grep -q "missing.json" "$tmp/err" || fail "missing ranker error: $(cat "$tmp/err")"
+
+# The loop: soukd serves a models directory (retrieval order until a version is promoted) and
+# logs the simulated users' events; `souk retrain` reads the log while soukd runs, publishes v1,
+# promotes it and reloads soukd, which then serves it.
+cat > "$tmp/loop.yaml" << EOF
+server: {address: '127.0.0.1:0'}
+index: {dir: '$tmp/index'}
+ranker: {model: '$tmp/models'}
+feedback: {event_log: '$tmp/events', sync: false}
+logging: {level: info}
+EOF
+mkdir "$tmp/models"
+"$soukd" --config "$tmp/loop.yaml" > "$tmp/loop.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "serving on port" "$tmp/loop.out" && break; sleep 0.1; done
+port=$(sed -nE 's/.*serving on port ([0-9]+).*/\1/p' "$tmp/loop.out")
+[[ -n $port ]] || fail "soukd did not start on a models directory: $(cat "$tmp/loop.out")"
+"$souk" simulate --shop "$tmp/shop" --server "127.0.0.1:$port" --sessions 200 --seed 3 --days 2 \
+  > "$tmp/sim.out" 2>&1 || fail "simulate: $(cat "$tmp/sim.out")"
+"$souk" retrain --config "$tmp/loop.yaml" --models "$tmp/models" --server "127.0.0.1:$port" \
+  --force --min-heldout 1 --rounds 10 --threads 1 > "$tmp/retrain.out" 2> "$tmp/retrain.err" ||
+  fail "retrain: $(cat "$tmp/retrain.out" "$tmp/retrain.err")"
+grep -q "^promoted: forced" "$tmp/retrain.out" || fail "retrain summary: $(cat "$tmp/retrain.out")"
+grep -q "^reloaded 127.0.0.1:$port" "$tmp/retrain.out" || fail "no reload: $(cat "$tmp/retrain.out")"
+[[ $(readlink "$tmp/models/current") == v1 && -f $tmp/models/v1/report.json ]] ||
+  fail "v1 is not current: $(ls -l "$tmp/models")"
+grep -q "ranker of [0-9]* trees" "$tmp/loop.out" || fail "soukd did not load v1: $(cat "$tmp/loop.out")"
+# The next one is judged against v1; whether promoted (0) or not (3), it is published.
+rc=0
+"$souk" retrain --config "$tmp/loop.yaml" --models "$tmp/models" --min-heldout 1 --rounds 10 \
+  --threads 1 > "$tmp/retrain.out" 2> /dev/null || rc=$?
+[[ $rc == 0 || $rc == 3 ]] || fail "second retrain exited $rc: $(cat "$tmp/retrain.out")"
+grep -qF "serving ($tmp/models/v1/ranker.json)" "$tmp/retrain.out" ||
+  fail "second retrain was not judged against v1: $(cat "$tmp/retrain.out")"
+grep -qF "\"serving_ranker\": \"$tmp/models/v1/ranker.json\"" "$tmp/models/v2/report.json" ||
+  fail "v2 report: $(cat "$tmp/models/v2/report.json")"
+# Rolling back: v1 current again, and soukd reloads it.
+"$souk" retrain --models "$tmp/models" --promote v1 --server "127.0.0.1:$port" > "$tmp/rollback.out" ||
+  fail "rollback: $(cat "$tmp/rollback.out")"
+[[ $(readlink "$tmp/models/current") == v1 ]] || fail "rollback did not make v1 current"
+grep -q "^reloaded" "$tmp/rollback.out" || fail "rollback did not reload: $(cat "$tmp/rollback.out")"
+if "$souk" retrain --models "$tmp/models" --promote v9 2> "$tmp/err"; then fail "promoted v9"; fi
+grep -q "no published version v9" "$tmp/err" || fail "promote error: $(cat "$tmp/err")"
+kill -TERM "$server_pid"
+wait "$server_pid" || fail "soukd exited with $? after SIGTERM"
+server_pid=
 
 # Errors name what was wrong and exit non-zero.
 if "$souk" index --catalog "$tmp/missing.tsv" --out "$tmp/x" 2> "$tmp/err"; then fail "missing catalog accepted"; fi

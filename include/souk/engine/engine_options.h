@@ -35,7 +35,7 @@ struct VectorOptions {
 struct RankerVariant {
   std::string name{};
   double weight = 1;           ///< Relative share of the users.
-  std::string ranker_model{};  ///< XGBoost JSON of `souk train ranker`; empty: retrieval order.
+  std::string ranker_model{};  ///< As SnapshotOptions::ranker_model; empty: retrieval order.
 };
 
 /// An A/B test between rankers (section `experiment`): each user gets one variant by a stable
@@ -60,7 +60,9 @@ struct SnapshotOptions {
   encoder::EncoderOptions encoder;
   VectorOptions vectors;
   /// The learned ranker (section `ranker`, key `model`): XGBoost JSON that `souk train ranker`
-  /// wrote. Empty: results stay in retrieval order (reciprocal rank fusion, or BM25F alone).
+  /// wrote, or a `souk retrain` models directory, whose current version's ranker.json each load
+  /// reads (retrieval order until one is promoted). Empty: results stay in retrieval order
+  /// (reciprocal rank fusion, or BM25F alone).
   std::string ranker_model;
   /// What Recommend and SimilarItems learn from users (section `recommend`); disabled without
   /// an interactions file, when they answer from content and the catalog alone.

@@ -1,6 +1,7 @@
 // Search with a learned ranker: the ranker reorders the candidates, filters and paging still
 // hold, Candidates() gives training exactly what serving scores, and bad rankers are refused.
 
+#include <filesystem>
 #include <random>
 
 #include "engine_fixture.h"
@@ -181,6 +182,24 @@ TEST_F(RankedSearchTest, ABadRankerIsRefusedByName) {
   EXPECT_THAT(Snapshot::Load(options), StatusIs(absl::StatusCode::kInvalidArgument, "bad.json"));
   options.ranker_model = tmp_.File("missing.json");
   EXPECT_FALSE(Snapshot::Load(options).ok());
+}
+
+TEST_F(RankedSearchTest, AModelsDirectoryServesItsCurrentVersion) {
+  namespace fs = std::filesystem;
+  SnapshotOptions options = OptionsFor(tmp_.File("index"));
+  options.ranker_model = tmp_.File("models");
+  fs::create_directories(tmp_.File("models/v1"));
+  auto before = Snapshot::Load(options);  // nothing promoted yet: retrieval order
+  ASSERT_OK(before);
+  EXPECT_EQ((*before)->ranker(), nullptr);
+  fs::copy_file(tmp_.File("ranker.json"), tmp_.File("models/v1/ranker.json"));
+  fs::create_directory_symlink("v1", tmp_.File("models/current"));
+  auto after = Snapshot::Load(options);  // what a Reload after a promotion sees
+  ASSERT_OK(after);
+  ASSERT_NE((*after)->ranker(), nullptr);
+  fs::remove(tmp_.File("models/v1/ranker.json"));
+  tmp_.WriteFile("models/v1/ranker.json", "not json at all");
+  EXPECT_FALSE(Snapshot::Load(options).ok());  // a broken version is an error, not a fallback
 }
 
 TEST_F(RankedSearchTest, EachUserIsRankedByTheirVariantsRanker) {
