@@ -29,21 +29,7 @@ model directory) starts the item embeddings from the items' text (docs/recommend
 absl::Status ReadFlags(const Flags& flags, train::SeqRecTrainingOptions* o) {
   o->interactions = flags.Get("interactions");
   o->out_dir = flags.Get("out");
-  model::SeqRecConfig& m = o->model;
-  SOUK_ASSIGN_OR_RETURN(m.hidden_size, flags.GetInt("hidden", m.hidden_size));
-  SOUK_ASSIGN_OR_RETURN(m.num_layers, flags.GetInt("layers", m.num_layers));
-  SOUK_ASSIGN_OR_RETURN(m.num_heads, flags.GetInt("heads", m.num_heads));
-  SOUK_ASSIGN_OR_RETURN(m.max_length, flags.GetInt("max-length", m.max_length));
-  SOUK_ASSIGN_OR_RETURN(m.dropout, flags.GetDouble("dropout", m.dropout));
-  SOUK_ASSIGN_OR_RETURN(o->batch_size, flags.GetInt("batch", o->batch_size));
-  SOUK_ASSIGN_OR_RETURN(o->epochs, flags.GetInt("epochs", o->epochs));
-  SOUK_ASSIGN_OR_RETURN(o->patience, flags.GetInt("patience", o->patience));
-  SOUK_ASSIGN_OR_RETURN(o->validation_users, flags.GetInt("validation-users", o->validation_users));
-  SOUK_ASSIGN_OR_RETURN(o->negatives, flags.GetInt("negatives", o->negatives));
-  o->item_text = flags.Get("item-text");
-  o->text_encoder = flags.Get("text-encoder");
-  SOUK_RETURN_IF_ERROR(ReadOptimizer(flags, &o->optimizer));
-  SOUK_RETURN_IF_ERROR(ReadRuntime(flags, &o->runtime));
+  SOUK_RETURN_IF_ERROR(ReadSeqRecFlags(flags, o));
   return o->Validate();
 }
 
@@ -69,11 +55,7 @@ void PrintResult(const train::SeqRecTrainingResult& r, const std::string& out_di
 int RunTrainSeqRec(int argc, char** argv) {
   auto flags = Flags::Parse(
       argc, argv, 3,
-      {.with_value = Union(
-           {kRuntimeFlags,
-            kOptimizerFlags,
-            {"interactions", "out", "hidden", "layers", "heads", "max-length", "dropout", "batch",
-             "epochs", "patience", "validation-users", "negatives", "item-text", "text-encoder"}}),
+      {.with_value = Union({kRuntimeFlags, kOptimizerFlags, kSeqRecFlags, {"interactions", "out"}}),
        .boolean = kRuntimeBooleans});
   if (!flags.ok()) return Fail("souk train seqrec", flags.status());
   if (flags->Has("help")) return Usage(kUsage, true);

@@ -37,4 +37,22 @@ absl::Status ReadOptimizer(const Flags& flags, train::OptimizerOptions* optimize
   return absl::OkStatus();
 }
 
+absl::Status ReadSeqRecFlags(const Flags& flags, train::SeqRecTrainingOptions* o) {
+  model::SeqRecConfig& m = o->model;
+  SOUK_ASSIGN_OR_RETURN(m.hidden_size, flags.GetInt("hidden", m.hidden_size));
+  SOUK_ASSIGN_OR_RETURN(m.num_layers, flags.GetInt("layers", m.num_layers));
+  SOUK_ASSIGN_OR_RETURN(m.num_heads, flags.GetInt("heads", m.num_heads));
+  SOUK_ASSIGN_OR_RETURN(m.max_length, flags.GetInt("max-length", m.max_length));
+  SOUK_ASSIGN_OR_RETURN(m.dropout, flags.GetDouble("dropout", m.dropout));
+  SOUK_ASSIGN_OR_RETURN(o->batch_size, flags.GetInt("batch", o->batch_size));
+  SOUK_ASSIGN_OR_RETURN(o->epochs, flags.GetInt("epochs", o->epochs));
+  SOUK_ASSIGN_OR_RETURN(o->patience, flags.GetInt("patience", o->patience));
+  SOUK_ASSIGN_OR_RETURN(o->validation_users, flags.GetInt("validation-users", o->validation_users));
+  SOUK_ASSIGN_OR_RETURN(o->negatives, flags.GetInt("negatives", o->negatives));
+  o->item_text = flags.Get("item-text");
+  o->text_encoder = flags.Get("text-encoder");
+  SOUK_RETURN_IF_ERROR(ReadOptimizer(flags, &o->optimizer));
+  return ReadRuntime(flags, &o->runtime);
+}
+
 }  // namespace souk::apps

@@ -10,6 +10,7 @@
 #include "flags.h"
 #include "souk/train/optimization.h"
 #include "souk/train/runtime.h"
+#include "souk/train/seqrec_training.h"
 
 namespace souk::apps {
 
@@ -18,6 +19,11 @@ inline const std::set<std::string> kRuntimeFlags = {"device",           "threads
 inline const std::set<std::string> kRuntimeBooleans = {"no-mixed-precision", "resume", "no-plot",
                                                        "help"};
 inline const std::set<std::string> kOptimizerFlags = {"lr", "warmup", "weight-decay", "clip"};
+/// The sequential recommender's architecture and schedule (`souk train seqrec`, `souk retrain
+/// seqrec`).
+inline const std::set<std::string> kSeqRecFlags = {
+    "hidden",   "layers",           "heads",     "max-length", "dropout",     "batch", "epochs",
+    "patience", "validation-users", "negatives", "item-text",  "text-encoder"};
 
 /// The help text of the runtime flags.
 inline constexpr char kRuntimeFlagsUsage[] =
@@ -32,5 +38,8 @@ std::set<std::string> Union(std::initializer_list<std::set<std::string>> sets);
 absl::Status ReadRuntime(const Flags& flags, train::RuntimeOptions* runtime);
 /// Fills `optimizer` from kOptimizerFlags; absent flags keep its values.
 absl::Status ReadOptimizer(const Flags& flags, train::OptimizerOptions* optimizer);
+/// Fills `options` from kSeqRecFlags, kOptimizerFlags and the runtime flags (not its
+/// interactions and output); absent flags keep its values.
+absl::Status ReadSeqRecFlags(const Flags& flags, train::SeqRecTrainingOptions* options);
 
 }  // namespace souk::apps

@@ -78,7 +78,31 @@ namespace {
 constexpr uint32_t kNoDoc = std::numeric_limits<uint32_t>::max();
 }  // namespace
 
-absl::Status Snapshot::LoadRecommender(const recommend::RecommenderOptions& options) {
+namespace {
+
+// recommend.seqrec_model as a model directory: a `souk retrain seqrec` models directory (no
+// config.json of its own) stands for its current version, and for none (co-visitation alone)
+// before a first promotion. Read at every load, so a Reload serves what was promoted since.
+std::string SeqRecModelDirectory(const std::string& configured) {
+  std::error_code ec;
+  const std::filesystem::path dir(configured);
+  if (configured.empty() || std::filesystem::exists(dir / "config.json", ec) ||
+      !std::filesystem::is_directory(dir, ec)) {
+    return configured;
+  }
+  if (std::filesystem::exists(dir / "current" / "config.json", ec)) {
+    return (dir / "current").string();
+  }
+  SOUK_LOG_INFO("engine", "no recommender model promoted in ", configured,
+                " yet: co-visitation alone");
+  return "";
+}
+
+}  // namespace
+
+absl::Status Snapshot::LoadRecommender(const recommend::RecommenderOptions& configured) {
+  recommend::RecommenderOptions options = configured;
+  options.seqrec_model = SeqRecModelDirectory(configured.seqrec_model);
   SOUK_ASSIGN_OR_RETURN(recommender_, recommend::Recommender::Load(options));
   const recommend::ItemVocabulary& items = recommender_->items();
   item_docs_.assign(items.size() + 1, kNoDoc);

@@ -92,21 +92,14 @@ absl::Status RankerRetrainOptions::Validate() const {
   return absl::OkStatus();
 }
 
-PromotionDecision DecidePromotion(const RankerTrainingResult& result, bool has_serving_ranker,
-                                  size_t min_heldout_searches, bool force) {
-  const std::string serving = has_serving_ranker ? "the serving ranker" : "retrieval order";
-  const Interval& gain = result.heldout_ips_ndcg_gain;
-  const std::string comparison =
-      StrCat("held-out debiased NDCG@10 ", result.heldout_ips_ndcg_ranker, " against ", serving,
-             "'s ", result.heldout_ips_ndcg_baseline, " over ", result.heldout_logged_searches,
-             " searches (gain ", gain.estimate, ", 95% CI ", gain.low, " to ", gain.high, ")");
-  if (force) return {true, StrCat("forced; ", comparison)};
-  if (result.heldout_logged_searches < min_heldout_searches) {
-    return {false, StrCat("too few held-out logged searches to judge it (",
-                          result.heldout_logged_searches, " < ", min_heldout_searches, ")")};
-  }
-  if (gain.high < 0) return {false, StrCat("worse than ", serving, ": ", comparison)};
-  return {true, StrCat("not worse than ", serving, ": ", comparison)};
+HeldOutComparison CompareWithServing(const RankerTrainingResult& result, bool has_serving_ranker) {
+  return {.metric = "debiased NDCG@10",
+          .cases = "searches",
+          .serving = has_serving_ranker ? "the serving ranker" : "retrieval order",
+          .count = result.heldout_logged_searches,
+          .candidate = result.heldout_ips_ndcg_ranker,
+          .baseline = result.heldout_ips_ndcg_baseline,
+          .gain = result.heldout_ips_ndcg_gain};
 }
 
 absl::StatusOr<RankerRetrainResult> RetrainRanker(const engine::SearchEngine& engine,
@@ -131,8 +124,9 @@ absl::StatusOr<RankerRetrainResult> RetrainRanker(const engine::SearchEngine& en
   SOUK_RETURN_IF_ERROR(RemoveFileIfExists(exported));  // the log stays the source of truth
   SOUK_RETURN_IF_ERROR(trained.status());
   result.training = *std::move(trained);
-  result.decision = DecidePromotion(result.training, !result.serving_ranker.empty(),
-                                    options.min_heldout_searches, options.force);
+  result.decision =
+      DecidePromotion(CompareWithServing(result.training, !result.serving_ranker.empty()),
+                      options.min_heldout_searches, options.force);
 
   const std::string report = (std::filesystem::path(staging) / kReportFile).string();
   SOUK_RETURN_IF_ERROR(WriteFileAtomically(report, ReportJson(result, options).dump(2) + "\n"));

@@ -141,9 +141,10 @@ server: {address: '127.0.0.1:0'}
 index: {dir: '$tmp/index'}
 ranker: {model: '$tmp/models'}
 feedback: {event_log: '$tmp/events', sync: false}
+recommend: {interactions: '$tmp/interactions.txt', seqrec_model: '$tmp/seqrec'}
 logging: {level: info}
 EOF
-mkdir "$tmp/models"
+mkdir "$tmp/models" "$tmp/seqrec"
 "$soukd" --config "$tmp/loop.yaml" > "$tmp/loop.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do grep -q "serving on port" "$tmp/loop.out" && break; sleep 0.1; done
@@ -168,6 +169,18 @@ grep -qF "serving ($tmp/models/v1/ranker.json)" "$tmp/retrain.out" ||
   fail "second retrain was not judged against v1: $(cat "$tmp/retrain.out")"
 grep -qF "\"serving_ranker\": \"$tmp/models/v1/ranker.json\"" "$tmp/models/v2/report.json" ||
   fail "v2 report: $(cat "$tmp/models/v2/report.json")"
+# The sequential recommender too: trained on the stored histories and the log, served on reload.
+grep -q "recommender of [0-9]* items, " "$tmp/loop.out" || fail "soukd started with a model?"
+"$souk" retrain seqrec --config "$tmp/loop.yaml" --models "$tmp/seqrec" --server "127.0.0.1:$port" \
+  --force --min-heldout 1 --epochs 1 --hidden 16 --layers 1 --heads 1 --max-length 8 \
+  --device cpu --threads 1 --no-plot > "$tmp/retrain.out" 2> "$tmp/retrain.err" ||
+  fail "retrain seqrec: $(cat "$tmp/retrain.out" "$tmp/retrain.err")"
+grep -q "^held-out next items of [1-9][0-9]* users" "$tmp/retrain.out" ||
+  fail "retrain seqrec summary: $(cat "$tmp/retrain.out")"
+[[ $(readlink "$tmp/seqrec/current") == v1 && -f $tmp/seqrec/v1/config.json ]] ||
+  fail "seqrec v1 is not current: $(ls -l "$tmp/seqrec")"
+grep -q "recommender of [0-9]* items with a model" "$tmp/loop.out" ||
+  fail "soukd did not load the recommender's v1: $(cat "$tmp/loop.out")"
 # Rolling back: v1 current again, and soukd reloads it.
 "$souk" retrain --models "$tmp/models" --promote v1 --server "127.0.0.1:$port" > "$tmp/rollback.out" ||
   fail "rollback: $(cat "$tmp/rollback.out")"

@@ -4,12 +4,9 @@
 // its logged searches as `souk train ranker --sessions` does (point-in-time behaviour features,
 // the most recent searches held out), scores it against the serving ranker on those held-out
 // searches, and publishes it as the next version of a ModelVersions directory with a report.
-// It is promoted (made `current`) unless the comparison shows it worse:
-//
-//   - the held-out searches' position-debiased NDCG@10, new minus serving, search by search,
-//     has a 95% interval entirely below zero: refused, "worse than the serving ranker";
-//   - fewer than min_heldout_searches held-out logged searches: refused, too few to judge;
-//   - `force`: promoted whatever the comparison says (recorded in the report).
+// It is promoted (made `current`) unless the comparison of the held-out searches'
+// position-debiased NDCG@10 shows it worse (promotion.h), or fewer than min_heldout_searches
+// were held out; `force` promotes it whatever the comparison says (recorded in the report).
 //
 // The serving ranker is `serving_ranker` when given, else the version `current` links to, else
 // none (retrieval order). Each version directory holds ranker.json and report.json (the
@@ -23,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "souk/engine/search_engine.h"
+#include "souk/train/promotion.h"
 #include "souk/train/ranker_training.h"
 
 namespace souk::train {
@@ -40,14 +38,8 @@ struct RankerRetrainOptions {
   absl::Status Validate() const;
 };
 
-struct PromotionDecision {
-  bool promote = false;
-  std::string reason;  ///< Why, in words, for the report and the log.
-};
-
-/// The rule above, applied to a training result.
-PromotionDecision DecidePromotion(const RankerTrainingResult& result, bool has_serving_ranker,
-                                  size_t min_heldout_searches, bool force);
+/// The held-out comparison of a training result (promotion.h).
+HeldOutComparison CompareWithServing(const RankerTrainingResult& result, bool has_serving_ranker);
 
 struct RankerRetrainResult {
   std::string version;         ///< "v3".

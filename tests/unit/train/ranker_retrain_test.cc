@@ -134,15 +134,15 @@ TEST(DecidePromotionTest, RefusesARankerWorseBeyondTheNoise) {
   RankerTrainingResult r;
   r.heldout_logged_searches = 500;
   r.heldout_ips_ndcg_gain = {-0.02, -0.03, -0.01};
-  PromotionDecision d = DecidePromotion(r, true, 100, false);
+  PromotionDecision d = DecidePromotion(CompareWithServing(r, true), 100, false);
   EXPECT_FALSE(d.promote);
   EXPECT_NE(d.reason.find("worse than the serving ranker"), std::string::npos) << d.reason;
-  EXPECT_TRUE(DecidePromotion(r, true, 100, true).promote);  // forced
-  r.heldout_ips_ndcg_gain = {-0.01, -0.03, 0.01};            // within the noise
-  EXPECT_TRUE(DecidePromotion(r, true, 100, false).promote);
-  d = DecidePromotion(r, false, 1000, false);
+  EXPECT_TRUE(DecidePromotion(CompareWithServing(r, true), 100, true).promote);  // forced
+  r.heldout_ips_ndcg_gain = {-0.01, -0.03, 0.01};                                // within the noise
+  EXPECT_TRUE(DecidePromotion(CompareWithServing(r, true), 100, false).promote);
+  d = DecidePromotion(CompareWithServing(r, false), 1000, false);
   EXPECT_FALSE(d.promote);
-  EXPECT_NE(d.reason.find("too few"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("too few held-out searches"), std::string::npos) << d.reason;
 }
 
 TEST_F(RankerRetrainTest, BadInputIsNamedAndLeavesNoVersion) {

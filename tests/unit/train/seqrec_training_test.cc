@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "seqrec_test_options.h"
 #include "souk/base/file_util.h"
 #include "souk/base/str_cat.h"
 #include "souk/model/seqrec_model.h"
@@ -32,23 +33,7 @@ std::string CycleInteractions() {
 }
 
 SeqRecTrainingOptions TinyOptions(const std::string& interactions, const std::string& out_dir) {
-  SeqRecTrainingOptions o;
-  o.interactions = interactions;
-  o.out_dir = out_dir;
-  o.model.hidden_size = 16;
-  o.model.num_layers = 1;
-  o.model.num_heads = 1;
-  o.model.max_length = 8;
-  o.model.dropout = 0;
-  o.batch_size = 16;
-  o.epochs = 12;
-  o.patience = 12;
-  o.validation_users = 40;
-  o.optimizer.learning_rate = 1e-2;
-  o.runtime.device = "cpu";
-  o.runtime.threads = 1;
-  o.runtime.plot = false;
-  return o;
+  return testing::TinySeqRecOptions(interactions, out_dir);
 }
 
 TEST(SeqRecTrainingTest, LearnsTheNextItemOfACycleAndKeepsTheBestEpoch) {
