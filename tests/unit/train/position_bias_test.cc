@@ -44,8 +44,12 @@ std::vector<LoggedSearch> SimulatedLog(uint64_t seed, int queries, int searches_
   return log;
 }
 
+// The estimates are checked under a floor of 0.05, below the simulated 1/k, so that the default
+// floor (0.3, a training choice) does not hide them.
+const PropensityOptions kLowFloor{.min_propensity = 0.05};
+
 TEST(EstimateExaminationPropensitiesTest, RecoversTheSimulatedBiasFromTheLogAlone) {
-  const Propensities p = EstimateExaminationPropensities(SimulatedLog(7, 400, 60));
+  const Propensities p = EstimateExaminationPropensities(SimulatedLog(7, 400, 60), kLowFloor);
   ASSERT_EQ(p.theta.size(), static_cast<size_t>(kPositions));
   EXPECT_TRUE(p.fallback_positions.empty());
   EXPECT_EQ(p.theta[0], 1.0);
@@ -56,7 +60,8 @@ TEST(EstimateExaminationPropensitiesTest, RecoversTheSimulatedBiasFromTheLogAlon
 
 TEST(EstimateExaminationPropensitiesTest, RawClickRatesOverstateTheBiasWhereHarvestingFallsBack) {
   const std::vector<LoggedSearch> log = SimulatedLog(7, 400, 60);
-  const Propensities p = EstimateExaminationPropensities(log, {.min_pairs = 1000000});
+  const Propensities p =
+      EstimateExaminationPropensities(log, {.min_pairs = 1000000, .min_propensity = 0.05});
   EXPECT_THAT(p.fallback_positions, ElementsAre(2, 3, 4, 5, 6, 7, 8, 9, 10));
   // Relevant products sit higher, so raw click rates fall faster than examination does.
   EXPECT_LT(p.theta[4], 0.8 * (1.0 / 5));
@@ -71,7 +76,8 @@ TEST(EstimateExaminationPropensitiesTest, PropensitiesStayWithinTheFloorAndOne) 
     log.push_back({"r", "q", {"a", "b", "c"}, {{"a", 1, 1}}});
     log.push_back({"r", "q", {"b", "a", "c"}, {{"b", 1, 1}}});
   }
-  const Propensities p = EstimateExaminationPropensities(log, {.max_position = 4, .min_pairs = 1});
+  const Propensities p = EstimateExaminationPropensities(
+      log, {.max_position = 4, .min_pairs = 1, .min_propensity = 0.05});
   EXPECT_THAT(p.theta, ElementsAre(1.0, 0.05, 0.05, 0.05));
   EXPECT_THAT(p.fallback_positions, ElementsAre(3, 4));
   EXPECT_EQ(p.At(0), 1.0);  // unknown position
@@ -93,10 +99,11 @@ std::vector<LoggedSearch> RisingAtThree() {
 }
 
 TEST(EstimateExaminationPropensitiesTest, EstimatesThatRiseWithPositionArePooled) {
-  const PropensityOptions raw{.max_position = 3, .min_pairs = 1, .non_increasing = false};
+  const PropensityOptions raw{
+      .max_position = 3, .min_pairs = 1, .min_propensity = 0.05, .non_increasing = false};
   EXPECT_THAT(EstimateExaminationPropensities(RisingAtThree(), raw).theta,
               ElementsAre(1.0, DoubleNear(0.2, 1e-12), DoubleNear(0.6, 1e-12)));
-  const PropensityOptions pooled{.max_position = 3, .min_pairs = 1};
+  const PropensityOptions pooled{.max_position = 3, .min_pairs = 1, .min_propensity = 0.05};
   EXPECT_THAT(EstimateExaminationPropensities(RisingAtThree(), pooled).theta,
               ElementsAre(1.0, DoubleNear(0.4, 1e-12), DoubleNear(0.4, 1e-12)));
 }
