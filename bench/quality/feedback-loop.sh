@@ -11,7 +11,8 @@
 #      `souk simulate` runs SOUK_AB_SESSIONS sessions per variant (10,000) and prints CTR and
 #      conversion per variant with 95% intervals and each lift over bm25;
 #   5. round 2: `souk retrain` on everything logged so far, judged against v1 and promoted unless
-#      worse; an A/B test of bm25 against the models directory's current version.
+#      worse; an A/B test of bm25 against the models directory's current version;
+#   6. round 3: the same once more on the logs of round 2: the loop keeps what it gained.
 #
 #   bench/quality/feedback-loop.sh [WORK_DIR]
 #
@@ -20,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [[ $# -gt 1 || ${1:-} == --help ]]; then
-  sed -n 2,20p "$0" >&2
+  sed -n 2,21p "$0" >&2
   exit 2
 fi
 source bench/load/lib.sh
@@ -89,3 +90,9 @@ retrain
 serve round2 "bm25=" "ltr-logged-2=$work/models"
 simulate "$ab_sessions" 3
 stop_soukd "round 2"
+
+echo "== round 3: retrained again, judged against the current version, A/B again"
+retrain
+serve round3 "bm25=" "ltr-logged-3=$work/models"
+simulate "$ab_sessions" 4
+stop_soukd "round 3"

@@ -37,7 +37,9 @@ its events are sent with LogEvents. Runs until every A/B variant the server repo
 --sessions sessions (default 2000), at most --max-sessions in all (default 10 x that x the
 variants), over a window of --days (default 1) ending 15 minutes ago. Prints per variant the
 sessions, click-through (clicks / products shown) and conversion (sessions with a purchase /
-sessions) with 95% intervals, revenue per session, and each variant's lift over the first.
+sessions) with 95% intervals, revenue per session, and each variant's lift over the first. The
+lifts' intervals take the user as the unit: a user's sessions share their tastes, so counting
+sessions as independent would make the intervals too narrow.
 )";
 
 struct Tally {
@@ -46,7 +48,38 @@ struct Tally {
   uint64_t clicks = 0;
   uint64_t converted = 0;
   double revenue = 0;
+  /// Per user: converted sessions of sessions, clicks of impressions (the lifts' clusters).
+  std::map<std::string, ClusterCounts> user_sessions;
+  std::map<std::string, ClusterCounts> user_impressions;
+
+  void Add(const eval::SimulatedSession& session) {
+    ++sessions;
+    impressions += session.impressions;
+    clicks += session.clicks;
+    converted += session.purchased;
+    revenue += session.revenue;
+    const std::string& user = session.events.front().user_id;
+    user_sessions[user].successes += session.purchased;
+    user_sessions[user].trials += 1;
+    user_impressions[user].successes += static_cast<double>(session.clicks);
+    user_impressions[user].trials += static_cast<double>(session.impressions);
+  }
 };
+
+std::vector<ClusterCounts> Clusters(const std::map<std::string, ClusterCounts>& by_user) {
+  std::vector<ClusterCounts> clusters;
+  for (const auto& [user, counts] : by_user) clusters.push_back(counts);
+  return clusters;
+}
+
+// b's conversion (sessions with a purchase per session) over a's, users as clusters.
+Interval CvrLift(const Tally& b, const Tally& a) {
+  return ClusteredRatioInterval(Clusters(b.user_sessions), Clusters(a.user_sessions));
+}
+
+Interval CtrLift(const Tally& b, const Tally& a) {
+  return ClusteredRatioInterval(Clusters(b.user_impressions), Clusters(a.user_impressions));
+}
 
 class Driver {
  public:
@@ -152,8 +185,7 @@ void PrintTable(const std::vector<std::string>& variants, const std::map<std::st
   for (size_t i = 1; i < variants.size(); ++i) {
     const Tally& b = t.at(variants[i]);
     std::printf("lift of %s over %s: CVR %s, CTR %s\n", variants[i].c_str(), variants[0].c_str(),
-                Lift(RatioInterval(b.converted, b.sessions, a.converted, a.sessions)).c_str(),
-                Lift(RatioInterval(b.clicks, b.impressions, a.clicks, a.impressions)).c_str());
+                Lift(CvrLift(b, a)).c_str(), Lift(CtrLift(b, a)).c_str());
   }
 }
 
@@ -164,7 +196,7 @@ void PrintJson(const std::vector<std::string>& variants, const std::map<std::str
     const Tally& x = t.at(variants[i]);
     const Interval ctr = WilsonInterval(x.clicks, x.impressions);
     const Interval cvr = WilsonInterval(x.converted, x.sessions);
-    const Interval lift = RatioInterval(x.converted, x.sessions, a.converted, a.sessions);
+    const Interval lift = CvrLift(x, a);
     std::printf(
         "%s{\"variant\":\"%s\",\"sessions\":%lu,\"impressions\":%lu,\"clicks\":%lu,"
         "\"converted\":%lu,\"revenue\":%.2f,\"ctr\":[%.5f,%.5f,%.5f],\"cvr\":[%.5f,%.5f,%.5f],"
@@ -235,12 +267,7 @@ int RunSimulate(int argc, char** argv) {
       return Fail("souk simulate", s);
     }
     if (session->searches == 0 || !tallies.contains(session->variant)) continue;
-    Tally& t = tallies[session->variant];
-    ++t.sessions;
-    t.impressions += session->impressions;
-    t.clicks += session->clicks;
-    t.converted += session->purchased;
-    t.revenue += session->revenue;
+    tallies[session->variant].Add(*session);
   }
   if (absl::Status s = driver.Log({}, true); !s.ok()) return Fail("souk simulate", s);
   std::cerr << "souk simulate: " << driver.logged() << " events logged in "

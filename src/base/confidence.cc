@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace souk {
 
@@ -13,6 +14,40 @@ Interval WilsonInterval(uint64_t successes, uint64_t trials) {
   const double center = (p + z2 / (2 * n)) / (1 + z2 / n);
   const double half = kZ95 * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
   return {p, std::max(0.0, center - half), std::min(1.0, center + half)};
+}
+
+namespace {
+
+// The rate sum(successes) / sum(trials) of `clusters` and the delta-method variance of its log.
+struct LogRate {
+  double rate = 0;
+  double variance = 0;
+};
+
+std::optional<LogRate> ClusteredLogRate(std::span<const ClusterCounts> clusters) {
+  const double n = static_cast<double>(clusters.size());
+  double successes = 0, trials = 0;
+  for (const ClusterCounts& c : clusters) successes += c.successes, trials += c.trials;
+  if (clusters.size() < 2 || trials <= 0 || successes <= 0) return std::nullopt;
+  const double rate = successes / trials;
+  double squares = 0;  // residuals of each cluster against the overall rate
+  for (const ClusterCounts& c : clusters) {
+    squares += (c.successes - rate * c.trials) * (c.successes - rate * c.trials);
+  }
+  const double mean_trials = trials / n;
+  const double variance = squares / (n - 1) / (n * mean_trials * mean_trials);
+  return LogRate{rate, variance / (rate * rate)};
+}
+
+}  // namespace
+
+Interval ClusteredRatioInterval(std::span<const ClusterCounts> b,
+                                std::span<const ClusterCounts> a) {
+  const std::optional<LogRate> rb = ClusteredLogRate(b), ra = ClusteredLogRate(a);
+  if (!rb || !ra) return {0, 0, 0};
+  const double log_ratio = std::log(rb->rate / ra->rate);
+  const double se = std::sqrt(rb->variance + ra->variance);
+  return {std::exp(log_ratio), std::exp(log_ratio - kZ95 * se), std::exp(log_ratio + kZ95 * se)};
 }
 
 Interval MeanInterval(std::span<const double> samples) {

@@ -22,6 +22,30 @@ TEST(ConfidenceTest, WilsonMatchesPublishedValues) {
   EXPECT_DOUBLE_EQ(empty.high, 1);
 }
 
+TEST(ConfidenceTest, ClusteredRatioWidensWhenTrialsCluster) {
+  // One trial per cluster: Katz's interval, up to n / (n - 1) in the variance.
+  std::vector<ClusterCounts> a(1000), b(1000);
+  for (int i = 0; i < 100; ++i) a[i].successes = 1;
+  for (int i = 0; i < 120; ++i) b[i].successes = 1;
+  for (ClusterCounts& c : a) c.trials = 1;
+  for (ClusterCounts& c : b) c.trials = 1;
+  const Interval single = ClusteredRatioInterval(b, a);
+  const Interval katz = RatioInterval(120, 1000, 100, 1000);
+  EXPECT_DOUBLE_EQ(single.estimate, 1.2);
+  EXPECT_THAT(single.low, DoubleNear(katz.low, 1e-3));
+  EXPECT_THAT(single.high, DoubleNear(katz.high, 1e-3));
+  // The same totals from 100 clusters of 10 trials that succeed all or nothing: as uncertain
+  // as 100 trials, so far wider.
+  std::vector<ClusterCounts> a10(100, {0, 10}), b10(100, {0, 10});
+  for (int i = 0; i < 10; ++i) a10[i].successes = 10;
+  for (int i = 0; i < 12; ++i) b10[i].successes = 10;
+  const Interval clustered = ClusteredRatioInterval(b10, a10);
+  EXPECT_DOUBLE_EQ(clustered.estimate, 1.2);
+  EXPECT_LT(clustered.low, single.low - 0.2);
+  EXPECT_GT(clustered.high, single.high + 0.3);
+  EXPECT_DOUBLE_EQ(ClusteredRatioInterval(b10, {}).high, 0);  // no clusters
+}
+
 TEST(ConfidenceTest, MeanIntervalIsTheNormalApproximation) {
   // 1..5: mean 3, sample sd sqrt(2.5), half width 1.96 * sqrt(2.5 / 5) = 1.3859.
   const std::vector<double> samples = {1, 2, 3, 4, 5};
