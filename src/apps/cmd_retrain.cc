@@ -46,9 +46,9 @@ so a running soukd swaps it in. Exit 0 when promoted, 3 when not promoted, 1 on 
 --promote makes an already published version current (a rollback) without training. See
 docs/feedback.md, "Retraining".
 
-Ranker flags, as `souk train ranker`'s: [--heldout 0.1] [--no-position-debias]
-  [--min-propensity 0.3] [--all-candidates] [--exclude-features NAME,...] [--rounds 500]
-  [--early-stopping 50] [--lr 0.05] [--max-depth 6] [--subsample 0.8] [--colsample 0.8]
+Ranker flags, as `souk train ranker`'s but for two defaults (every round kept; see
+docs/feedback.md): [--heldout 0.1] [--no-position-debias] [--min-propensity 0.3]
+  [--all-candidates] [--exclude-features NAME,...] [--rounds 150] [--early-stopping 0] [--lr 0.05] [--max-depth 6] [--subsample 0.8] [--colsample 0.8]
   [--seed 42] [--threads 0]
 Seqrec flags, as `souk train seqrec`'s: [--hidden 64] [--layers 2] [--heads 2] [--max-length 50]
   [--dropout 0.2] [--batch 128] [--epochs 20] [--patience 3] [--validation-users 4000]

@@ -32,8 +32,8 @@ the products of the page it showed (--all-candidates: every candidate, the unsho
 negatives) with its behaviour features as they were when it ran (the log replayed through the
 aggregates of --config's feedback section); the most recent --heldout share of each log is held
 out. Serve the result with `ranker.model: RANKER.json`. --exclude-features leaves the named
-features of docs/ranking.md out of the model (ablations). --baseline reports another ranker (the
-serving one) on the same held-out queries.
+features of docs/ranking.md out of the model (ablations). --early-stopping 0 keeps every round.
+--baseline reports another ranker (the serving one) on the same held-out queries.
 )";
 
 absl::Status ReadFlags(const Flags& flags, train::RankerTrainingOptions* o) {

@@ -150,8 +150,8 @@ absl::Status LambdaMartOptions::Validate() const {
     return absl::InvalidArgumentError(StrCat(field, ": ", value, " ", rule));
   };
   if (max_rounds < 1) return bad("max_rounds", max_rounds, "must be >= 1");
-  if (early_stopping_rounds < 1) {
-    return bad("early_stopping_rounds", early_stopping_rounds, "must be >= 1");
+  if (early_stopping_rounds < 0) {
+    return bad("early_stopping_rounds", early_stopping_rounds, "must be >= 0");
   }
   if (!(learning_rate > 0 && learning_rate <= 1)) {
     return bad("learning_rate", learning_rate, "must be in (0, 1]");
@@ -211,8 +211,8 @@ absl::StatusOr<std::unique_ptr<LambdaMart>> LambdaMart::Train(const RankingData&
     const std::vector<double> ndcg = ParseEval(eval);
     RoundMetrics metrics{round + 1, ndcg.empty() ? 0 : ndcg[0], ndcg.size() > 1 ? ndcg[1] : 0};
     if (on_round) on_round(metrics);
-    // Without validation data every round is kept.
-    if (!validate || metrics.validation_ndcg > best_ndcg) {
+    // Without validation data, or without early stopping, every round is kept.
+    if (!validate || options.early_stopping_rounds == 0 || metrics.validation_ndcg > best_ndcg) {
       best_ndcg = metrics.validation_ndcg;
       best_round = round + 1;
     } else if (round + 1 - best_round >= options.early_stopping_rounds) {

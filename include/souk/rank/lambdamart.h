@@ -41,8 +41,10 @@ struct RankingData {
 };
 
 struct LambdaMartOptions {
-  int max_rounds = 500;            ///< Boosting rounds at most.
-  int early_stopping_rounds = 50;  ///< Stop when validation NDCG has not improved for this long.
+  int max_rounds = 500;  ///< Boosting rounds at most.
+  /// Stop when validation NDCG has not improved for this long, keeping the best round's trees;
+  /// 0: no early stopping, every round kept (validation NDCG is still reported).
+  int early_stopping_rounds = 50;
   double learning_rate = 0.05;
   int max_depth = 6;
   double min_child_weight = 1.0;

@@ -97,6 +97,26 @@ TEST(LambdaMartTest, StopsEarlyWhenValidationStopsImproving) {
   EXPECT_EQ(seen - (*model)->rounds(), options.early_stopping_rounds);
 }
 
+TEST(LambdaMartTest, WithoutEarlyStoppingEveryRoundIsKept) {
+  LambdaMartOptions options = SmallOptions();
+  options.max_rounds = 80;
+  options.early_stopping_rounds = 0;
+  int seen = 0;
+  double last_validation = -1;
+  auto model = LambdaMart::Train(MakeData(4, 40), MakeData(5, 20, /*learnable=*/false), options,
+                                 [&](const RoundMetrics& m) {
+                                   ++seen;
+                                   last_validation = m.validation_ndcg;
+                                 });
+  ASSERT_OK(model);
+  EXPECT_EQ(seen, 80);  // the data that stops the test above early
+  EXPECT_EQ((*model)->rounds(), 80);
+  EXPECT_GT(last_validation, 0.0);  // still evaluated and reported
+  options.early_stopping_rounds = -1;
+  EXPECT_THAT(LambdaMart::Train(MakeData(4, 40), {}, options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "early_stopping_rounds"));
+}
+
 TEST(LambdaMartTest, SaveLoadKeepsScoresAndNames) {
   const RankingData train = MakeData(6, 30), test = MakeData(7, 5);
   auto model = LambdaMart::Train(train, {}, SmallOptions());
