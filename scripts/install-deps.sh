@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git python3
   # transport and base libraries
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev zlib1g-dev
+  libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev zlib1g-dev libssl-dev openssl
   # text analysis
   libicu-dev libstemmer-dev
   # models, vectors, ranking, storage

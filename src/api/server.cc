@@ -11,11 +11,35 @@
 #include "grpcpp/server_builder.h"
 #include "souk/api/metrics_exporter.h"
 #include "souk/api/services.h"
+#include "souk/base/file_util.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 
 namespace souk::api {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, std::string_view key) {
+  absl::StatusOr<std::string> pem = ReadFileToString(path);
+  if (!pem.ok()) return Annotate(pem.status(), StrCat("server.tls.", key));
+  return pem;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const TlsOptions& tls) {
+  if (!tls.enabled()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  SOUK_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(tls.cert_file, "cert_file"));
+  SOUK_ASSIGN_OR_RETURN(pair.private_key, ReadPem(tls.key_file, "key_file"));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!tls.client_ca_file.empty()) {
+    SOUK_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(tls.client_ca_file, "client_ca_file"));
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     const ServerOptions& options, const Engines& engines,
@@ -25,15 +49,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     return absl::InvalidArgumentError(
         "the server needs the search, recommend and feedback engines");
   }
+  SOUK_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                        Credentials(options.tls));
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
-  const size_t max_bytes = options.max_message_bytes;
-  server->search_ = std::make_unique<SearchServiceImpl>(engines.search, max_bytes);
-  server->catalog_ = std::make_unique<CatalogServiceImpl>(engines.search, max_bytes);
+  server->policy_.max_request_bytes = options.max_message_bytes;
+  SOUK_ASSIGN_OR_RETURN(server->policy_.authenticator, Authenticator::Create(options.auth));
+  const CallPolicy* policy = &server->policy_;
+  server->search_ = std::make_unique<SearchServiceImpl>(engines.search, policy);
+  server->catalog_ = std::make_unique<CatalogServiceImpl>(engines.search, policy);
   server->admin_ = std::make_unique<AdminServiceImpl>(engines.search, engines.feedback,
-                                                      snapshot_options, max_bytes);
-  server->recommend_ = std::make_unique<RecommendServiceImpl>(engines.recommend, max_bytes);
-  server->feedback_ = std::make_unique<FeedbackServiceImpl>(engines.feedback, max_bytes);
+                                                      snapshot_options, policy);
+  server->recommend_ = std::make_unique<RecommendServiceImpl>(engines.recommend, policy);
+  server->feedback_ = std::make_unique<FeedbackServiceImpl>(engines.feedback, policy);
 
   if (!options.metrics_address.empty()) {
     SOUK_ASSIGN_OR_RETURN(
@@ -44,8 +72,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::EnableDefaultHealthCheckService(true);
   if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  // TLS and authentication arrive with the production-server work; loopback by default.
-  builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.address, credentials, &server->port_);
   // Requests up to four times the limit are read so that ParseRequest can refuse them with
   // INVALID_ARGUMENT naming the limit; beyond that gRPC cuts them off (RESOURCE_EXHAUSTED).
   builder.SetMaxReceiveMessageSize(
@@ -61,7 +88,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     return absl::UnavailableError(StrCat("server.address: could not listen on ", options.address));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
-  SOUK_LOG_INFO("api", "listening on port ", server->port_);
+  SOUK_LOG_INFO("api", "listening on port ", server->port_,
+                options.tls.enabled()
+                    ? (options.tls.client_ca_file.empty() ? " (TLS)" : " (mutual TLS)")
+                    : " (plaintext)",
+                server->policy_.authenticator.enabled() ? ", API keys required" : "");
   return server;
 }
 

@@ -4,6 +4,18 @@
 
 namespace souk::api {
 
+absl::Status TlsOptions::Validate() const {
+  if (cert_file.empty() != key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "server.tls: cert_file and key_file go together (set both, or neither for plaintext)");
+  }
+  if (!client_ca_file.empty() && cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "server.tls.client_ca_file: mutual TLS needs the server's cert_file and key_file too");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ServerOptions::Validate() const {
   if (address.empty() || address.find(':') == std::string::npos) {
     return absl::InvalidArgumentError("server.address: expected host:port");
@@ -14,7 +26,8 @@ absl::Status ServerOptions::Validate() const {
   if (shutdown_grace_ms < 0) {
     return absl::InvalidArgumentError("server.shutdown_grace_ms: must be >= 0");
   }
-  return absl::OkStatus();
+  if (absl::Status s = tls.Validate(); !s.ok()) return s;
+  return auth.Validate();
 }
 
 }  // namespace souk::api

@@ -25,7 +25,7 @@ grpc::ServerUnaryReactor* SearchServiceImpl::Search(grpc::CallbackServerContext*
                                                     const grpc::ByteBuffer* request,
                                                     grpc::ByteBuffer* response) {
   return RunUnary<v1::SearchRequest, v1::SearchResponse>(
-      context, request, response, max_request_bytes_,
+      context, request, response, *policy_, Role::kQuery,
       [this](const v1::SearchRequest& in, v1::SearchResponse* out) -> absl::Status {
         SOUK_ASSIGN_OR_RETURN(engine::SearchPage page, engine_->Search(FromProto(in)));
         ToProto(page, in.include_products(), out);
@@ -37,7 +37,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetProduct(grpc::CallbackServerCon
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
   return RunUnary<v1::GetProductRequest, v1::GetProductResponse>(
-      context, request, response, max_request_bytes_,
+      context, request, response, *policy_, Role::kQuery,
       [this](const v1::GetProductRequest& in, v1::GetProductResponse* out) -> absl::Status {
         if (in.product_id().empty()) {
           return absl::InvalidArgumentError("product_id: must not be empty");
@@ -51,15 +51,17 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetProduct(grpc::CallbackServerCon
       });
 }
 
-grpc::Status CatalogServiceImpl::UpsertProducts(grpc::ServerContext*,
+grpc::Status CatalogServiceImpl::UpsertProducts(grpc::ServerContext* context,
                                                 const v1::UpsertProductsRequest*,
                                                 v1::UpsertProductsResponse*) {
+  if (absl::Status s = policy_->Admit(*context, Role::kCatalog); !s.ok()) return ToGrpcStatus(s);
   return NotBuiltYet("UpsertProducts", "rebuild the index with `souk index` and call Reload");
 }
 
-grpc::Status CatalogServiceImpl::DeleteProducts(grpc::ServerContext*,
+grpc::Status CatalogServiceImpl::DeleteProducts(grpc::ServerContext* context,
                                                 const v1::DeleteProductsRequest*,
                                                 v1::DeleteProductsResponse*) {
+  if (absl::Status s = policy_->Admit(*context, Role::kCatalog); !s.ok()) return ToGrpcStatus(s);
   return NotBuiltYet("DeleteProducts", "rebuild the index with `souk index` and call Reload");
 }
 
@@ -68,7 +70,9 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Reload(grpc::CallbackServerContext* 
                                                    grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   v1::ReloadRequest parsed;
-  if (absl::Status s = ParseRequest(*request, max_request_bytes_, &parsed); !s.ok()) {
+  absl::Status s = policy_->Admit(*context, Role::kAdmin);
+  if (s.ok()) s = ParseRequest(*request, policy_->max_request_bytes, &parsed);
+  if (!s.ok()) {
     reactor->Finish(ToGrpcStatus(s));
     return reactor;
   }
@@ -127,7 +131,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Stats(grpc::CallbackServerContext* c
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
   return RunUnary<v1::StatsRequest, v1::StatsResponse>(
-      context, request, response, max_request_bytes_,
+      context, request, response, *policy_, Role::kAdmin,
       [this](const v1::StatsRequest& in, v1::StatsResponse* out) -> absl::Status {
         SOUK_RETURN_IF_ERROR(FeedbackStats(in, out->mutable_feedback()));
         std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
@@ -170,7 +174,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::SetRules(grpc::CallbackServerContext
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
   return RunUnary<v1::SetRulesRequest, v1::SetRulesResponse>(
-      context, request, response, max_request_bytes_,
+      context, request, response, *policy_, Role::kAdmin,
       [this](const v1::SetRulesRequest& in, v1::SetRulesResponse*) -> absl::Status {
         SOUK_RETURN_IF_ERROR(engine_->SetRules(FromProto(in.rules())));
         SOUK_LOG_INFO("api", "rules replaced: ", in.rules().pins_size(), " pins, ",
@@ -184,7 +188,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetRules(grpc::CallbackServerContext
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
   return RunUnary<v1::GetRulesRequest, v1::GetRulesResponse>(
-      context, request, response, max_request_bytes_,
+      context, request, response, *policy_, Role::kAdmin,
       [this](const v1::GetRulesRequest&, v1::GetRulesResponse* out) -> absl::Status {
         ToProto(engine_->rules(), out->mutable_rules());
         return absl::OkStatus();
@@ -195,7 +199,7 @@ grpc::ServerUnaryReactor* RecommendServiceImpl::Recommend(grpc::CallbackServerCo
                                                           const grpc::ByteBuffer* request,
                                                           grpc::ByteBuffer* response) {
   return RunUnary<v1::RecommendRequest, v1::RecommendResponse>(
-      context, request, response, max_request_bytes_,
+      context, request, response, *policy_, Role::kQuery,
       [this](const v1::RecommendRequest& in, v1::RecommendResponse* out) -> absl::Status {
         SOUK_ASSIGN_OR_RETURN(const engine::RecommendPage page, engine_->Recommend(FromProto(in)));
         ToProto(page, in.include_products(), out->mutable_items());
@@ -208,7 +212,7 @@ grpc::ServerUnaryReactor* RecommendServiceImpl::SimilarItems(grpc::CallbackServe
                                                              const grpc::ByteBuffer* request,
                                                              grpc::ByteBuffer* response) {
   return RunUnary<v1::SimilarItemsRequest, v1::SimilarItemsResponse>(
-      context, request, response, max_request_bytes_,
+      context, request, response, *policy_, Role::kQuery,
       [this](const v1::SimilarItemsRequest& in, v1::SimilarItemsResponse* out) -> absl::Status {
         if (in.product_id().empty()) {
           return absl::InvalidArgumentError("product_id: must not be empty");
@@ -226,7 +230,9 @@ grpc::ServerUnaryReactor* FeedbackServiceImpl::LogEvents(grpc::CallbackServerCon
                                                          grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto parsed = std::make_shared<v1::LogEventsRequest>();
-  if (absl::Status s = ParseRequest(*request, max_request_bytes_, parsed.get()); !s.ok()) {
+  absl::Status s = policy_->Admit(*context, Role::kFeedback);
+  if (s.ok()) s = ParseRequest(*request, policy_->max_request_bytes, parsed.get());
+  if (!s.ok()) {
     reactor->Finish(ToGrpcStatus(s));
     return reactor;
   }

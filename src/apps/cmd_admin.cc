@@ -12,6 +12,8 @@
 #include "cmd_util.h"
 #include "commands.h"
 #include "google/protobuf/util/json_util.h"
+#include "server_connection.h"
+#include "souk/base/str_cat.h"
 #include "souk/v1/admin.grpc.pb.h"
 
 namespace souk::apps {
@@ -100,15 +102,17 @@ int Stats(Stub& stub, const Flags& flags) {
 
 int RunAdmin(int argc, char** argv) {
   auto flags = Flags::Parse(argc, argv, 2,
-                            {.with_value = {"server", "index-dir", "times", "interval-ms",
-                                            "timeout-ms", "window-hours", "window-end-ms"},
+                            {.with_value = Union({ServerConnectionFlags(),
+                                                  {"index-dir", "times", "interval-ms",
+                                                   "timeout-ms", "window-hours", "window-end-ms"}}),
                              .boolean = {"help"}});
   if (!flags.ok()) return Fail("souk admin", flags.status());
   if (flags->Has("help") || flags->positional().size() != 1) {
-    return Usage(kUsage, flags->Has("help"));
+    return Usage(StrCat(kUsage, kServerConnectionUsage), flags->Has("help"));
   }
-  auto stub = v1::AdminService::NewStub(grpc::CreateChannel(flags->Get("server", "127.0.0.1:50051"),
-                                                            grpc::InsecureChannelCredentials()));
+  auto connection = ServerConnection::FromFlags(*flags);
+  if (!connection.ok()) return Fail("souk admin", connection.status());
+  auto stub = v1::AdminService::NewStub(connection->Connect());
   const std::string& action = flags->positional()[0];
   if (action == "reload") return Reload(*stub, *flags);
   if (action == "stats") return Stats(*stub, *flags);

@@ -26,6 +26,7 @@
 
 #include "cmd_util.h"
 #include "commands.h"
+#include "server_connection.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/eval/qrels.h"
@@ -70,7 +71,7 @@ const char* RpcName(Rpc rpc) {
 }
 
 struct LoadOptions {
-  std::string server;
+  ServerConnection server;
   Rpc rpc = Rpc::kSearch;
   std::vector<std::string> queries;
   int clients = 1;
@@ -133,10 +134,10 @@ struct Stubs {
 
 // A channel with its own subchannel pool, so that each caller gets its own TCP connection rather
 // than all of them sharing one.
-Stubs ConnectOwnChannel(const std::string& server) {
+Stubs ConnectOwnChannel(const ServerConnection& server) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  const auto channel = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+  const auto channel = server.Connect(args);
   return {v1::SearchService::NewStub(channel), v1::RecommendService::NewStub(channel)};
 }
 
@@ -267,7 +268,7 @@ void PrintReport(const LoadOptions& options, LoadReport report, bool json) {
 absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
   LoadOptions options;
   SOUK_RETURN_IF_ERROR(flags.Require({"queries"}));
-  options.server = flags.Get("server", "127.0.0.1:50051");
+  SOUK_ASSIGN_OR_RETURN(options.server, ServerConnection::FromFlags(flags));
   const std::string rpc = flags.Get("rpc", "search");
   if (rpc == "recommend") {
     options.rpc = Rpc::kRecommend;
@@ -319,12 +320,15 @@ absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
 }  // namespace
 
 int RunLoad(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 2,
-                            {.with_value = {"server", "rpc", "queries", "clients", "requests",
-                                            "duration-s", "rate", "warmup", "k", "timeout-ms"},
-                             .boolean = {"help", "json"}});
+  auto flags =
+      Flags::Parse(argc, argv, 2,
+                   {.with_value = Union({ServerConnectionFlags(),
+                                         {"rpc", "queries", "clients", "requests", "duration-s",
+                                          "rate", "warmup", "k", "timeout-ms"}}),
+                    .boolean = {"help", "json"}});
   if (!flags.ok()) return Fail("souk load", flags.status());
-  if (flags->Has("help") || !flags->positional().empty()) return Usage(kUsage, flags->Has("help"));
+  if (flags->Has("help") || !flags->positional().empty())
+    return Usage(StrCat(kUsage, kServerConnectionUsage), flags->Has("help"));
   auto options = OptionsFromFlags(*flags);
   if (!options.ok()) return Fail("souk load", options.status());
   LoadReport report = LoadRun(*options).Run();

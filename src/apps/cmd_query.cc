@@ -9,7 +9,9 @@
 
 #include "cmd_util.h"
 #include "commands.h"
+#include "server_connection.h"
 #include "souk/api/proto_conversion.h"
+#include "souk/base/str_cat.h"
 #include "souk/v1/search.grpc.pb.h"
 
 namespace souk::apps {
@@ -22,15 +24,17 @@ constexpr char kUsage[] =
 
 Calls SearchService.Search on a running soukd (default 127.0.0.1:50051) and prints the results.
 )";
+
 }  // namespace
 
 int RunQuery(int argc, char** argv) {
   auto flags = Flags::Parse(
       argc, argv, 2,
-      {.with_value = {"server", "k", "brand", "category", "timeout-ms"}, .boolean = {"help"}});
+      {.with_value = Union({ServerConnectionFlags(), {"k", "brand", "category", "timeout-ms"}}),
+       .boolean = {"help"}});
   if (!flags.ok()) return Fail("souk query", flags.status());
   if (flags->Has("help") || flags->positional().size() != 1) {
-    return Usage(kUsage, flags->Has("help"));
+    return Usage(StrCat(kUsage, kServerConnectionUsage), flags->Has("help"));
   }
   auto k = flags->GetInt("k", 10);
   auto timeout_ms = flags->GetInt("timeout-ms", 5000);
@@ -45,8 +49,9 @@ int RunQuery(int argc, char** argv) {
     request.mutable_filters()->add_brands(brand);
   request.mutable_filters()->set_category(flags->Get("category"));
 
-  auto stub = v1::SearchService::NewStub(grpc::CreateChannel(
-      flags->Get("server", "127.0.0.1:50051"), grpc::InsecureChannelCredentials()));
+  auto connection = ServerConnection::FromFlags(*flags);
+  if (!connection.ok()) return Fail("souk query", connection.status());
+  auto stub = v1::SearchService::NewStub(connection->Connect());
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(*timeout_ms));
   v1::SearchResponse response;

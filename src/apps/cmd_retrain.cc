@@ -10,7 +10,9 @@
 #include "cmd_util.h"
 #include "commands.h"
 #include "ranker_flags.h"
+#include "server_connection.h"
 #include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
 #include "souk/engine/search_engine.h"
 #include "souk/engine/snapshot.h"
 #include "souk/train/model_versions.h"
@@ -120,9 +122,11 @@ void PrintSeqRecResult(const train::SeqRecRetrainResult& r) {
 }
 
 // AdminService.Reload on `server`: soukd loads the snapshot again, the new current ranker too.
-int ReloadServer(const std::string& server) {
-  auto stub =
-      v1::AdminService::NewStub(grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
+int ReloadServer(const Flags& flags) {
+  auto connection = ServerConnection::FromFlags(flags);
+  if (!connection.ok()) return Fail("souk retrain", connection.status());
+  const std::string& server = connection->address();
+  auto stub = v1::AdminService::NewStub(connection->Connect());
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
   v1::ReloadResponse response;
@@ -144,7 +148,7 @@ int PromoteVersion(const Flags& flags) {
     return Fail("souk retrain", s);
   }
   std::cout << "promoted: " << versions.PathOf(flags.Get("promote")) << " is current\n";
-  return flags.Has("server") ? ReloadServer(flags.Get("server")) : 0;
+  return flags.Has("server") ? ReloadServer(flags) : 0;
 }
 
 // The configuration's event log, or FAILED_PRECONDITION.
@@ -159,7 +163,7 @@ absl::StatusOr<std::string> EventLog(const config::SoukConfig& cfg) {
 // Exit code of a finished retrain: reload when promoted and asked.
 int Finish(bool promoted, const Flags& flags) {
   if (!promoted) return kNotPromoted;
-  return flags.Has("server") ? ReloadServer(flags.Get("server")) : 0;
+  return flags.Has("server") ? ReloadServer(flags) : 0;
 }
 
 int RetrainRanker(const Flags& flags) {
@@ -202,20 +206,21 @@ int RetrainSeqRec(const Flags& flags) {
 }  // namespace
 
 int RunRetrain(int argc, char** argv) {
-  auto flags =
-      Flags::Parse(argc, argv, 2,
-                   {.with_value = Union({kRankerFlags,
-                                         kSeqRecFlags,
-                                         kOptimizerFlags,
-                                         kRuntimeFlags,
-                                         {"config", "set", "models", "server", "serving",
-                                          "min-heldout", "max-heldout", "promote"}}),
-                    .boolean = Union({kRankerBooleans, kRuntimeBooleans, {"help", "force"}})});
+  auto flags = Flags::Parse(
+      argc, argv, 2,
+      {.with_value =
+           Union({kRankerFlags,
+                  kSeqRecFlags,
+                  kOptimizerFlags,
+                  kRuntimeFlags,
+                  ServerConnectionFlags(),
+                  {"config", "set", "models", "serving", "min-heldout", "max-heldout", "promote"}}),
+       .boolean = Union({kRankerBooleans, kRuntimeBooleans, {"help", "force"}})});
   if (!flags.ok()) return Fail("souk retrain", flags.status());
-  if (flags->Has("help")) return Usage(kUsage, true);
+  if (flags->Has("help")) return Usage(StrCat(kUsage, kServerConnectionUsage), true);
   const std::vector<std::string>& what = flags->positional();
   if (what.size() > 1 || (what.size() == 1 && what[0] != "ranker" && what[0] != "seqrec")) {
-    return Usage(kUsage, false);
+    return Usage(StrCat(kUsage, kServerConnectionUsage), false);
   }
   if (flags->Has("promote") && flags->Has("models")) return PromoteVersion(*flags);
   if (absl::Status s = flags->Require({"config", "models"}); !s.ok()) {

@@ -13,6 +13,7 @@
 
 #include "cmd_util.h"
 #include "commands.h"
+#include "server_connection.h"
 #include "souk/api/proto_conversion.h"
 #include "souk/base/clock.h"
 #include "souk/base/confidence.h"
@@ -83,8 +84,8 @@ Interval CtrLift(const Tally& b, const Tally& a) {
 
 class Driver {
  public:
-  Driver(const std::string& server, size_t page_size)
-      : channel_(grpc::CreateChannel(server, grpc::InsecureChannelCredentials())),
+  Driver(const ServerConnection& server, size_t page_size)
+      : channel_(server.Connect()),
         search_(v1::SearchService::NewStub(channel_)),
         feedback_(v1::FeedbackService::NewStub(channel_)),
         admin_(v1::AdminService::NewStub(channel_)),
@@ -220,13 +221,14 @@ bool Done(const std::vector<std::string>& variants, const std::map<std::string, 
 }  // namespace
 
 int RunSimulate(int argc, char** argv) {
-  auto flags =
-      Flags::Parse(argc, argv, 2,
-                   {.with_value = {"shop", "server", "sessions", "seed", "days", "max-sessions"},
-                    .boolean = {"json", "help"}});
+  auto flags = Flags::Parse(
+      argc, argv, 2,
+      {.with_value =
+           Union({ServerConnectionFlags(), {"shop", "sessions", "seed", "days", "max-sessions"}}),
+       .boolean = {"json", "help"}});
   if (!flags.ok()) return Fail("souk simulate", flags.status());
   if (flags->Has("help") || !flags->Has("shop") || !flags->positional().empty()) {
-    return Usage(kUsage, flags->Has("help"));
+    return Usage(StrCat(kUsage, kServerConnectionUsage), flags->Has("help"));
   }
   auto shop = eval::ReadDemoShopOptions(flags->Get("shop"));
   if (!shop.ok()) return Fail("souk simulate", shop.status());
@@ -236,7 +238,9 @@ int RunSimulate(int argc, char** argv) {
   for (const auto* value : {&per_variant, &seed, &days}) {
     if (!value->ok()) return Fail("souk simulate", value->status());
   }
-  Driver driver(flags->Get("server", "127.0.0.1:50051"), shop->page_size);
+  auto connection = ServerConnection::FromFlags(*flags);
+  if (!connection.ok()) return Fail("souk simulate", connection.status());
+  Driver driver(*connection, shop->page_size);
   auto variants = driver.Variants();
   if (!variants.ok()) return Fail("souk simulate", variants.status());
   auto max_sessions =

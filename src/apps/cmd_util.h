@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -20,7 +21,7 @@ inline int Fail(const std::string& who, const absl::Status& status) {
 }
 
 /// Prints the usage (to stdout for --help, else stderr) and returns 0 or 2.
-inline int Usage(const char* usage, bool help) {
+inline int Usage(std::string_view usage, bool help) {
   (help ? std::cout : std::cerr) << usage;
   return help ? 0 : 2;
 }

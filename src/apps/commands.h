@@ -21,5 +21,6 @@ int RunAdmin(int argc, char** argv);
 int RunRetrain(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
 int RunEvents(int argc, char** argv);
+int RunApiKey(int argc, char** argv);
 
 }  // namespace souk::apps

@@ -7,6 +7,12 @@
 
 namespace souk::apps {
 
+std::set<std::string> Union(std::initializer_list<std::set<std::string>> sets) {
+  std::set<std::string> out;
+  for (const auto& s : sets) out.insert(s.begin(), s.end());
+  return out;
+}
+
 absl::StatusOr<Flags> Flags::Parse(int argc, char** argv, int first, const FlagSpec& spec) {
   Flags flags;
   bool options_ended = false;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -18,6 +19,9 @@ struct FlagSpec {
   std::set<std::string> with_value;  ///< Flags that take a value (may repeat).
   std::set<std::string> boolean;     ///< Flags that take none.
 };
+
+/// The flags of several groups (a command's own and shared ones) as one set.
+std::set<std::string> Union(std::initializer_list<std::set<std::string>> sets);
 
 class Flags {
  public:

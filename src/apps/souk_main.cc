@@ -28,6 +28,7 @@ commands:
   admin    a running server's AdminService: reload (hot, or many times in a row), stats (JSON)
   simulate the demo shop's simulated users shop on a running server: CTR and CVR per A/B variant
   events   export the durable event log as JSON lines
+  apikey   a new API key and the server.auth.keys entry that admits it
 )";
 
 }  // namespace
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
   if (command == "admin") return souk::apps::RunAdmin(argc, argv);
   if (command == "simulate") return souk::apps::RunSimulate(argc, argv);
   if (command == "events") return souk::apps::RunEvents(argc, argv);
+  if (command == "apikey") return souk::apps::RunApiKey(argc, argv);
   std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -4,12 +4,6 @@
 
 namespace souk::apps {
 
-std::set<std::string> Union(std::initializer_list<std::set<std::string>> sets) {
-  std::set<std::string> out;
-  for (const auto& s : sets) out.insert(s.begin(), s.end());
-  return out;
-}
-
 absl::Status ReadRuntime(const Flags& flags, train::RuntimeOptions* runtime) {
   runtime->device = flags.Get("device", runtime->device);
   SOUK_ASSIGN_OR_RETURN(int64_t threads, flags.GetInt("threads", runtime->threads));

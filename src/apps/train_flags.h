@@ -32,8 +32,6 @@ inline constexpr char kRuntimeFlagsUsage[] =
   [--log-every 10] [--no-plot]
 )";
 
-std::set<std::string> Union(std::initializer_list<std::set<std::string>> sets);
-
 /// Fills `runtime` from kRuntimeFlags and kRuntimeBooleans; absent flags keep its values.
 absl::Status ReadRuntime(const Flags& flags, train::RuntimeOptions* runtime);
 /// Fills `optimizer` from kOptimizerFlags; absent flags keep its values.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "souk/base/str_cat.h"
 
@@ -38,7 +39,19 @@ void YamlBinder::BindScalar(std::string_view key, const char* type_name, T* out)
 
 void YamlBinder::Bind(std::string_view key, bool* out) { BindScalar(key, "true or false", out); }
 void YamlBinder::Bind(std::string_view key, int* out) { BindScalar(key, "an integer", out); }
-void YamlBinder::Bind(std::string_view key, std::string* out) { BindScalar(key, "a string", out); }
+void YamlBinder::Bind(std::string_view key, std::string* out) {
+  BindScalar(key, "a string", out);
+  // "${NAME}": the environment variable's value, so that secrets stay out of config files.
+  if (!status_.ok() || out->size() < 4 || out->rfind("${", 0) != 0 || out->back() != '}') return;
+  const std::string name = out->substr(2, out->size() - 3);
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) {
+    status_ = absl::InvalidArgumentError(
+        StrCat(PathOf(key), ": environment variable ", name, " is not set"));
+    return;
+  }
+  *out = value;
+}
 void YamlBinder::Bind(std::string_view key, float* out) {
   BindScalar(key, "a number", out);
   if (status_.ok() && !std::isfinite(*out)) {

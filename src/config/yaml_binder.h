@@ -22,6 +22,7 @@ class YamlBinder {
   void Bind(std::string_view key, int* out);
   void Bind(std::string_view key, size_t* out);
   void Bind(std::string_view key, float* out);
+  /// A value of the form "${NAME}" is replaced by environment variable NAME (an error if unset).
   void Bind(std::string_view key, std::string* out);
   /// A sequence of strings (a scalar or another sequence is an error).
   void Bind(std::string_view key, std::vector<std::string>* out);

@@ -3,11 +3,15 @@
 #pragma once
 
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "../unit/engine/engine_fixture.h"
 #include "souk/api/server.h"
@@ -32,6 +36,7 @@ class RpcServerTest : public ::testing::Test {
     api::ServerOptions server_options;
     server_options.address = "127.0.0.1:0";
     server_options.metrics_address = "127.0.0.1:0";
+    ConfigureServer(&server_options);
     engine::FeedbackOptions feedback_options;
     feedback_options.log.path = tmp_.File("events");
     feedback_options.log.sync = false;  // the process-crash test (soukd_process_test) syncs
@@ -54,10 +59,42 @@ class RpcServerTest : public ::testing::Test {
     search_ = v1::SearchService::NewStub(channel_);
   }
 
+  /// Subclasses change the server's options here (keys, TLS, limits).
+  virtual void ConfigureServer(api::ServerOptions*) {}
+
   grpc::Status Search(const v1::SearchRequest& request, v1::SearchResponse* response) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     return search_->Search(&context, request, response);
+  }
+
+  /// grpc.health.v1.Health/Check with an empty request, without credentials; `*response` gets
+  /// the HealthCheckResponse's bytes.
+  grpc::Status CheckHealth(std::string* response) {
+    grpc::GenericStub stub(channel_);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1), reply;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    grpc::Status status;
+    stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &reply,
+                   [&](grpc::Status s) {
+                     std::lock_guard<std::mutex> lock(mu);
+                     status = s;
+                     done = true;
+                     cv.notify_one();
+                   });
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return done; });
+    std::vector<grpc::Slice> slices;
+    if (status.ok() && reply.Dump(&slices).ok()) {
+      for (const auto& s : slices)
+        response->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    return status;
   }
 
   static v1::SearchRequest Request(const std::string& query, int page_size = 10) {

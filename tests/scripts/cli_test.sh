@@ -87,6 +87,41 @@ if kill -0 "$server_pid" 2> /dev/null; then fail "soukd still running 10 s after
 wait "$server_pid" || fail "soukd exited with $? after SIGTERM"
 server_pid=
 
+# API keys: `souk apikey` makes a key and its config entry; soukd then serves only callers with
+# a key of the right role, and the client commands send it from SOUK_API_KEY or --api-key.
+"$souk" apikey --name shop --roles query,feedback > "$tmp/apikey.out" || fail "souk apikey"
+key=$(sed -n 's/^key: //p' "$tmp/apikey.out")
+[[ ${#key} -eq 64 ]] || fail "souk apikey printed no key: $(cat "$tmp/apikey.out")"
+grep -v "$key" "$tmp/apikey.out" | grep -q "^- {name: shop, key_sha256: [0-9a-f]\{64\}, roles: \[query, feedback\]}" ||
+  fail "souk apikey entry: $(cat "$tmp/apikey.out")"
+if "$souk" apikey --name x --roles root 2> "$tmp/err"; then fail "souk apikey took role root"; fi
+grep -q "unknown role 'root'" "$tmp/err" || fail "apikey error: $(cat "$tmp/err")"
+{ echo "keys:"; grep "^- {name" "$tmp/apikey.out" | sed 's/^/  /'; } > "$tmp/keys.yaml"
+printf "server: {address: '127.0.0.1:0', auth: {key_file: '%s'}}\nindex: {dir: '%s'}\n" \
+  "$tmp/keys.yaml" "$tmp/index" > "$tmp/keyed.yaml"
+"$soukd" --config "$tmp/keyed.yaml" > "$tmp/keyed.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "serving on port" "$tmp/keyed.out" && break; sleep 0.1; done
+port=$(sed -nE 's/.*serving on port ([0-9]+).*/\1/p' "$tmp/keyed.out")
+[[ -n $port ]] || fail "soukd did not start with keys: $(cat "$tmp/keyed.out")"
+grep -q "API keys required" "$tmp/keyed.out" || fail "soukd did not announce keys"
+if "$souk" query --server "127.0.0.1:$port" "$title" 2> "$tmp/err"; then fail "query without a key"; fi
+grep -q "UNAUTHENTICATED: no API key" "$tmp/err" || fail "keyless query: $(cat "$tmp/err")"
+SOUK_API_KEY=$key "$souk" query --server "127.0.0.1:$port" "$title" > "$tmp/query.out" ||
+  fail "query with the key: $(cat "$tmp/query.out")"
+grep -q "$id" "$tmp/query.out" || fail "keyed query did not find $id"
+"$souk" load --server "127.0.0.1:$port" --api-key "$key" --queries "$tmp/queries.tsv" \
+  --requests 5 --json > "$tmp/load.out"
+grep -q '"requests":5,"errors":0' "$tmp/load.out" || fail "keyed load: $(cat "$tmp/load.out")"
+if "$souk" admin stats --server "127.0.0.1:$port" --api-key "$key" 2> "$tmp/err"; then
+  fail "a query key read admin stats"
+fi
+grep -q "PERMISSION_DENIED: API key 'shop' lacks the 'admin' role" "$tmp/err" ||
+  fail "admin with a query key: $(cat "$tmp/err")"
+kill -TERM "$server_pid"
+wait "$server_pid" || fail "keyed soukd exited with $? after SIGTERM"
+server_pid=
+
 # Training, tiny: the flags reach the trainers and each step's output feeds the next.
 "$souk" train tokenizer --catalog "$tmp/shop/catalog.jsonl" --reviews "$tmp/shop/events.jsonl" \
   --out "$tmp/tok" --vocab-size 1500 > /dev/null 2>&1 || fail "train tokenizer"

@@ -28,21 +28,24 @@ absl::Status InternalErrorFromException(const std::exception& e);
 
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
+#include "souk/api/call_policy.h"
 #include "souk/api/status_mapping.h"
 
 namespace souk::api {
 
-/// Runs a unary call whose handler takes raw bytes: parse, `handle(request, &response)` ->
-/// absl::Status, serialize, finish. Nothing escapes: errors become the call's status.
+/// Runs a unary call whose handler takes raw bytes: admit the caller for `role`, parse,
+/// `handle(request, &response)` -> absl::Status, serialize, finish. Nothing escapes: errors
+/// become the call's status.
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
-                                   grpc::ByteBuffer* out, size_t max_request_bytes,
+                                   grpc::ByteBuffer* out, const CallPolicy& policy, Role role,
                                    Handler&& handle) {
   absl::Status status;
   try {
     Request request;
     Response response;
-    status = ParseRequest(*in, max_request_bytes, &request);
+    status = policy.Admit(*context, role);
+    if (status.ok()) status = ParseRequest(*in, policy.max_request_bytes, &request);
     if (status.ok()) status = handle(request, &response);
     if (status.ok()) status = SerializeResponse(response, out);
   } catch (const std::exception& e) {

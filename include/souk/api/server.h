@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "absl/status/statusor.h"
+#include "souk/api/call_policy.h"
 #include "souk/api/server_options.h"
 #include "souk/engine/engine_options.h"
 #include "souk/engine/feedback_engine.h"
@@ -60,6 +61,7 @@ class Server {
   Server() = default;
 
   ServerOptions options_;
+  CallPolicy policy_;  ///< Shared by the services below; fixed once Start() returns.
   int port_ = 0;
   std::once_flag shutdown_once_;
   std::unique_ptr<SearchServiceImpl> search_;

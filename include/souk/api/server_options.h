@@ -1,12 +1,27 @@
-// Options of the gRPC server (transport only; what it serves is configured per component).
+// Options of the gRPC server (transport, access and limits; what it serves is configured per
+// component).
 #pragma once
 
 #include <cstddef>
 #include <string>
 
 #include "absl/status/status.h"
+#include "souk/api/auth.h"
 
 namespace souk::api {
+
+/// TLS for the gRPC port. Without cert_file the port speaks plaintext (keep it on loopback or
+/// behind a TLS-terminating proxy).
+struct TlsOptions {
+  std::string cert_file;  ///< PEM certificate chain of the server.
+  std::string key_file;   ///< PEM private key of cert_file.
+  /// PEM CA certificates: when set, mutual TLS (every client must present a certificate signed
+  /// by one of them).
+  std::string client_ca_file;
+
+  bool enabled() const { return !cert_file.empty(); }
+  absl::Status Validate() const;
+};
 
 struct ServerOptions {
   /// host:port to listen on; port 0 picks a free port (tests). Loopback by default.
@@ -17,6 +32,8 @@ struct ServerOptions {
   bool reflection = true;        ///< Serve grpc.reflection.v1alpha (grpcurl, debugging).
   /// host:port of the Prometheus endpoint (GET /metrics); empty: none.
   std::string metrics_address;
+  TlsOptions tls;
+  AuthOptions auth;
 
   absl::Status Validate() const;
 };

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "souk/api/call_policy.h"
 #include "souk/base/work_queue.h"
 #include "souk/engine/engine_options.h"
 #include "souk/engine/feedback_engine.h"
@@ -25,23 +26,23 @@ namespace souk::api {
 class SearchServiceImpl final
     : public v1::SearchService::WithRawCallbackMethod_Search<v1::SearchService::Service> {
  public:
-  SearchServiceImpl(engine::SearchEngine* engine, size_t max_request_bytes)
-      : engine_(engine), max_request_bytes_(max_request_bytes) {}
+  SearchServiceImpl(engine::SearchEngine* engine, const CallPolicy* policy)
+      : engine_(engine), policy_(policy) {}
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
                                    grpc::ByteBuffer* response) override;
 
  private:
   engine::SearchEngine* engine_;
-  size_t max_request_bytes_;
+  const CallPolicy* policy_;
 };
 
 /// GetProduct reads the serving snapshot's catalog; Upsert/Delete are not built yet.
 class CatalogServiceImpl final
     : public v1::CatalogService::WithRawCallbackMethod_GetProduct<v1::CatalogService::Service> {
  public:
-  CatalogServiceImpl(engine::SearchEngine* engine, size_t max_request_bytes)
-      : engine_(engine), max_request_bytes_(max_request_bytes) {}
+  CatalogServiceImpl(engine::SearchEngine* engine, const CallPolicy* policy)
+      : engine_(engine), policy_(policy) {}
   grpc::ServerUnaryReactor* GetProduct(grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -52,7 +53,7 @@ class CatalogServiceImpl final
 
  private:
   engine::SearchEngine* engine_;
-  size_t max_request_bytes_;
+  const CallPolicy* policy_;
 };
 
 /// Reload loads the new snapshot on a thread of its own (gRPC's callback threads must not block)
@@ -64,11 +65,11 @@ class AdminServiceImpl final
                   v1::AdminService::WithRawCallbackMethod_GetRules<v1::AdminService::Service>>>> {
  public:
   AdminServiceImpl(engine::SearchEngine* engine, const engine::FeedbackEngine* feedback,
-                   engine::SnapshotOptions snapshot_options, size_t max_request_bytes)
+                   engine::SnapshotOptions snapshot_options, const CallPolicy* policy)
       : engine_(engine),
         feedback_(feedback),
         snapshot_options_(std::move(snapshot_options)),
-        max_request_bytes_(max_request_bytes) {}
+        policy_(policy) {}
   ~AdminServiceImpl() override { WaitForReload(); }
   /// Blocks until a running reload has finished.
   void WaitForReload();
@@ -92,7 +93,7 @@ class AdminServiceImpl final
   engine::SearchEngine* engine_;
   const engine::FeedbackEngine* feedback_;
   engine::SnapshotOptions snapshot_options_;
-  size_t max_request_bytes_;
+  const CallPolicy* policy_;
   std::mutex reload_mutex_;  ///< Guards the two fields below; searches never take it.
   bool reloading_ = false;
   std::thread reload_thread_;
@@ -103,8 +104,8 @@ class RecommendServiceImpl final
     : public v1::RecommendService::WithRawCallbackMethod_Recommend<
           v1::RecommendService::WithRawCallbackMethod_SimilarItems<v1::RecommendService::Service>> {
  public:
-  RecommendServiceImpl(engine::RecommendEngine* engine, size_t max_request_bytes)
-      : engine_(engine), max_request_bytes_(max_request_bytes) {}
+  RecommendServiceImpl(engine::RecommendEngine* engine, const CallPolicy* policy)
+      : engine_(engine), policy_(policy) {}
   grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* request,
                                       grpc::ByteBuffer* response) override;
@@ -114,7 +115,7 @@ class RecommendServiceImpl final
 
  private:
   engine::RecommendEngine* engine_;
-  size_t max_request_bytes_;
+  const CallPolicy* policy_;
 };
 
 /// LogEvents waits for a disk sync, which gRPC's callback threads must not: each call is
@@ -127,10 +128,8 @@ class FeedbackServiceImpl final
   static constexpr size_t kWriterThreads = 2;
   static constexpr size_t kMaxPendingWrites = 256;
 
-  FeedbackServiceImpl(engine::FeedbackEngine* engine, size_t max_request_bytes)
-      : engine_(engine),
-        max_request_bytes_(max_request_bytes),
-        writers_(kWriterThreads, kMaxPendingWrites) {}
+  FeedbackServiceImpl(engine::FeedbackEngine* engine, const CallPolicy* policy)
+      : engine_(engine), policy_(policy), writers_(kWriterThreads, kMaxPendingWrites) {}
   grpc::ServerUnaryReactor* LogEvents(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* request,
                                       grpc::ByteBuffer* response) override;
@@ -139,7 +138,7 @@ class FeedbackServiceImpl final
   absl::Status Log(const v1::LogEventsRequest& request, v1::LogEventsResponse* response);
 
   engine::FeedbackEngine* engine_;
-  size_t max_request_bytes_;
+  const CallPolicy* policy_;
   WorkQueue writers_;  ///< Last member: its destructor finishes the accepted calls first.
 };
 

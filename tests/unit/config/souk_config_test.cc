@@ -1,6 +1,9 @@
 #include "souk/config/souk_config.h"
 
+#include <cstdlib>
+
 #include "souk/base/file_util.h"
+#include "souk/base/str_cat.h"
 #include "support/test_support.h"
 
 namespace souk::config {
@@ -242,6 +245,58 @@ search: {lexical_candidates: 50, dense_candidates: 200, rrf_k: 10}
               StatusIs(absl::StatusCode::kInvalidArgument, "hnsw.ef_search"));
   EXPECT_THAT(ParseConfig(kMinimal, {"search.rrf_k=0"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "search.rrf_k"));
+}
+
+TEST(SoukConfigTest, TlsAndKeysAreReadPrintedAndChecked) {
+  souk::testing::TempDir dir;
+  const std::string digest(64, 'a');
+  const std::string key_file =
+      dir.WriteFile("keys.yaml", "keys:\n  - {name: ops, key_sha256: " + std::string(64, 'b') +
+                                     ", roles: [admin]}\n");
+  auto c = ParseConfig(StrCat(kMinimal, "server:\n  tls: {cert_file: s.pem, key_file: s.key}\n",
+                              "  auth:\n    keys:\n      - {name: shop, key_sha256: ", digest,
+                              ", roles: [query, feedback]}\n    key_file: ", key_file, "\n"));
+  ASSERT_OK(c);
+  EXPECT_EQ(c->server.tls.cert_file, "s.pem");
+  ASSERT_EQ(c->server.auth.keys.size(), 2u);  // the config's, then the key file's
+  EXPECT_EQ(c->server.auth.keys[0].name, "shop");
+  EXPECT_THAT(c->server.auth.keys[0].roles, ElementsAre("query", "feedback"));
+  EXPECT_EQ(c->server.auth.keys[1].name, "ops");
+  // Printed with the key file's keys inline and no key_file: it parses back to the same keys.
+  auto again = ParseConfig(ToYaml(*c));
+  ASSERT_OK(again);
+  EXPECT_EQ(again->server.auth.keys.size(), 2u);
+  EXPECT_EQ(ToYaml(*again), ToYaml(*c));
+
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {tls: {cert_file: s.pem}}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "cert_file and key_file go together"));
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {tls: {client_ca_file: ca.pem}}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "server.tls.client_ca_file"));
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {auth: {keys: [{name: x, key_sha256: ", digest,
+                                 ", roles: [root]}]}}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "server.auth.keys[0].roles: unknown role 'root'"));
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {auth: {keys: [{name: x, key: abc}]}}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "server.auth.keys[0].key: unknown key"));
+  EXPECT_THAT(
+      ParseConfig(StrCat(kMinimal, "server: {auth: {key_file: ", dir.File("none.yaml"), "}}\n")),
+      StatusIs(absl::StatusCode::kNotFound, "server.auth.key_file"));
+  const std::string bad_file = dir.WriteFile("bad.yaml", "keys: [{name: x, rolez: [query]}]\n");
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {auth: {key_file: ", bad_file, "}}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "server.auth.key_file " + bad_file + ": keys[0].rolez: unknown key"));
+}
+
+TEST(SoukConfigTest, StringsNamingAnEnvironmentVariableTakeItsValue) {
+  ASSERT_EQ(setenv("SOUK_TEST_CERT", "/run/secrets/server.pem", 1), 0);
+  unsetenv("SOUK_TEST_UNSET");
+  auto c = ParseConfig(
+      StrCat(kMinimal, "server: {tls: {cert_file: '${SOUK_TEST_CERT}', key_file: k}}\n"));
+  ASSERT_OK(c);
+  EXPECT_EQ(c->server.tls.cert_file, "/run/secrets/server.pem");
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {metrics_address: '${SOUK_TEST_UNSET}'}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "server.metrics_address: environment variable SOUK_TEST_UNSET is not set"));
 }
 
 TEST(SoukConfigTest, ShippedConfigsAreValid) {
