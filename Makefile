@@ -73,12 +73,12 @@ test-asan: deps
 	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # ThreadSanitizer on the concurrent components (batcher, cache, encoder, snapshot swap, HNSW
-# searches, the event log's appends, the live aggregates, the work queue).
+# searches, the event log's appends, the live aggregates, the work queue, the request queue).
 # libtorch is not instrumented; the encoder runs it with one intra-op thread, so no OpenMP
 # region runs in parallel for TSan to misjudge. vector_test runs without TSan's lock-order
 # checker: hnswlib keeps one mutex per row and per update slot, more than the checker can track
 # (its reports there come without stacks to suppress by); data races are still reported.
-TSAN_TESTS := encoder_test engine_test vector_test events_test base_test
+TSAN_TESTS := encoder_test engine_test vector_test events_test base_test api_test
 test-tsan: deps
 	cmake --preset tsan > /dev/null
 	cmake --build build/tsan -j $(JOBS) --target $(TSAN_TESTS)
@@ -86,6 +86,7 @@ test-tsan: deps
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" build/tsan/tests/unit/engine/engine_test
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" build/tsan/tests/unit/events/events_test
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" build/tsan/tests/unit/base/base_test
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" build/tsan/tests/unit/api/api_test
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 detect_deadlocks=0" \
 	  build/tsan/tests/unit/vector/vector_test
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <thread>
 
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -55,12 +56,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->options_ = options;
   server->policy_.max_request_bytes = options.max_message_bytes;
   SOUK_ASSIGN_OR_RETURN(server->policy_.authenticator, Authenticator::Create(options.auth));
+  server->policy_.default_deadline = std::chrono::milliseconds(options.default_deadline_ms);
   const CallPolicy* policy = &server->policy_;
-  server->search_ = std::make_unique<SearchServiceImpl>(engines.search, policy);
+  const size_t workers = options.workers > 0
+                             ? options.workers
+                             : std::max<size_t>(1, std::thread::hardware_concurrency());
+  server->queue_ = std::make_unique<RequestQueue>(
+      workers, options.max_queue, std::chrono::milliseconds(options.max_queue_wait_ms));
+  server->search_ =
+      std::make_unique<SearchServiceImpl>(engines.search, policy, server->queue_.get());
   server->catalog_ = std::make_unique<CatalogServiceImpl>(engines.search, policy);
   server->admin_ = std::make_unique<AdminServiceImpl>(engines.search, engines.feedback,
                                                       snapshot_options, policy);
-  server->recommend_ = std::make_unique<RecommendServiceImpl>(engines.recommend, policy);
+  server->recommend_ =
+      std::make_unique<RecommendServiceImpl>(engines.recommend, policy, server->queue_.get());
   server->feedback_ = std::make_unique<FeedbackServiceImpl>(engines.feedback, policy);
 
   if (!options.metrics_address.empty()) {

@@ -26,6 +26,16 @@ absl::Status ServerOptions::Validate() const {
   if (shutdown_grace_ms < 0) {
     return absl::InvalidArgumentError("server.shutdown_grace_ms: must be >= 0");
   }
+  if (workers > 1024) return absl::InvalidArgumentError("server.workers: must be in 0..1024");
+  if (max_queue < 1 || max_queue > 1000000) {
+    return absl::InvalidArgumentError("server.max_queue: must be in 1..1000000");
+  }
+  if (max_queue_wait_ms < 0) {
+    return absl::InvalidArgumentError("server.max_queue_wait_ms: must be >= 0");
+  }
+  if (default_deadline_ms < 0) {
+    return absl::InvalidArgumentError("server.default_deadline_ms: must be >= 0");
+  }
   if (absl::Status s = tls.Validate(); !s.ok()) return s;
   return auth.Validate();
 }

@@ -24,10 +24,13 @@ grpc::Status NotBuiltYet(std::string_view rpc, std::string_view what) {
 grpc::ServerUnaryReactor* SearchServiceImpl::Search(grpc::CallbackServerContext* context,
                                                     const grpc::ByteBuffer* request,
                                                     grpc::ByteBuffer* response) {
-  return RunUnary<v1::SearchRequest, v1::SearchResponse>(
-      context, request, response, *policy_, Role::kQuery,
-      [this](const v1::SearchRequest& in, v1::SearchResponse* out) -> absl::Status {
-        SOUK_ASSIGN_OR_RETURN(engine::SearchPage page, engine_->Search(FromProto(in)));
+  return RunQueued<v1::SearchRequest, v1::SearchResponse>(
+      context, request, response, *policy_, Role::kQuery, *queue_,
+      [this](const v1::SearchRequest& in, RequestQueue::Clock::time_point deadline,
+             v1::SearchResponse* out) -> absl::Status {
+        engine::SearchQuery query = FromProto(in);
+        query.deadline = deadline;
+        SOUK_ASSIGN_OR_RETURN(engine::SearchPage page, engine_->Search(query));
         ToProto(page, in.include_products(), out);
         return absl::OkStatus();
       });
@@ -198,9 +201,10 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetRules(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* RecommendServiceImpl::Recommend(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* request,
                                                           grpc::ByteBuffer* response) {
-  return RunUnary<v1::RecommendRequest, v1::RecommendResponse>(
-      context, request, response, *policy_, Role::kQuery,
-      [this](const v1::RecommendRequest& in, v1::RecommendResponse* out) -> absl::Status {
+  return RunQueued<v1::RecommendRequest, v1::RecommendResponse>(
+      context, request, response, *policy_, Role::kQuery, *queue_,
+      [this](const v1::RecommendRequest& in, RequestQueue::Clock::time_point,
+             v1::RecommendResponse* out) -> absl::Status {
         SOUK_ASSIGN_OR_RETURN(const engine::RecommendPage page, engine_->Recommend(FromProto(in)));
         ToProto(page, in.include_products(), out->mutable_items());
         out->set_request_id(page.request_id);
@@ -211,9 +215,10 @@ grpc::ServerUnaryReactor* RecommendServiceImpl::Recommend(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RecommendServiceImpl::SimilarItems(grpc::CallbackServerContext* context,
                                                              const grpc::ByteBuffer* request,
                                                              grpc::ByteBuffer* response) {
-  return RunUnary<v1::SimilarItemsRequest, v1::SimilarItemsResponse>(
-      context, request, response, *policy_, Role::kQuery,
-      [this](const v1::SimilarItemsRequest& in, v1::SimilarItemsResponse* out) -> absl::Status {
+  return RunQueued<v1::SimilarItemsRequest, v1::SimilarItemsResponse>(
+      context, request, response, *policy_, Role::kQuery, *queue_,
+      [this](const v1::SimilarItemsRequest& in, RequestQueue::Clock::time_point,
+             v1::SimilarItemsResponse* out) -> absl::Status {
         if (in.product_id().empty()) {
           return absl::InvalidArgumentError("product_id: must not be empty");
         }

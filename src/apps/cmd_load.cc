@@ -85,7 +85,8 @@ struct LoadOptions {
 
 struct LoadReport {
   std::vector<double> latencies_ms;  // successful requests only
-  int64_t errors = 0;
+  int64_t errors = 0;                // every failed request
+  int64_t refused = 0;               // of which RESOURCE_EXHAUSTED: the server shed them
   std::string first_error;
   double wall_s = 0;
 };
@@ -173,6 +174,7 @@ class LoadRun {
     const Stubs stubs = ConnectOwnChannel(options_.server);
     std::vector<double> latencies;
     int64_t errors = 0;
+    int64_t refused = 0;
     std::string first_error;
     for (RequestTicket::Ticket t = tickets.Next(); t.number >= 0; t = tickets.Next()) {
       std::this_thread::sleep_until(t.due);
@@ -180,7 +182,10 @@ class LoadRun {
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t.due).count();
       if (status.ok()) {
         latencies.push_back(ms);
-      } else if (errors++ == 0) {
+        continue;
+      }
+      if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++refused;
+      if (errors++ == 0) {
         first_error = StrCat(GrpcCodeName(status.error_code()), ": ", status.error_message());
       }
     }
@@ -188,6 +193,7 @@ class LoadRun {
     report_.latencies_ms.insert(report_.latencies_ms.end(), latencies.begin(), latencies.end());
     if (report_.errors == 0 && errors > 0) report_.first_error = first_error;
     report_.errors += errors;
+    report_.refused += refused;
   }
 
   // Request i's query; measured requests continue after the warm-up's, so that a server's query
@@ -250,16 +256,18 @@ void PrintReport(const LoadOptions& options, LoadReport report, bool json) {
   if (json) {
     std::snprintf(line, sizeof(line),
                   "{\"rpc\":\"%s\",\"mode\":\"%s\",\"clients\":%d,\"rate\":%g,\"requests\":%zu,"
-                  "\"errors\":%lld,"
+                  "\"errors\":%lld,\"refused\":%lld,"
                   "\"seconds\":%.3f,\"qps\":%.1f,\"p50_ms\":%.3f,\"p95_ms\":%.3f,"
                   "\"p99_ms\":%.3f,\"max_ms\":%.3f}\n",
                   RpcName(options.rpc), mode, options.clients, options.rate, ms.size(), errors,
-                  report.wall_s, qps, p50, p95, p99, max);
+                  static_cast<long long>(report.refused), report.wall_s, qps, p50, p95, p99, max);
   } else {
     std::snprintf(line, sizeof(line),
-                  "%s loop, %d clients: %zu requests, %lld errors in %.1f s, %.1f QPS\n"
+                  "%s loop, %d clients: %zu requests, %lld errors (%lld refused) in %.1f s, "
+                  "%.1f QPS\n"
                   "latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n",
-                  mode, options.clients, ms.size(), errors, report.wall_s, qps, p50, p95, p99, max);
+                  mode, options.clients, ms.size(), errors, static_cast<long long>(report.refused),
+                  report.wall_s, qps, p50, p95, p99, max);
   }
   std::cout << line;
   if (report.errors > 0) std::cerr << "souk load: first error: " << report.first_error << "\n";

@@ -50,6 +50,10 @@ absl::Status BindServer(YamlBinder b, api::ServerOptions* o) {
   b.Bind("shutdown_grace_ms", &o->shutdown_grace_ms);
   b.Bind("reflection", &o->reflection);
   b.Bind("metrics_address", &o->metrics_address);
+  b.Bind("workers", &o->workers);
+  b.Bind("max_queue", &o->max_queue);
+  b.Bind("max_queue_wait_ms", &o->max_queue_wait_ms);
+  b.Bind("default_deadline_ms", &o->default_deadline_ms);
   YamlBinder tls = b.Child("tls");
   tls.Bind("cert_file", &o->tls.cert_file);
   tls.Bind("key_file", &o->tls.key_file);
@@ -61,7 +65,8 @@ absl::Status BindServer(YamlBinder b, api::ServerOptions* o) {
   SOUK_RETURN_IF_ERROR(auth.Finish({"keys", "key_file"}));
   if (!o->auth.key_file.empty()) SOUK_RETURN_IF_ERROR(BindKeyFile(o->auth.key_file, &o->auth.keys));
   return b.Finish({"address", "max_message_bytes", "shutdown_grace_ms", "reflection",
-                   "metrics_address", "tls", "auth"});
+                   "metrics_address", "workers", "max_queue", "max_queue_wait_ms",
+                   "default_deadline_ms", "tls", "auth"});
 }
 
 absl::Status BindAnalyzer(YamlBinder b, text::AnalyzerOptions* o) {
@@ -437,7 +442,10 @@ std::string ToYaml(const SoukConfig& c) {
       << c.server.max_message_bytes << YAML::Key << "shutdown_grace_ms" << YAML::Value
       << c.server.shutdown_grace_ms << YAML::Key << "reflection" << YAML::Value
       << c.server.reflection << YAML::Key << "metrics_address" << YAML::Value
-      << c.server.metrics_address;
+      << c.server.metrics_address << YAML::Key << "workers" << YAML::Value << c.server.workers
+      << YAML::Key << "max_queue" << YAML::Value << c.server.max_queue << YAML::Key
+      << "max_queue_wait_ms" << YAML::Value << c.server.max_queue_wait_ms << YAML::Key
+      << "default_deadline_ms" << YAML::Value << c.server.default_deadline_ms;
   const api::TlsOptions& tls = c.server.tls;
   out << YAML::Key << "tls" << YAML::Value << YAML::BeginMap << YAML::Key << "cert_file"
       << YAML::Value << tls.cert_file << YAML::Key << "key_file" << YAML::Value << tls.key_file

@@ -18,6 +18,20 @@ namespace {
 
 constexpr char kPageTokenPrefix[] = "o";
 
+// Microseconds between laps, for StageTimes.
+class StageTimer {
+ public:
+  int64_t Lap() {
+    const auto now = std::chrono::steady_clock::now();
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - last_).count();
+    last_ = now;
+    return us;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 std::string PageToken(size_t offset) { return StrCat(kPageTokenPrefix, offset); }
 
 absl::StatusOr<size_t> ParsePageToken(std::string_view token) {
@@ -121,6 +135,9 @@ absl::Status SearchEngine::Validate(const SearchQuery& q, size_t* offset) const 
 absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   size_t offset = 0;
   SOUK_RETURN_IF_ERROR(Validate(q, &offset));
+  if (std::chrono::steady_clock::now() >= q.deadline) {
+    return absl::DeadlineExceededError("the deadline passed before the search started");
+  }
   SearchPage page;
   page.snapshot = snapshot();
   const Snapshot& snap = *page.snapshot;
@@ -144,9 +161,12 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   lexical::SearchOptions search_options;
   search_options.k = candidates ? std::max(depth, options_.lexical_candidates) : depth;
   search_options.facets = q.facets;
+  StageTimer timer;
   const std::vector<std::string> terms = snap.QueryTerms(q.query);
+  page.times.analyze_us = timer.Lap();
   const lexical::DocFilter* filter_ptr = doc_filter ? &*doc_filter : nullptr;
   lexical::SearchResult result = snap.lexical().Search(terms, filter_ptr, search_options);
+  page.times.lexical_us = timer.Lap();
 
   std::vector<ResultItem> ranked;
   CandidateSet set;
@@ -154,12 +174,18 @@ absl::StatusOr<SearchPage> SearchEngine::Search(const SearchQuery& q) const {
   std::vector<std::vector<std::string>> fired;
   if (candidates) {
     const rank::RequestContext request{NowUnixMillis(), q.user_id, events_};
-    SOUK_ASSIGN_OR_RETURN(set, Retrieve(snap, q.query, terms, result.hits, filter_ptr, depth,
-                                        ranker != nullptr || q.debug ? &request : nullptr));
+    SOUK_ASSIGN_OR_RETURN(
+        set, Retrieve(snap, q.query, terms, result.hits, filter_ptr, depth,
+                      ranker != nullptr || q.debug ? &request : nullptr, q.deadline, &page.times));
+    timer.Lap();
+    if (std::chrono::steady_clock::now() >= q.deadline) {
+      return absl::DeadlineExceededError("the deadline passed before ranking");
+    }
     SOUK_ASSIGN_OR_RETURN(ranked, Rank(ranker, set, &order));
     if (!rules->empty()) {
       ApplyRules(*rules, snap, q.query, filter_ptr, &ranked, &order, &fired);
     }
+    page.times.rank_us = timer.Lap();
   } else {
     for (const lexical::Hit& hit : result.hits) ranked.push_back({hit.doc, nullptr, hit.score, {}});
   }
@@ -191,16 +217,21 @@ absl::StatusOr<CandidateSet> SearchEngine::Candidates(const std::string& query,
   const std::vector<std::string> terms = snap->QueryTerms(query);
   const lexical::SearchResult result = snap->lexical().Search(terms, nullptr, search_options);
   SOUK_ASSIGN_OR_RETURN(CandidateSet set,
-                        Retrieve(*snap, query, terms, result.hits, nullptr, 1, &request));
+                        Retrieve(*snap, query, terms, result.hits, nullptr, 1, &request,
+                                 std::chrono::steady_clock::time_point::max(), nullptr));
   set.snapshot = std::move(snap);
   return set;
 }
 
-absl::StatusOr<CandidateSet> SearchEngine::Retrieve(
-    const Snapshot& snap, const std::string& query, const std::vector<std::string>& terms,
-    const std::vector<lexical::Hit>& hits, const lexical::DocFilter* filter, size_t depth,
-    const rank::RequestContext* features_for) const {
+absl::StatusOr<CandidateSet> SearchEngine::Retrieve(const Snapshot& snap, const std::string& query,
+                                                    const std::vector<std::string>& terms,
+                                                    const std::vector<lexical::Hit>& hits,
+                                                    const lexical::DocFilter* filter, size_t depth,
+                                                    const rank::RequestContext* features_for,
+                                                    std::chrono::steady_clock::time_point deadline,
+                                                    StageTimes* times) const {
   CandidateSet set;
+  StageTimer timer;
   absl::flat_hash_map<uint32_t, uint32_t> bm25_rank;
   for (size_t i = 0; i < hits.size(); ++i) bm25_rank[hits[i].doc.value()] = i + 1;
   if (snap.encoder() == nullptr) {
@@ -209,7 +240,8 @@ absl::StatusOr<CandidateSet> SearchEngine::Retrieve(
       set.retrieval_scores.push_back(hits[i].score);
     }
   } else {
-    SOUK_ASSIGN_OR_RETURN(std::vector<float> embedding, snap.encoder()->Encode(query));
+    SOUK_ASSIGN_OR_RETURN(std::vector<float> embedding, snap.encoder()->Encode(query, deadline));
+    if (times != nullptr) times->encode_us = timer.Lap();
     vector::IdFilter allowed;
     if (filter != nullptr) {
       allowed = [filter](uint32_t id) { return filter->Contains(catalog::DocId(id)); };
@@ -243,6 +275,7 @@ absl::StatusOr<CandidateSet> SearchEngine::Retrieve(
       set.candidates.push_back(c);
       set.retrieval_scores.push_back(static_cast<float>(fused.score));
     }
+    if (times != nullptr) times->ann_us = timer.Lap();
     if (features_for != nullptr && !lexical_only.empty()) {
       SOUK_ASSIGN_OR_RETURN(std::vector<float> cosines,
                             snap.vectors()->Score(embedding, lexical_only));

@@ -9,7 +9,9 @@
 // RESOURCE_EXHAUSTED).
 #pragma once
 
+#include <chrono>
 #include <exception>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -29,6 +31,7 @@ absl::Status InternalErrorFromException(const std::exception& e);
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "souk/api/call_policy.h"
+#include "souk/api/request_queue.h"
 #include "souk/api/status_mapping.h"
 
 namespace souk::api {
@@ -55,6 +58,37 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, const g
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+/// As RunUnary, but the handler runs on `queue`'s workers: admit and parse here, on gRPC's
+/// thread, then `handle(request, deadline, &response)` on a worker, unless the queue is full
+/// (RESOURCE_EXHAUSTED at once) or the call waited too long or past its deadline there.
+template <typename Request, typename Response, typename Handler>
+grpc::ServerUnaryReactor* RunQueued(grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                                    const CallPolicy& policy, Role role, RequestQueue& queue,
+                                    Handler handle) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto request = std::make_shared<Request>();
+  absl::Status status = policy.Admit(*context, role);
+  if (status.ok()) status = ParseRequest(*in, policy.max_request_bytes, request.get());
+  const RequestQueue::Clock::time_point deadline = policy.Deadline(*context);
+  if (status.ok()) {
+    status = queue.Submit(deadline,
+                          [reactor, out, request, deadline, handle](const absl::Status& admitted) {
+                            absl::Status result = admitted;
+                            try {
+                              Response response;
+                              if (result.ok()) result = handle(*request, deadline, &response);
+                              if (result.ok()) result = SerializeResponse(response, out);
+                            } catch (const std::exception& e) {
+                              result = InternalErrorFromException(e);
+                            }
+                            reactor->Finish(ToGrpcStatus(result));
+                          });
+  }
+  if (!status.ok()) reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 

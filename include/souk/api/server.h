@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "souk/api/call_policy.h"
+#include "souk/api/request_queue.h"
 #include "souk/api/server_options.h"
 #include "souk/engine/engine_options.h"
 #include "souk/engine/feedback_engine.h"
@@ -62,6 +63,9 @@ class Server {
 
   ServerOptions options_;
   CallPolicy policy_;  ///< Shared by the services below; fixed once Start() returns.
+  /// Where query calls wait for a worker. Outlives the gRPC server, which waits at shutdown
+  /// for the calls queued here.
+  std::unique_ptr<RequestQueue> queue_;
   int port_ = 0;
   std::once_flag shutdown_once_;
   std::unique_ptr<SearchServiceImpl> search_;

@@ -34,6 +34,14 @@ struct ServerOptions {
   std::string metrics_address;
   TlsOptions tls;
   AuthOptions auth;
+  /// Threads that run Search, Recommend and SimilarItems; 0: one per core.
+  size_t workers = 0;
+  /// Those calls waiting for a worker, at most; one more is RESOURCE_EXHAUSTED at once.
+  size_t max_queue = 16;
+  /// A call that waited longer for a worker is RESOURCE_EXHAUSTED unrun; 0: no bound.
+  int max_queue_wait_ms = 0;
+  /// The deadline of a call whose client set none; 0: none.
+  int default_deadline_ms = 0;
 
   absl::Status Validate() const;
 };

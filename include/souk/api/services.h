@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "souk/api/call_policy.h"
+#include "souk/api/request_queue.h"
 #include "souk/base/work_queue.h"
 #include "souk/engine/engine_options.h"
 #include "souk/engine/feedback_engine.h"
@@ -26,8 +27,8 @@ namespace souk::api {
 class SearchServiceImpl final
     : public v1::SearchService::WithRawCallbackMethod_Search<v1::SearchService::Service> {
  public:
-  SearchServiceImpl(engine::SearchEngine* engine, const CallPolicy* policy)
-      : engine_(engine), policy_(policy) {}
+  SearchServiceImpl(engine::SearchEngine* engine, const CallPolicy* policy, RequestQueue* queue)
+      : engine_(engine), policy_(policy), queue_(queue) {}
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
                                    grpc::ByteBuffer* response) override;
@@ -35,6 +36,7 @@ class SearchServiceImpl final
  private:
   engine::SearchEngine* engine_;
   const CallPolicy* policy_;
+  RequestQueue* queue_;  ///< Where the calls wait for a worker.
 };
 
 /// GetProduct reads the serving snapshot's catalog; Upsert/Delete are not built yet.
@@ -104,8 +106,9 @@ class RecommendServiceImpl final
     : public v1::RecommendService::WithRawCallbackMethod_Recommend<
           v1::RecommendService::WithRawCallbackMethod_SimilarItems<v1::RecommendService::Service>> {
  public:
-  RecommendServiceImpl(engine::RecommendEngine* engine, const CallPolicy* policy)
-      : engine_(engine), policy_(policy) {}
+  RecommendServiceImpl(engine::RecommendEngine* engine, const CallPolicy* policy,
+                       RequestQueue* queue)
+      : engine_(engine), policy_(policy), queue_(queue) {}
   grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* request,
                                       grpc::ByteBuffer* response) override;
@@ -116,6 +119,7 @@ class RecommendServiceImpl final
  private:
   engine::RecommendEngine* engine_;
   const CallPolicy* policy_;
+  RequestQueue* queue_;  ///< Where the calls wait for a worker.
 };
 
 /// LogEvents waits for a disk sync, which gRPC's callback threads must not: each call is

@@ -10,6 +10,7 @@
 // request holds the snapshot it started with until it returns.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,19 @@ struct SearchQuery {
   std::string page_token;  ///< Opaque; from SearchPage::next_page_token.
   bool facets = false;
   bool debug = false;  ///< Explain every result (ResultItem::explanation).
+  /// DEADLINE_EXCEEDED when it passes before the search starts, before the query's embedding
+  /// (the encoder's batcher drops it from its queue) or before ranking.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
+/// Where one search's time went, in microseconds (the server's stage latency metrics). A stage
+/// that did not run stays 0.
+struct StageTimes {
+  int64_t analyze_us = 0;  ///< Query terms and spelling correction.
+  int64_t lexical_us = 0;  ///< BM25F top-k with filters and facets.
+  int64_t encode_us = 0;   ///< The query's embedding, batcher wait included.
+  int64_t ann_us = 0;      ///< Dense neighbours and fusion.
+  int64_t rank_us = 0;     ///< Features, the ranker and the rules.
 };
 
 /// How a result got its place: each stage's view of it (SearchQuery::debug).
@@ -82,6 +96,7 @@ struct SearchPage {
   /// Products matching the query's words and the filters (BM25F), counted when facets are.
   std::optional<size_t> total_matches;
   lexical::Facets facets;
+  StageTimes times;
 };
 
 class SearchEngine {
@@ -125,12 +140,14 @@ class SearchEngine {
   absl::Status Validate(const SearchQuery& query, size_t* offset) const;
   /// BM25F's `hits`, fused with the first dense candidates allowed by `filter` (null: all)
   /// when the snapshot has an encoder, at least `depth` of each; features only with a
-  /// `features_for` request.
+  /// `features_for` request. The encoder honours `deadline`; `times` gets encode_us and ann_us.
   absl::StatusOr<CandidateSet> Retrieve(const Snapshot& snap, const std::string& query,
                                         const std::vector<std::string>& terms,
                                         const std::vector<lexical::Hit>& hits,
                                         const lexical::DocFilter* filter, size_t depth,
-                                        const rank::RequestContext* features_for) const;
+                                        const rank::RequestContext* features_for,
+                                        std::chrono::steady_clock::time_point deadline,
+                                        StageTimes* times) const;
   /// The candidates as results: in `ranker`'s order (retrieval order when null); `order`
   /// receives each result's index in `set.candidates`.
   absl::StatusOr<std::vector<ResultItem>> Rank(const rank::Ranker* ranker, const CandidateSet& set,

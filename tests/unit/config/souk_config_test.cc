@@ -287,6 +287,22 @@ TEST(SoukConfigTest, TlsAndKeysAreReadPrintedAndChecked) {
                        "server.auth.key_file " + bad_file + ": keys[0].rolez: unknown key"));
 }
 
+TEST(SoukConfigTest, ServerLimitsAreReadPrintedAndChecked) {
+  auto c = ParseConfig(StrCat(kMinimal,
+                              "server: {workers: 3, max_queue: 8, max_queue_wait_ms: 40, "
+                              "default_deadline_ms: 250}\n"));
+  ASSERT_OK(c);
+  EXPECT_EQ(c->server.workers, 3u);
+  EXPECT_EQ(c->server.max_queue, 8u);
+  EXPECT_EQ(c->server.max_queue_wait_ms, 40);
+  EXPECT_EQ(c->server.default_deadline_ms, 250);
+  EXPECT_THAT(ToYaml(*c), HasSubstr("max_queue_wait_ms: 40"));
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {max_queue: 0}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "server.max_queue: must be in"));
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {default_deadline_ms: -1}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "server.default_deadline_ms"));
+}
+
 TEST(SoukConfigTest, StringsNamingAnEnvironmentVariableTakeItsValue) {
   ASSERT_EQ(setenv("SOUK_TEST_CERT", "/run/secrets/server.pem", 1), 0);
   unsetenv("SOUK_TEST_UNSET");

@@ -127,6 +127,12 @@ TEST_F(HybridSearchTest, WordMatchesComeFirstAndTheVectorsAddTheRest) {
   EXPECT_EQ(page->total_matches, 4u);  // products matching the words, counted with the facets
 }
 
+TEST_F(HybridSearchTest, TheQueryEmbeddingIsTimed) {
+  auto page = engine_->Search(Query("titanium bits"));
+  ASSERT_OK(page);
+  EXPECT_GT(page->times.encode_us, 0);  // a forward pass of the model
+}
+
 TEST_F(HybridSearchTest, FiltersAndPagingApplyToTheFusedList) {
   SearchQuery makita = Query("submarine");
   makita.brands = {"Makita"};

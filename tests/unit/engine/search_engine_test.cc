@@ -62,6 +62,26 @@ TEST_F(SearchEngineTest, DebugExplainsBm25WithoutChangingTheAnswer) {
   }
 }
 
+TEST_F(SearchEngineTest, APassedDeadlineStopsTheSearch) {
+  SearchQuery q = Query("cordless drill");
+  q.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+  EXPECT_THAT(engine_->Search(q),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, "before the search started"));
+  q.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  EXPECT_OK(engine_->Search(q));
+}
+
+TEST_F(SearchEngineTest, StageTimesAreKeptPerSearch) {
+  auto page = engine_->Search(Query("cordless drill"));
+  ASSERT_OK(page);
+  // No encoder and no ranker: those stages did not run.
+  EXPECT_EQ(page->times.encode_us, 0);
+  EXPECT_EQ(page->times.ann_us, 0);
+  EXPECT_EQ(page->times.rank_us, 0);
+  EXPECT_GE(page->times.analyze_us, 0);
+  EXPECT_GE(page->times.lexical_us, 0);
+}
+
 TEST_F(SearchEngineTest, ScoresAreDescendingAndRequestIdsUnique) {
   auto a = engine_->Search(Query("drill"));
   auto b = engine_->Search(Query("drill"));
