@@ -10,6 +10,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "rpc_metrics.h"
 #include "souk/api/metrics_exporter.h"
 #include "souk/api/services.h"
 #include "souk/base/file_util.h"
@@ -40,6 +41,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const TlsOp
   return grpc::SslServerCredentials(ssl);
 }
 
+// A random salt for the user-id hashes of the access log: the same user hashes alike within
+// one process, and a log cannot be matched against a list of ids.
+absl::Status DrawSalt(std::array<uint8_t, 16>* salt) {
+  SOUK_ASSIGN_OR_RETURN(const std::string random, GenerateApiKey());
+  const Sha256Digest digest = Sha256(random);
+  std::copy_n(digest.begin(), salt->size(), salt->begin());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
@@ -57,6 +67,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->policy_.max_request_bytes = options.max_message_bytes;
   SOUK_ASSIGN_OR_RETURN(server->policy_.authenticator, Authenticator::Create(options.auth));
   server->policy_.default_deadline = std::chrono::milliseconds(options.default_deadline_ms);
+  server->rpc_metrics_ = std::make_unique<RpcMetrics>();
+  server->policy_.metrics = server->rpc_metrics_.get();
+  server->policy_.access_log = options.access_log;
+  SOUK_RETURN_IF_ERROR(DrawSalt(&server->policy_.user_salt));
   const CallPolicy* policy = &server->policy_;
   const size_t workers = options.workers > 0
                              ? options.workers
@@ -75,7 +89,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   if (!options.metrics_address.empty()) {
     SOUK_ASSIGN_OR_RETURN(
         server->metrics_,
-        MetricsExporter::Start(options.metrics_address, engines.search, engines.feedback));
+        MetricsExporter::Start(options.metrics_address, engines.search, engines.feedback,
+                               {.rpc = server->rpc_metrics_.get(), .queue = server->queue_.get()}));
     SOUK_LOG_INFO("api", "Prometheus metrics on port ", server->metrics_->port());
   }
   grpc::EnableDefaultHealthCheckService(true);

@@ -14,9 +14,32 @@
 namespace souk::api {
 namespace {
 
-grpc::Status NotBuiltYet(std::string_view rpc, std::string_view what) {
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                      StrCat(rpc, " is not implemented in this version of Souk: ", what));
+constexpr Rpc kSearch{"Search", Role::kQuery};
+constexpr Rpc kGetProduct{"GetProduct", Role::kQuery};
+constexpr Rpc kUpsertProducts{"UpsertProducts", Role::kCatalog};
+constexpr Rpc kDeleteProducts{"DeleteProducts", Role::kCatalog};
+constexpr Rpc kReload{"Reload", Role::kAdmin};
+constexpr Rpc kStats{"Stats", Role::kAdmin};
+constexpr Rpc kSetRules{"SetRules", Role::kAdmin};
+constexpr Rpc kGetRules{"GetRules", Role::kAdmin};
+constexpr Rpc kRecommend{"Recommend", Role::kQuery};
+constexpr Rpc kSimilarItems{"SimilarItems", Role::kQuery};
+constexpr Rpc kLogEvents{"LogEvents", Role::kFeedback};
+
+// A catalog RPC not built yet: refused by the policy like any other, else UNIMPLEMENTED.
+grpc::Status Unbuilt(const grpc::ServerContextBase& context, const CallPolicy& policy,
+                     const Rpc& rpc) {
+  const CallPolicy::Clock::time_point started = CallPolicy::Clock::now();
+  CallSummary summary;
+  absl::Status status = policy.Admit(context, rpc.role, &summary.caller);
+  if (status.ok()) {
+    status = absl::UnimplementedError(
+        StrCat(rpc.name,
+               " is not implemented in this version of Souk: rebuild the index with "
+               "`souk index` and call Reload"));
+  }
+  policy.Finished(rpc, status, started, summary);
+  return ToGrpcStatus(status);
 }
 
 }  // namespace
@@ -25,12 +48,13 @@ grpc::ServerUnaryReactor* SearchServiceImpl::Search(grpc::CallbackServerContext*
                                                     const grpc::ByteBuffer* request,
                                                     grpc::ByteBuffer* response) {
   return RunQueued<v1::SearchRequest, v1::SearchResponse>(
-      context, request, response, *policy_, Role::kQuery, *queue_,
+      context, request, response, *policy_, kSearch, *queue_,
       [this](const v1::SearchRequest& in, RequestQueue::Clock::time_point deadline,
              v1::SearchResponse* out) -> absl::Status {
         engine::SearchQuery query = FromProto(in);
         query.deadline = deadline;
         SOUK_ASSIGN_OR_RETURN(engine::SearchPage page, engine_->Search(query));
+        policy_->SearchStages(page.times);
         ToProto(page, in.include_products(), out);
         return absl::OkStatus();
       });
@@ -40,7 +64,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetProduct(grpc::CallbackServerCon
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
   return RunUnary<v1::GetProductRequest, v1::GetProductResponse>(
-      context, request, response, *policy_, Role::kQuery,
+      context, request, response, *policy_, kGetProduct,
       [this](const v1::GetProductRequest& in, v1::GetProductResponse* out) -> absl::Status {
         if (in.product_id().empty()) {
           return absl::InvalidArgumentError("product_id: must not be empty");
@@ -57,36 +81,37 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetProduct(grpc::CallbackServerCon
 grpc::Status CatalogServiceImpl::UpsertProducts(grpc::ServerContext* context,
                                                 const v1::UpsertProductsRequest*,
                                                 v1::UpsertProductsResponse*) {
-  if (absl::Status s = policy_->Admit(*context, Role::kCatalog); !s.ok()) return ToGrpcStatus(s);
-  return NotBuiltYet("UpsertProducts", "rebuild the index with `souk index` and call Reload");
+  return Unbuilt(*context, *policy_, kUpsertProducts);
 }
 
 grpc::Status CatalogServiceImpl::DeleteProducts(grpc::ServerContext* context,
                                                 const v1::DeleteProductsRequest*,
                                                 v1::DeleteProductsResponse*) {
-  if (absl::Status s = policy_->Admit(*context, Role::kCatalog); !s.ok()) return ToGrpcStatus(s);
-  return NotBuiltYet("DeleteProducts", "rebuild the index with `souk index` and call Reload");
+  return Unbuilt(*context, *policy_, kDeleteProducts);
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::Reload(grpc::CallbackServerContext* context,
                                                    const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
+  const CallPolicy::Clock::time_point started = CallPolicy::Clock::now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   v1::ReloadRequest parsed;
-  absl::Status s = policy_->Admit(*context, Role::kAdmin);
+  CallSummary summary;
+  absl::Status s = policy_->Admit(*context, kReload.role, &summary.caller);
   if (s.ok()) s = ParseRequest(*request, policy_->max_request_bytes, &parsed);
   if (!s.ok()) {
-    reactor->Finish(ToGrpcStatus(s));
+    FinishCall(reactor, *policy_, kReload, s, started, summary);
     return reactor;
   }
   std::lock_guard<std::mutex> lock(reload_mutex_);
   if (reloading_) {
-    reactor->Finish(ToGrpcStatus(absl::AbortedError("a reload is already running; retry later")));
+    FinishCall(reactor, *policy_, kReload,
+               absl::AbortedError("a reload is already running; retry later"), started, summary);
     return reactor;
   }
   if (reload_thread_.joinable()) reload_thread_.join();  // the previous one, already done
   reloading_ = true;
-  reload_thread_ = std::thread([this, reactor, response, parsed] {
+  reload_thread_ = std::thread([this, reactor, response, parsed, started, summary] {
     absl::Status status;
     try {
       v1::ReloadResponse out;
@@ -99,7 +124,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Reload(grpc::CallbackServerContext* 
       std::lock_guard<std::mutex> done(reload_mutex_);
       reloading_ = false;
     }
-    reactor->Finish(ToGrpcStatus(status));
+    FinishCall(reactor, *policy_, kReload, status, started, summary);
   });
   return reactor;
 }
@@ -134,7 +159,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Stats(grpc::CallbackServerContext* c
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
   return RunUnary<v1::StatsRequest, v1::StatsResponse>(
-      context, request, response, *policy_, Role::kAdmin,
+      context, request, response, *policy_, kStats,
       [this](const v1::StatsRequest& in, v1::StatsResponse* out) -> absl::Status {
         SOUK_RETURN_IF_ERROR(FeedbackStats(in, out->mutable_feedback()));
         std::shared_ptr<const engine::Snapshot> snapshot = engine_->snapshot();
@@ -177,7 +202,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::SetRules(grpc::CallbackServerContext
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
   return RunUnary<v1::SetRulesRequest, v1::SetRulesResponse>(
-      context, request, response, *policy_, Role::kAdmin,
+      context, request, response, *policy_, kSetRules,
       [this](const v1::SetRulesRequest& in, v1::SetRulesResponse*) -> absl::Status {
         SOUK_RETURN_IF_ERROR(engine_->SetRules(FromProto(in.rules())));
         SOUK_LOG_INFO("api", "rules replaced: ", in.rules().pins_size(), " pins, ",
@@ -191,7 +216,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetRules(grpc::CallbackServerContext
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
   return RunUnary<v1::GetRulesRequest, v1::GetRulesResponse>(
-      context, request, response, *policy_, Role::kAdmin,
+      context, request, response, *policy_, kGetRules,
       [this](const v1::GetRulesRequest&, v1::GetRulesResponse* out) -> absl::Status {
         ToProto(engine_->rules(), out->mutable_rules());
         return absl::OkStatus();
@@ -202,7 +227,7 @@ grpc::ServerUnaryReactor* RecommendServiceImpl::Recommend(grpc::CallbackServerCo
                                                           const grpc::ByteBuffer* request,
                                                           grpc::ByteBuffer* response) {
   return RunQueued<v1::RecommendRequest, v1::RecommendResponse>(
-      context, request, response, *policy_, Role::kQuery, *queue_,
+      context, request, response, *policy_, kRecommend, *queue_,
       [this](const v1::RecommendRequest& in, RequestQueue::Clock::time_point,
              v1::RecommendResponse* out) -> absl::Status {
         SOUK_ASSIGN_OR_RETURN(const engine::RecommendPage page, engine_->Recommend(FromProto(in)));
@@ -216,7 +241,7 @@ grpc::ServerUnaryReactor* RecommendServiceImpl::SimilarItems(grpc::CallbackServe
                                                              const grpc::ByteBuffer* request,
                                                              grpc::ByteBuffer* response) {
   return RunQueued<v1::SimilarItemsRequest, v1::SimilarItemsResponse>(
-      context, request, response, *policy_, Role::kQuery, *queue_,
+      context, request, response, *policy_, kSimilarItems, *queue_,
       [this](const v1::SimilarItemsRequest& in, RequestQueue::Clock::time_point,
              v1::SimilarItemsResponse* out) -> absl::Status {
         if (in.product_id().empty()) {
@@ -233,15 +258,17 @@ grpc::ServerUnaryReactor* RecommendServiceImpl::SimilarItems(grpc::CallbackServe
 grpc::ServerUnaryReactor* FeedbackServiceImpl::LogEvents(grpc::CallbackServerContext* context,
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
+  const CallPolicy::Clock::time_point started = CallPolicy::Clock::now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto parsed = std::make_shared<v1::LogEventsRequest>();
-  absl::Status s = policy_->Admit(*context, Role::kFeedback);
+  CallSummary summary;
+  absl::Status s = policy_->Admit(*context, kLogEvents.role, &summary.caller);
   if (s.ok()) s = ParseRequest(*request, policy_->max_request_bytes, parsed.get());
   if (!s.ok()) {
-    reactor->Finish(ToGrpcStatus(s));
+    FinishCall(reactor, *policy_, kLogEvents, s, started, summary);
     return reactor;
   }
-  const bool queued = writers_.TrySubmit([this, reactor, response, parsed] {
+  const bool queued = writers_.TrySubmit([this, reactor, response, parsed, started, summary] {
     absl::Status status;
     try {
       v1::LogEventsResponse out;
@@ -250,11 +277,13 @@ grpc::ServerUnaryReactor* FeedbackServiceImpl::LogEvents(grpc::CallbackServerCon
     } catch (const std::exception& e) {
       status = InternalErrorFromException(e);
     }
-    reactor->Finish(ToGrpcStatus(status));
+    FinishCall(reactor, *policy_, kLogEvents, status, started, summary);
   });
   if (!queued) {
-    reactor->Finish(ToGrpcStatus(absl::UnavailableError(
-        "LogEvents: too many batches waiting to be written; retry later (nothing was stored)")));
+    FinishCall(reactor, *policy_, kLogEvents,
+               absl::UnavailableError("LogEvents: too many batches waiting to be written; retry "
+                                      "later (nothing was stored)"),
+               started, summary);
   }
   return reactor;
 }

@@ -74,6 +74,11 @@ bool Enabled(Level level) {
 }
 
 void Write(Level level, std::string_view component, std::string_view message) {
+  WriteFields(level, component, message, {});
+}
+
+void WriteFields(Level level, std::string_view component, std::string_view message,
+                 std::initializer_list<Field> fields) {
   if (g_json.load(std::memory_order_relaxed)) {
     nlohmann::json line = {{"ts_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                                          std::chrono::system_clock::now().time_since_epoch())
@@ -81,11 +86,20 @@ void Write(Level level, std::string_view component, std::string_view message) {
                            {"level", spdlog::level::to_string_view(ToSpd(level)).data()},
                            {"component", std::string(component)},
                            {"msg", std::string(message)}};
+    for (const Field& f : fields) {
+      if (!f.value.empty()) line[std::string(f.name)] = f.value;
+    }
     Logger().log(ToSpd(level), "{}",
                  line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    Logger().log(ToSpd(level), "[{}] {}", component, message);
+    return;
   }
+  std::string text(message);
+  for (const Field& f : fields) {
+    if (f.value.empty()) continue;
+    const bool quote = f.value.find_first_of(" \"=") != std::string::npos;
+    text += StrCat(" ", f.name, "=", quote ? nlohmann::json(f.value).dump() : f.value);
+  }
+  Logger().log(ToSpd(level), "[{}] {}", component, text);
 }
 
 }  // namespace souk::logging

@@ -54,6 +54,7 @@ absl::Status BindServer(YamlBinder b, api::ServerOptions* o) {
   b.Bind("max_queue", &o->max_queue);
   b.Bind("max_queue_wait_ms", &o->max_queue_wait_ms);
   b.Bind("default_deadline_ms", &o->default_deadline_ms);
+  b.Bind("access_log", &o->access_log);
   YamlBinder tls = b.Child("tls");
   tls.Bind("cert_file", &o->tls.cert_file);
   tls.Bind("key_file", &o->tls.key_file);
@@ -66,7 +67,7 @@ absl::Status BindServer(YamlBinder b, api::ServerOptions* o) {
   if (!o->auth.key_file.empty()) SOUK_RETURN_IF_ERROR(BindKeyFile(o->auth.key_file, &o->auth.keys));
   return b.Finish({"address", "max_message_bytes", "shutdown_grace_ms", "reflection",
                    "metrics_address", "workers", "max_queue", "max_queue_wait_ms",
-                   "default_deadline_ms", "tls", "auth"});
+                   "default_deadline_ms", "access_log", "tls", "auth"});
 }
 
 absl::Status BindAnalyzer(YamlBinder b, text::AnalyzerOptions* o) {
@@ -445,7 +446,8 @@ std::string ToYaml(const SoukConfig& c) {
       << c.server.metrics_address << YAML::Key << "workers" << YAML::Value << c.server.workers
       << YAML::Key << "max_queue" << YAML::Value << c.server.max_queue << YAML::Key
       << "max_queue_wait_ms" << YAML::Value << c.server.max_queue_wait_ms << YAML::Key
-      << "default_deadline_ms" << YAML::Value << c.server.default_deadline_ms;
+      << "default_deadline_ms" << YAML::Value << c.server.default_deadline_ms << YAML::Key
+      << "access_log" << YAML::Value << c.server.access_log;
   const api::TlsOptions& tls = c.server.tls;
   out << YAML::Key << "tls" << YAML::Value << YAML::BeginMap << YAML::Key << "cert_file"
       << YAML::Value << tls.cert_file << YAML::Key << "key_file" << YAML::Value << tls.key_file

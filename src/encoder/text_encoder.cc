@@ -238,6 +238,7 @@ size_t TextEncoder::dimension() const {
 uint64_t TextEncoder::cache_hits() const { return impl_->cache->hits(); }
 uint64_t TextEncoder::cache_misses() const { return impl_->cache->misses(); }
 uint64_t TextEncoder::direct_calls() const { return impl_->direct_calls.load(); }
+BatcherStats TextEncoder::batcher_stats() const { return impl_->batcher->stats(); }
 
 const std::string& TextEncoder::fingerprint() const { return impl_->fingerprint; }
 

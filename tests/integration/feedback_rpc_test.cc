@@ -1,11 +1,7 @@
 // FeedbackService.LogEvents end to end: stored once, refused per event with the field named,
 // oversized batches refused whole, and a click reflected in the next Recommend.
 
-#include <arpa/inet.h>
 #include <grpcpp/client_context.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "rpc_fixture.h"
 #include "souk/api/proto_conversion.h"
@@ -21,26 +17,6 @@ namespace {
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// GET http://127.0.0.1:port/path over a plain socket; the whole answer, headers included.
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string answer;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const std::string request = StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[4096];
-      for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) answer.append(buffer, n);
-    }
-  }
-  close(fd);
-  return answer;
-}
 
 class FeedbackRpcTest : public ::souk::testing::RpcServerTest {
  protected:
@@ -269,7 +245,7 @@ TEST_F(FeedbackRpcTest, StatsAndPrometheusReportTheBusinessMetrics) {
   EXPECT_EQ(stats.feedback().variants(0).searches(), 0u);
 
   ASSERT_GT(server_->metrics_port(), 0);
-  const std::string scrape = HttpGet(server_->metrics_port(), "/metrics");
+  const std::string scrape = testing::HttpGet(server_->metrics_port(), "/metrics");
   EXPECT_THAT(scrape, HasSubstr("200 OK"));
   EXPECT_THAT(scrape, HasSubstr("souk_searches_total{variant=\"default\"} 1"));
   EXPECT_THAT(scrape, HasSubstr("souk_revenue_total{variant=\"default\"} 149"));

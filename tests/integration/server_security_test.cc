@@ -126,6 +126,53 @@ TEST_F(AuthRpcTest, XApiKeyMetadataIsAccepted) {
   EXPECT_TRUE(search_->Search(&context, Request("shoes"), &response).ok());
 }
 
+TEST_F(AuthRpcTest, CallsAreCountedByRpcAndCode) {
+  ASSERT_TRUE(SearchWith(kQueryKey).ok());
+  ASSERT_FALSE(SearchWith("").ok());
+  ASSERT_FALSE(GetRulesWith(kQueryKey).ok());
+  const std::string scrape = testing::HttpGet(server_->metrics_port(), "/metrics");
+  EXPECT_THAT(scrape, HasSubstr("souk_rpc_requests_total{code=\"OK\",rpc=\"Search\"} 1"));
+  EXPECT_THAT(scrape,
+              HasSubstr("souk_rpc_requests_total{code=\"UNAUTHENTICATED\",rpc=\"Search\"} 1"));
+  EXPECT_THAT(scrape,
+              HasSubstr("souk_rpc_requests_total{code=\"PERMISSION_DENIED\",rpc=\"GetRules\"} 1"));
+  EXPECT_THAT(scrape, HasSubstr("souk_rpc_latency_seconds_count{code=\"OK\",rpc=\"Search\"} 1"));
+  // The one search that ran: its analysis and BM25F stages; no encoder, so no encode stage.
+  EXPECT_THAT(scrape, HasSubstr("souk_search_stage_seconds_count{stage=\"lexical\"} 1"));
+  EXPECT_THAT(scrape, HasSubstr("souk_search_stage_seconds_count{stage=\"encode\"} 0"));
+  EXPECT_THAT(scrape, HasSubstr("souk_request_queue_wait_seconds_count 1"));
+  EXPECT_THAT(scrape, HasSubstr("souk_request_queue_capacity 16"));
+  EXPECT_THAT(scrape, HasSubstr("souk_request_queue_shed_total{reason=\"full\"} 0"));
+  EXPECT_THAT(scrape, HasSubstr("souk_index_products 6"));
+}
+
+class AccessLogRpcTest : public AuthRpcTest {
+ protected:
+  void ConfigureServer(api::ServerOptions* options) override {
+    AuthRpcTest::ConfigureServer(options);
+    options->access_log = true;
+  }
+};
+
+TEST_F(AccessLogRpcTest, EachCallIsLoggedWithTheUserHashed) {
+  v1::SearchRequest request = Request("shoes");
+  request.set_user_id("alice@example.com");
+  v1::SearchResponse response;
+  ::testing::internal::CaptureStderr();
+  const grpc::Status status = search_->Search(ContextWith(kQueryKey).get(), request, &response);
+  (void)SearchWith("");
+  // Each line is written before its answer is sent.
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(status.ok());
+  EXPECT_THAT(log, HasSubstr("[access] Search code=OK"));
+  EXPECT_THAT(log, HasSubstr("caller=storefront"));
+  EXPECT_THAT(log, HasSubstr("request_id=" + response.request_id()));
+  EXPECT_THAT(log, HasSubstr("user="));
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("alice")));
+  EXPECT_THAT(log, HasSubstr("[access] Search code=UNAUTHENTICATED"));
+  EXPECT_THAT(log, HasSubstr("error=\"no API key"));
+}
+
 TEST_F(AuthRpcTest, HealthNeedsNoKey) {
   // Load balancers and kubelets probe health without credentials.
   std::string response;

@@ -1,5 +1,7 @@
 // MetricsExporter: Prometheus metrics over HTTP (GET /metrics on server.metrics_address), what
-// ops already scrape. Computed at each scrape from the engines (nothing is counted twice):
+// ops already scrape. Computed at each scrape from the engines (nothing is counted twice), plus
+// the calls' counters and histograms (rpc_metrics.h) and the request queue's counters
+// (docs/operations.md lists every family):
 //
 //   souk_events_logged                         events in the feedback log
 //   souk_snapshot_loaded_timestamp_seconds     when the serving snapshot was loaded
@@ -31,6 +33,15 @@
 
 namespace souk::api {
 
+class RpcMetrics;
+class RequestQueue;
+
+/// What the exporter reads besides the engines; each may be null (not exported).
+struct ServingSources {
+  const RpcMetrics* rpc = nullptr;
+  const RequestQueue* queue = nullptr;
+};
+
 class MetricsExporter {
  public:
   /// Listens on `address` (IPv4 host:port; port 0 picks one). INVALID_ARGUMENT for a malformed
@@ -38,7 +49,7 @@ class MetricsExporter {
   /// engines must outlive the exporter.
   static absl::StatusOr<std::unique_ptr<MetricsExporter>> Start(
       const std::string& address, const engine::SearchEngine* search,
-      const engine::FeedbackEngine* feedback);
+      const engine::FeedbackEngine* feedback, const ServingSources& sources = {});
   ~MetricsExporter();
 
   int port() const { return port_; }
@@ -46,13 +57,15 @@ class MetricsExporter {
   std::string Scrape() const;
 
  private:
-  MetricsExporter(const engine::SearchEngine* search, const engine::FeedbackEngine* feedback)
-      : search_(search), feedback_(feedback) {}
+  MetricsExporter(const engine::SearchEngine* search, const engine::FeedbackEngine* feedback,
+                  const ServingSources& sources)
+      : search_(search), feedback_(feedback), sources_(sources) {}
   void Serve();
   void Answer(int connection) const;
 
   const engine::SearchEngine* search_;
   const engine::FeedbackEngine* feedback_;
+  const ServingSources sources_;
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -36,28 +36,48 @@ absl::Status InternalErrorFromException(const std::exception& e);
 
 namespace souk::api {
 
-/// Runs a unary call whose handler takes raw bytes: admit the caller for `role`, parse,
-/// `handle(request, &response)` -> absl::Status, serialize, finish. Nothing escapes: errors
-/// become the call's status.
+/// Counts the call (CallPolicy::Finished) and finishes it with `status`: counted first, so that
+/// a caller who got the answer finds it in the metrics and the access log.
+inline void FinishCall(grpc::ServerUnaryReactor* reactor, const CallPolicy& policy, const Rpc& rpc,
+                       const absl::Status& status, CallPolicy::Clock::time_point started,
+                       const CallSummary& summary = {}) {
+  policy.Finished(rpc, status, started, summary);
+  reactor->Finish(ToGrpcStatus(status));
+}
+
+/// What the access log keeps of a request and its answer: the answer's request id and the
+/// request's user id, for the messages that have them.
+template <typename Request, typename Response>
+void Summarize(const Request& request, const Response& response, CallSummary* summary) {
+  if constexpr (requires { response.request_id(); }) summary->request_id = response.request_id();
+  if constexpr (requires { request.user_id(); }) summary->user_id = request.user_id();
+}
+
+/// Runs a unary call whose handler takes raw bytes: admit the caller for `rpc`'s role, parse,
+/// `handle(request, &response)` -> absl::Status, serialize, finish, count. Nothing escapes:
+/// errors become the call's status.
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
-                                   grpc::ByteBuffer* out, const CallPolicy& policy, Role role,
+                                   grpc::ByteBuffer* out, const CallPolicy& policy, const Rpc& rpc,
                                    Handler&& handle) {
+  const CallPolicy::Clock::time_point started = CallPolicy::Clock::now();
   absl::Status status;
+  CallSummary summary;
   try {
     Request request;
     Response response;
-    status = policy.Admit(*context, role);
+    status = policy.Admit(*context, rpc.role, &summary.caller);
     if (status.ok()) status = ParseRequest(*in, policy.max_request_bytes, &request);
     if (status.ok()) status = handle(request, &response);
     if (status.ok()) status = SerializeResponse(response, out);
+    Summarize(request, response, &summary);
   } catch (const std::exception& e) {
     // Our code does not throw; this catches the standard library's and third parties' last
     // resorts (bad_alloc, filesystem errors) so that one request cannot take the server down.
     status = InternalErrorFromException(e);
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
+  FinishCall(reactor, policy, rpc, status, started, summary);
   return reactor;
 }
 
@@ -67,28 +87,32 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, const g
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* RunQueued(grpc::CallbackServerContext* context,
                                     const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
-                                    const CallPolicy& policy, Role role, RequestQueue& queue,
+                                    const CallPolicy& policy, const Rpc& rpc, RequestQueue& queue,
                                     Handler handle) {
+  const CallPolicy::Clock::time_point started = CallPolicy::Clock::now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto request = std::make_shared<Request>();
-  absl::Status status = policy.Admit(*context, role);
+  auto summary = std::make_shared<CallSummary>();
+  absl::Status status = policy.Admit(*context, rpc.role, &summary->caller);
   if (status.ok()) status = ParseRequest(*in, policy.max_request_bytes, request.get());
-  const RequestQueue::Clock::time_point deadline = policy.Deadline(*context);
+  const CallPolicy::Clock::time_point deadline = policy.Deadline(*context);
   if (status.ok()) {
-    status = queue.Submit(deadline,
-                          [reactor, out, request, deadline, handle](const absl::Status& admitted) {
-                            absl::Status result = admitted;
-                            try {
-                              Response response;
-                              if (result.ok()) result = handle(*request, deadline, &response);
-                              if (result.ok()) result = SerializeResponse(response, out);
-                            } catch (const std::exception& e) {
-                              result = InternalErrorFromException(e);
-                            }
-                            reactor->Finish(ToGrpcStatus(result));
-                          });
+    status = queue.Submit(deadline, [reactor, out, request, summary, deadline, started, &policy,
+                                     rpc, handle](const absl::Status& admitted) {
+      policy.QueueWaited(CallPolicy::Clock::now() - started);
+      absl::Status result = admitted;
+      try {
+        Response response;
+        if (result.ok()) result = handle(*request, deadline, &response);
+        if (result.ok()) result = SerializeResponse(response, out);
+        Summarize(*request, response, summary.get());
+      } catch (const std::exception& e) {
+        result = InternalErrorFromException(e);
+      }
+      FinishCall(reactor, policy, rpc, result, started, *summary);
+    });
   }
-  if (!status.ok()) reactor->Finish(ToGrpcStatus(status));
+  if (!status.ok()) FinishCall(reactor, policy, rpc, status, started, *summary);
   return reactor;
 }
 

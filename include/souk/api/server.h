@@ -31,6 +31,7 @@ class AdminServiceImpl;
 class RecommendServiceImpl;
 class FeedbackServiceImpl;
 class MetricsExporter;
+class RpcMetrics;
 
 /// What the services call; all three are required.
 struct Engines {
@@ -62,6 +63,7 @@ class Server {
   Server() = default;
 
   ServerOptions options_;
+  std::unique_ptr<RpcMetrics> rpc_metrics_;  ///< Counts every call; read by metrics_.
   CallPolicy policy_;  ///< Shared by the services below; fixed once Start() returns.
   /// Where query calls wait for a worker. Outlives the gRPC server, which waits at shutdown
   /// for the calls queued here.

@@ -42,6 +42,8 @@ struct ServerOptions {
   int max_queue_wait_ms = 0;
   /// The deadline of a call whose client set none; 0: none.
   int default_deadline_ms = 0;
+  /// One info line per finished call (rpc, code, ms, caller, request id, hashed user id).
+  bool access_log = false;
 
   absl::Status Validate() const;
 };

@@ -7,6 +7,8 @@
 // Thread-safe. Never log raw user ids or full queries at info level and above.
 #pragma once
 
+#include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "souk/base/str_cat.h"
@@ -28,6 +30,16 @@ bool ParseLevel(std::string_view text, Level* level);
 
 bool Enabled(Level level);
 void Write(Level level, std::string_view component, std::string_view message);
+
+/// A named value of a structured log line; empty values are left out.
+struct Field {
+  std::string_view name;
+  std::string value;
+};
+/// `message` with fields: in JSON, each a key of the line's object; in text, `name=value`
+/// after the message (values with spaces or quotes quoted).
+void WriteFields(Level level, std::string_view component, std::string_view message,
+                 std::initializer_list<Field> fields);
 
 }  // namespace souk::logging
 

@@ -16,9 +16,11 @@
 // UNAVAILABLE and joins the worker.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -45,6 +47,14 @@ struct BatcherOptions {
     if (max_queue == 0) return absl::InvalidArgumentError("max_queue: must be >= 1");
     return absl::OkStatus();
   }
+};
+
+/// What a batcher has done since it started (for metrics): sums, so that averages are ratios.
+struct BatcherStats {
+  uint64_t batches = 0;  ///< Calls of the batch function.
+  uint64_t items = 0;    ///< Items in those calls (items / batches: the mean batch size).
+  uint64_t wait_us = 0;  ///< Their summed waits from Run() to their batch's start.
+  uint64_t expired = 0;  ///< Items dropped unrun: their deadline passed while queued.
 };
 
 template <typename In, typename Out>
@@ -92,6 +102,13 @@ class DynamicBatcher {
     return queue_.size();
   }
 
+  BatcherStats stats() const {
+    return {.batches = batches_.load(std::memory_order_relaxed),
+            .items = items_.load(std::memory_order_relaxed),
+            .wait_us = wait_us_.load(std::memory_order_relaxed),
+            .expired = expired_.load(std::memory_order_relaxed)};
+  }
+
  private:
   struct Item {
     In input;
@@ -124,13 +141,20 @@ class DynamicBatcher {
     const Clock::time_point now = Clock::now();
     for (Item& item : batch) {
       if (item.deadline <= now) {
+        expired_.fetch_add(1, std::memory_order_relaxed);
         item.promise.set_value(absl::DeadlineExceededError("deadline passed while queued"));
         continue;
       }
+      wait_us_.fetch_add(
+          static_cast<uint64_t>(
+              std::chrono::duration_cast<std::chrono::microseconds>(now - item.enqueued).count()),
+          std::memory_order_relaxed);
       inputs.push_back(std::move(item.input));
       live.push_back(&item);
     }
     if (live.empty()) return;
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    items_.fetch_add(live.size(), std::memory_order_relaxed);
     absl::StatusOr<std::vector<Out>> outputs = absl::InternalError("batch function threw");
     try {
       outputs = fn_(inputs);
@@ -160,6 +184,10 @@ class DynamicBatcher {
     queue_.clear();
   }
 
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> items_{0};
+  std::atomic<uint64_t> wait_us_{0};
+  std::atomic<uint64_t> expired_{0};
   const BatcherOptions options_;
   const BatchFn fn_;
   mutable std::mutex mu_;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "souk/encoder/dynamic_batcher.h"
 #include "souk/encoder/encoder_options.h"
 
 namespace souk::encoder {
@@ -54,6 +55,8 @@ class TextEncoder {
   /// Encode() calls that found no other in flight and ran on the caller's thread instead of
   /// waiting for a batch.
   uint64_t direct_calls() const;
+  /// The batcher's batches, their sizes and waits (Encode() calls that did not run directly).
+  BatcherStats batcher_stats() const;
 
  private:
   struct Impl;

@@ -108,6 +108,20 @@ TEST(DynamicBatcherTest, ExpiredItemsAreNotComputed) {
   EXPECT_THAT(batcher.Run(1, Batcher::Clock::now() - std::chrono::seconds(1)),
               StatusIs(absl::StatusCode::kDeadlineExceeded, "deadline"));
   EXPECT_EQ(computed.load(), 0);
+  EXPECT_EQ(batcher.stats().expired, 1u);
+  EXPECT_EQ(batcher.stats().batches, 0u);
+}
+
+TEST(DynamicBatcherTest, StatsCountBatchesItemsAndWaits) {
+  Batcher batcher({.max_batch_size = 8, .max_wait = std::chrono::milliseconds(2)},
+                  [](std::vector<int>& in) -> absl::StatusOr<std::vector<int>> { return in; });
+  ASSERT_OK(batcher.Run(1));
+  ASSERT_OK(batcher.Run(2));
+  const BatcherStats stats = batcher.stats();
+  EXPECT_EQ(stats.batches, 2u);  // one after the other: a batch each
+  EXPECT_EQ(stats.items, 2u);
+  EXPECT_GE(stats.wait_us, 2u * 1000);  // each waited max_wait for company
+  EXPECT_EQ(stats.expired, 0u);
 }
 
 TEST(BatcherOptionsTest, Validates) {
