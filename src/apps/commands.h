@@ -22,5 +22,6 @@ int RunRetrain(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
 int RunEvents(int argc, char** argv);
 int RunApiKey(int argc, char** argv);
+int RunHealth(int argc, char** argv);
 
 }  // namespace souk::apps

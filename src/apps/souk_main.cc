@@ -29,6 +29,7 @@ commands:
   simulate the demo shop's simulated users shop on a running server: CTR and CVR per A/B variant
   events   export the durable event log as JSON lines
   apikey   a new API key and the server.auth.keys entry that admits it
+  health   a running server's gRPC health check: exit 0 when SERVING (container probes)
 )";
 
 }  // namespace
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   if (command == "simulate") return souk::apps::RunSimulate(argc, argv);
   if (command == "events") return souk::apps::RunEvents(argc, argv);
   if (command == "apikey") return souk::apps::RunApiKey(argc, argv);
+  if (command == "health") return souk::apps::RunHealth(argc, argv);
   std::cerr << "souk: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -316,7 +316,8 @@ TEST(SoukConfigTest, StringsNamingAnEnvironmentVariableTakeItsValue) {
 }
 
 TEST(SoukConfigTest, ShippedConfigsAreValid) {
-  for (const char* name : {"configs/demo.yaml", "configs/production.example.yaml"}) {
+  for (const char* name : {"configs/demo.yaml", "configs/production.example.yaml",
+                           "docker/souk.yaml", "docker/souk-cuda.yaml"}) {
     auto c = LoadConfigFile(souk::testing::SourcePath(name));
     EXPECT_OK(c) << name;
   }
