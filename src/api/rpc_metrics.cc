@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "souk/api/status_mapping.h"
+
 namespace souk::api {
 namespace {
 
@@ -13,28 +15,6 @@ prometheus::Histogram::BucketBoundaries LatencyBuckets() {
 }
 
 constexpr const char* kStages[] = {"analyze", "lexical", "encode", "ann", "rank"};
-
-const char* CodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
-  const auto i = static_cast<size_t>(code);
-  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
-}
 
 }  // namespace
 
@@ -66,7 +46,7 @@ RpcMetrics::Series RpcMetrics::SeriesOf(std::string_view rpc, grpc::StatusCode c
   auto key = std::make_pair(std::string(rpc), static_cast<int>(code));
   auto it = series_.find(key);
   if (it != series_.end()) return it->second;
-  const prometheus::Labels labels = {{"rpc", key.first}, {"code", CodeName(code)}};
+  const prometheus::Labels labels = {{"rpc", key.first}, {"code", StatusCodeName(code)}};
   const Series series{&requests_->Add(labels), &latency_->Add(labels, LatencyBuckets())};
   series_.emplace(std::move(key), series);
   return series;

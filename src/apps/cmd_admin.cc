@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "google/protobuf/util/json_util.h"
 #include "server_connection.h"
+#include "souk/api/status_mapping.h"
 #include "souk/base/str_cat.h"
 #include "souk/v1/admin.grpc.pb.h"
 
@@ -63,7 +64,7 @@ int Reload(Stub& stub, const Flags& flags) {
                 << " ms\n";
     } else {
       ++failed;
-      std::cout << "reload " << i + 1 << ": " << GrpcCodeName(status.error_code()) << ": "
+      std::cout << "reload " << i + 1 << ": " << api::StatusCodeName(status.error_code()) << ": "
                 << status.error_message() << "\n";
     }
   }
@@ -84,7 +85,7 @@ int Stats(Stub& stub, const Flags& flags) {
   v1::StatsResponse response;
   const grpc::Status status = stub.Stats(&context, request, &response);
   if (!status.ok()) {
-    std::cerr << "souk admin stats: " << GrpcCodeName(status.error_code()) << ": "
+    std::cerr << "souk admin stats: " << api::StatusCodeName(status.error_code()) << ": "
               << status.error_message() << "\n";
     return 1;
   }

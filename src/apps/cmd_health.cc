@@ -11,6 +11,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "server_connection.h"
+#include "souk/api/status_mapping.h"
 #include "souk/base/str_cat.h"
 
 namespace souk::apps {
@@ -52,7 +53,7 @@ int RunHealth(int argc, char** argv) {
   const grpc::Status status = done.get_future().get();
   if (!status.ok()) {
     std::cerr << "souk health: " << connection->address() << ": "
-              << GrpcCodeName(status.error_code()) << ": " << status.error_message() << "\n";
+              << api::StatusCodeName(status.error_code()) << ": " << status.error_message() << "\n";
     return 1;
   }
   std::vector<grpc::Slice> slices;

@@ -27,6 +27,7 @@
 #include "cmd_util.h"
 #include "commands.h"
 #include "server_connection.h"
+#include "souk/api/status_mapping.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/eval/qrels.h"
@@ -186,7 +187,8 @@ class LoadRun {
       }
       if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++refused;
       if (errors++ == 0) {
-        first_error = StrCat(GrpcCodeName(status.error_code()), ": ", status.error_message());
+        first_error =
+            StrCat(api::StatusCodeName(status.error_code()), ": ", status.error_message());
       }
     }
     std::lock_guard<std::mutex> lock(mutex_);

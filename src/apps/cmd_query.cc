@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "server_connection.h"
 #include "souk/api/proto_conversion.h"
+#include "souk/api/status_mapping.h"
 #include "souk/base/str_cat.h"
 #include "souk/v1/search.grpc.pb.h"
 
@@ -57,7 +58,7 @@ int RunQuery(int argc, char** argv) {
   v1::SearchResponse response;
   const grpc::Status status = stub->Search(&context, request, &response);
   if (!status.ok()) {
-    std::cerr << "souk query: " << GrpcCodeName(status.error_code()) << ": "
+    std::cerr << "souk query: " << api::StatusCodeName(status.error_code()) << ": "
               << status.error_message() << "\n";
     return 1;
   }

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "ranker_flags.h"
 #include "server_connection.h"
+#include "souk/api/status_mapping.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/engine/search_engine.h"
@@ -133,7 +134,7 @@ int ReloadServer(const Flags& flags) {
   const grpc::Status status = stub->Reload(&context, v1::ReloadRequest(), &response);
   if (!status.ok()) {
     std::cerr << "souk retrain: promoted, but reloading " << server << " failed ("
-              << GrpcCodeName(status.error_code()) << ": " << status.error_message()
+              << api::StatusCodeName(status.error_code()) << ": " << status.error_message()
               << "); it serves the old ranker until it reloads\n";
     return 1;
   }

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "server_connection.h"
 #include "souk/api/proto_conversion.h"
+#include "souk/api/status_mapping.h"
 #include "souk/base/clock.h"
 #include "souk/base/confidence.h"
 #include "souk/base/status_macros.h"
@@ -145,7 +146,7 @@ class Driver {
  private:
   static absl::Status Error(std::string_view rpc, const grpc::Status& s) {
     return absl::UnavailableError(
-        StrCat(rpc, ": ", GrpcCodeName(s.error_code()), ": ", s.error_message()));
+        StrCat(rpc, ": ", api::StatusCodeName(s.error_code()), ": ", s.error_message()));
   }
 
   std::shared_ptr<grpc::Channel> channel_;

@@ -26,9 +26,6 @@ inline int Usage(std::string_view usage, bool help) {
   return help ? 0 : 2;
 }
 
-/// The google.rpc.Code name of a gRPC status code ("INVALID_ARGUMENT"), "UNKNOWN" if unknown.
-const char* GrpcCodeName(int code);
-
 /// One line of a result table.
 struct ResultRow {
   const catalog::Product* product;
