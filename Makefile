@@ -11,7 +11,7 @@ DEMO_SEED ?= 42
 SOUK := $(BUILD_DIR)/src/apps/souk
 SOUKD := $(BUILD_DIR)/src/apps/soukd
 
-.PHONY: all deps configure build apps demo-model run test test-asan test-tsan check-deps bench quality clean help
+.PHONY: all deps configure build apps demo-model run test test-asan test-tsan fuzz check-deps bench quality clean help
 
 all: build
 
@@ -20,6 +20,7 @@ help:
 	@echo "make test    build and run unit, integration and relevance tests (ctest) and the layering check"
 	@echo "make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it too)"
 	@echo "make test-tsan  the concurrent components under ThreadSanitizer (CI runs it too)"
+	@echo "make fuzz    build the libFuzzer targets (clang, ASan + UBSan) and run each 10M inputs or 10 min"
 	@echo "make bench   build in Release and run the micro-benchmarks (bench/run.sh)"
 	@echo "make quality BM25 on Home Depot, the recommenders on Amazon Beauty and Scientific, ../shared/data (bench/quality/)"
 
@@ -89,6 +90,9 @@ test-tsan: deps
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" build/tsan/tests/unit/api/api_test
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 detect_deadlocks=0" \
 	  build/tsan/tests/unit/vector/vector_test
+
+fuzz: deps
+	scripts/fuzz.sh
 
 check-deps:
 	scripts/check-deps
