@@ -3,7 +3,6 @@
 #include <string_view>
 
 #include "rpc_metrics.h"
-#include "souk/api/status_mapping.h"
 #include "souk/base/logging.h"
 
 namespace souk::api {
@@ -43,7 +42,8 @@ void CallPolicy::Finished(const Rpc& rpc, const absl::Status& status, Clock::tim
                           const CallSummary& summary) const {
   const Clock::duration took = Clock::now() - started;
   if (metrics != nullptr) {
-    metrics->ObserveCall(rpc.name, ToGrpcStatus(status).error_code(), Seconds(took));
+    // absl::StatusCode and grpc::StatusCode share their numbering.
+    metrics->ObserveCall(rpc.name, static_cast<grpc::StatusCode>(status.code()), Seconds(took));
   }
   if (!access_log || !logging::Enabled(logging::Level::kInfo)) return;
   logging::WriteFields(

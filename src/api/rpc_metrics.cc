@@ -43,12 +43,12 @@ RpcMetrics::RpcMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
 
 RpcMetrics::Series RpcMetrics::SeriesOf(std::string_view rpc, grpc::StatusCode code) {
   std::lock_guard<std::mutex> lock(series_mutex_);
-  auto key = std::make_pair(std::string(rpc), static_cast<int>(code));
+  const auto key = std::make_pair(rpc, static_cast<int>(code));
   auto it = series_.find(key);
   if (it != series_.end()) return it->second;
-  const prometheus::Labels labels = {{"rpc", key.first}, {"code", StatusCodeName(code)}};
+  const prometheus::Labels labels = {{"rpc", std::string(rpc)}, {"code", StatusCodeName(code)}};
   const Series series{&requests_->Add(labels), &latency_->Add(labels, LatencyBuckets())};
-  series_.emplace(std::move(key), series);
+  series_.emplace(key, series);
   return series;
 }
 

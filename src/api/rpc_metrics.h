@@ -32,6 +32,7 @@ class RpcMetrics {
  public:
   RpcMetrics();
 
+  /// `rpc` must outlive this object (the services pass Rpc::name, a string literal).
   void ObserveCall(std::string_view rpc, grpc::StatusCode code, double seconds);
   void ObserveStages(const engine::StageTimes& times);
   void ObserveQueueWait(double seconds);
@@ -49,7 +50,8 @@ class RpcMetrics {
 
   std::shared_ptr<prometheus::Registry> registry_;
   std::mutex series_mutex_;
-  std::map<std::pair<std::string, int>, Series, std::less<>> series_;  ///< Guarded by the mutex.
+  /// Keyed by the RPC's name, which is a string literal (Rpc::name) and so outlives the map.
+  std::map<std::pair<std::string_view, int>, Series> series_;  ///< Guarded by the mutex.
   prometheus::Family<prometheus::Counter>* requests_;
   prometheus::Family<prometheus::Histogram>* latency_;
   prometheus::Histogram* stages_[5];

@@ -97,9 +97,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Reload(grpc::CallbackServerContext* 
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   v1::ReloadRequest parsed;
   CallSummary summary;
-  absl::Status s = policy_->Admit(*context, kReload.role, &summary.caller);
-  if (s.ok()) s = ParseRequest(*request, policy_->max_request_bytes, &parsed);
-  if (!s.ok()) {
+  if (absl::Status s = AdmitAndParse(*context, *request, *policy_, kReload, &parsed, &summary);
+      !s.ok()) {
     FinishCall(reactor, *policy_, kReload, s, started, summary);
     return reactor;
   }
@@ -262,9 +261,9 @@ grpc::ServerUnaryReactor* FeedbackServiceImpl::LogEvents(grpc::CallbackServerCon
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto parsed = std::make_shared<v1::LogEventsRequest>();
   CallSummary summary;
-  absl::Status s = policy_->Admit(*context, kLogEvents.role, &summary.caller);
-  if (s.ok()) s = ParseRequest(*request, policy_->max_request_bytes, parsed.get());
-  if (!s.ok()) {
+  if (absl::Status s =
+          AdmitAndParse(*context, *request, *policy_, kLogEvents, parsed.get(), &summary);
+      !s.ok()) {
     FinishCall(reactor, *policy_, kLogEvents, s, started, summary);
     return reactor;
   }

@@ -45,6 +45,17 @@ inline void FinishCall(grpc::ServerUnaryReactor* reactor, const CallPolicy& poli
   reactor->Finish(ToGrpcStatus(status));
 }
 
+/// The first two steps of every call: the policy admits the caller for `rpc`'s role (its key's
+/// name goes to `summary`), then the request is parsed within the size limit.
+inline absl::Status AdmitAndParse(const grpc::ServerContextBase& context,
+                                  const grpc::ByteBuffer& in, const CallPolicy& policy,
+                                  const Rpc& rpc, google::protobuf::Message* request,
+                                  CallSummary* summary) {
+  absl::Status status = policy.Admit(context, rpc.role, &summary->caller);
+  if (status.ok()) status = ParseRequest(in, policy.max_request_bytes, request);
+  return status;
+}
+
 /// What the access log keeps of a request and its answer: the answer's request id and the
 /// request's user id, for the messages that have them.
 template <typename Request, typename Response>
@@ -66,8 +77,7 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, const g
   try {
     Request request;
     Response response;
-    status = policy.Admit(*context, rpc.role, &summary.caller);
-    if (status.ok()) status = ParseRequest(*in, policy.max_request_bytes, &request);
+    status = AdmitAndParse(*context, *in, policy, rpc, &request, &summary);
     if (status.ok()) status = handle(request, &response);
     if (status.ok()) status = SerializeResponse(response, out);
     Summarize(request, response, &summary);
@@ -93,8 +103,7 @@ grpc::ServerUnaryReactor* RunQueued(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto request = std::make_shared<Request>();
   auto summary = std::make_shared<CallSummary>();
-  absl::Status status = policy.Admit(*context, rpc.role, &summary->caller);
-  if (status.ok()) status = ParseRequest(*in, policy.max_request_bytes, request.get());
+  absl::Status status = AdmitAndParse(*context, *in, policy, rpc, request.get(), summary.get());
   const CallPolicy::Clock::time_point deadline = policy.Deadline(*context);
   if (status.ok()) {
     status = queue.Submit(deadline, [reactor, out, request, summary, deadline, started, &policy,
