@@ -5,6 +5,8 @@
 #                                          directory removed on exit), souk and soukd
 #   start_soukd CONFIG [ARGS...]           starts soukd, waits for its port: sets server_pid, port
 #   stop_soukd [LABEL]                     reports its peak memory, SIGTERM, waits for it to drain
+#   shop_queries SHOP_DIR OUT              the distinct query texts of a demo shop's logged
+#                                          searches, in log order, as `request_id<TAB>query`
 
 load_bench_init() {
   model=$(realpath "$1")
@@ -41,4 +43,10 @@ stop_soukd() {
   kill -TERM "$server_pid"
   wait "$server_pid" || true
   server_pid=
+}
+
+shop_queries() {
+  grep '"type":"search"' "$1/events.jsonl" |
+    sed -E 's/.*"request_id":"([^"]+)","query":"([^"]*)".*/\1\t\2/' |
+    awk -F'\t' '!seen[$2]++' > "$2"
 }

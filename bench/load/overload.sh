@@ -32,9 +32,7 @@ fi
 if [[ ! -f $work/index/manifest.json ]]; then
   "$souk" index --catalog "$work/shop/catalog.jsonl" --out "$work/index" --model "$model" >&2
 fi
-grep '"type":"search"' "$work/shop/events.jsonl" |
-  sed -E 's/.*"request_id":"([^"]+)","query":"([^"]*)".*/\1\t\2/' |
-  awk -F'\t' '!seen[$2]++' > "$work/queries.tsv"
+shop_queries "$work/shop" "$work/queries.tsv"
 cat > "$work/souk.yaml" << EOF
 server: {address: "127.0.0.1:0"}
 index: {dir: "$work/index"}

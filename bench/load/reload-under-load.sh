@@ -31,9 +31,7 @@ encoder=()
 if [[ ! -f $work/index/manifest.json ]]; then
   "$souk" index --catalog "$work/shop/catalog.jsonl" --out "$work/index" "${encoder[@]}" >&2
 fi
-grep '"type":"search"' "$work/shop/events.jsonl" |
-  sed -E 's/.*"request_id":"([^"]+)","query":"([^"]*)".*/\1\t\2/' |
-  awk -F'\t' '!seen[$2]++' > "$work/queries.tsv"
+shop_queries "$work/shop" "$work/queries.tsv"
 {
   echo "server: {address: \"127.0.0.1:0\"}"
   echo "index: {dir: \"$work/index\"}"

@@ -41,10 +41,7 @@ if [[ ! -f $work/ranker.json ]]; then
   "$souk" train ranker --index "$work/index" --set "encoder.model_dir=$model" "${hnsw[@]}" \
     --sessions "$work/shop/events.jsonl" --out "$work/ranker.json" >&2
 fi
-# Distinct query texts, in log order.
-grep '"type":"search"' "$work/shop/events.jsonl" |
-  sed -E 's/.*"request_id":"([^"]+)","query":"([^"]*)".*/\1\t\2/' |
-  awk -F'\t' '!seen[$2]++' > "$work/queries.tsv"
+shop_queries "$work/shop" "$work/queries.tsv"
 
 cat > "$work/souk.yaml" << EOF
 server: {address: "127.0.0.1:0"}
