@@ -34,6 +34,7 @@ void CheckReadBack(const std::vector<souk::catalog::Product>& products) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  souk::fuzz::QuietLogs();
   souk::fuzz::WriteSeeds(
       *argc, *argv,
       {std::string(1, 0) +

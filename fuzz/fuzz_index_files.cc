@@ -105,6 +105,7 @@ void LoadHnsw(const std::string& path) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  souk::fuzz::QuietLogs();
   const auto with_control = [](uint8_t control, const std::string& file) {
     return std::string(1, static_cast<char>(control)) + file;
   };

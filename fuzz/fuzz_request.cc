@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "fuzz_support.h"
+#include "google/protobuf/stubs/logging.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "souk/api/proto_conversion.h"
 #include "souk/api/raw_request.h"
@@ -134,6 +135,8 @@ std::string Seed(Kind kind, const google::protobuf::Message& message) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  souk::fuzz::QuietLogs();
+  google::protobuf::SetLogHandler(nullptr);  // its complaint about each non-UTF-8 string
   grpc_init();
   TheShop();
   souk::v1::SearchRequest search;

@@ -31,6 +31,7 @@ std::string Seed(const std::vector<TensorToWrite>& tensors,
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  souk::fuzz::QuietLogs();
   const std::vector<float> values = {1.5f, -2.0f, 0.25f, 3.0f, 65504.0f, -0.0f};
   const std::vector<std::byte> ints(4 * sizeof(int32_t), std::byte{7});
   souk::fuzz::WriteSeeds(

@@ -65,6 +65,7 @@ void CheckEncoding(const souk::text::Encoding& e, size_t max_length) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  souk::fuzz::QuietLogs();
   TheTokenizer();  // trains once, before the first input is timed
   return 0;
 }

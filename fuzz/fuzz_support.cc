@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "souk/base/file_util.h"
+#include "souk/base/logging.h"
 
 namespace souk::fuzz {
 
@@ -17,6 +18,8 @@ void Fail(std::string_view what) {
   std::fprintf(stderr, "invariant broken: %.*s\n", static_cast<int>(what.size()), what.data());
   std::abort();
 }
+
+void QuietLogs() { logging::Configure({.level = logging::Level::kOff}); }
 
 const std::string& ScratchDir() {
   static const std::string dir = [] {

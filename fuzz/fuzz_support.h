@@ -15,6 +15,10 @@ namespace souk::fuzz {
 /// Prints "invariant broken: <what>" and aborts: libFuzzer saves the input as a crash.
 [[noreturn]] void Fail(std::string_view what);
 
+/// Turns Souk's own logging off: a target checks its invariants itself, and a line per input
+/// (an index loaded, a request refused) would slow it down and fill the disk.
+void QuietLogs();
+
 /// The bytes of a fuzz input.
 inline std::string_view AsText(const uint8_t* data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};
