@@ -62,8 +62,10 @@ constexpr char kFinetuneUsage[] =
                            [--pseudo-queries 0] [--epochs 4]
                            [--patience 2] [--max-query-length 24] [--max-product-length 48]
                            [--eval-k 100] [--gain-offset 0] [--relevant-grade 1] [--pooling P]
-                           [--lr 1e-4] [--warmup 0.06] [--weight-decay 0.01] [--clip 1.0]
-                           [runtime flags as `souk train pretrain`]
+                           [--distinct-tokens] [--lr 1e-4] [--warmup 0.06] [--weight-decay 0.01]
+                           [--clip 1.0] [runtime flags as `souk train pretrain`]
+
+--distinct-tokens (with --pooling weighted_mean) counts a token repeated in one text once.
 )";
 
 const std::set<std::string> kCorpusFlags = {"catalog", "reviews", "text"};
@@ -170,6 +172,7 @@ absl::Status ReadFinetuneFlags(const Flags& flags, train::FinetuneOptions* optio
   options->qrels = flags.GetAll("qrels");
   options->sessions = flags.GetAll("sessions");
   options->pooling = flags.Get("pooling");
+  options->distinct_tokens = flags.Has("distinct-tokens");
   SOUK_ASSIGN_OR_RETURN(options->heldout_fraction,
                         flags.GetDouble("heldout", options->heldout_fraction));
   SOUK_ASSIGN_OR_RETURN(options->positive_min_grade,
@@ -218,7 +221,7 @@ int RunFinetuneStep(int argc, char** argv) {
                                                    "gain-offset",
                                                    "relevant-grade",
                                                    "pooling"}}),
-                             .boolean = kRuntimeBooleans});
+                             .boolean = Union({kRuntimeBooleans, {"distinct-tokens"}})});
   if (!flags.ok()) return Fail("souk train finetune", flags.status());
   if (flags->Has("help")) return Usage(kFinetuneUsage, true);
   if (absl::Status s = flags->Require({"model", "out", "catalog"}); !s.ok()) {

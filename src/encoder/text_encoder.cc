@@ -28,6 +28,7 @@ struct TextEncoder::Impl {
   EncoderOptions options;
   internal::LoadedModel model;
   model::Pooling pooling = model::Pooling::kCls;
+  bool distinct_tokens = false;  // the model's souk.json; applies to weighted_mean only
   bool normalize = true;
   int64_t max_length = 128;
   torch::Device device{torch::kCPU};
@@ -63,7 +64,7 @@ std::string BlasLibrary() {
 
 // See TextEncoder::fingerprint().
 absl::StatusOr<std::string> Fingerprint(const std::string& dir, model::Pooling pooling,
-                                        bool normalize, int64_t max_length) {
+                                        bool distinct_tokens, bool normalize, int64_t max_length) {
   uint32_t crc = 0;
   for (const char* name : {kWeightsFile, kConfigFile, kVocabFile, kSentencePieceFile}) {
     const std::string path = StrCat(dir, "/", name);
@@ -73,7 +74,8 @@ absl::StatusOr<std::string> Fingerprint(const std::string& dir, model::Pooling p
     crc = Crc32(bytes, crc);
   }
   return StrCat("crc32 ", absl::Hex(crc, absl::kZeroPad8), ", pooling ",
-                model::PoolingName(pooling), normalize ? " + L2" : "", ", max_length ", max_length);
+                model::PoolingName(pooling), distinct_tokens ? " of distinct tokens" : "",
+                normalize ? " + L2" : "", ", max_length ", max_length);
 }
 
 }  // namespace
@@ -106,7 +108,7 @@ absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::Impl::Forward(
     SOUK_ASSIGN_OR_RETURN(model::BertModelOutput out, model.bert->CheckedForward(ids, mask, types));
     torch::Tensor weights;
     if (pooling == model::Pooling::kWeightedMean) {
-      weights = model::TokenWeights(model.token_log_weights, ids);
+      weights = model::TokenWeights(model.token_log_weights, ids, mask, distinct_tokens);
     }
     torch::Tensor pooled = model::PoolEmbeddings(out, mask, pooling, normalize, weights)
                                .to(torch::kCPU, torch::kFloat);
@@ -128,6 +130,8 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
   SOUK_ASSIGN_OR_RETURN(impl->device, model::ResolveDevice(options.device, "encoder.device"));
   SOUK_ASSIGN_OR_RETURN(impl->model, internal::LoadModelDirectory(options.model_dir));
   impl->pooling = options.pooling.value_or(impl->model.serving.pooling);
+  impl->distinct_tokens =
+      impl->model.serving.distinct_tokens && impl->pooling == model::Pooling::kWeightedMean;
   impl->normalize = options.normalize.value_or(impl->model.serving.normalize);
   impl->max_length = options.max_length.value_or(impl->model.serving.max_length);
   if (impl->max_length < 2 || impl->max_length > impl->model.config.max_position_embeddings) {
@@ -138,8 +142,9 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
   if (impl->pooling == model::Pooling::kPooler && !impl->model.bert->has_pooler()) {
     return absl::FailedPreconditionError("encoder.pooling: pooler, but the model has no pooler");
   }
-  SOUK_ASSIGN_OR_RETURN(impl->fingerprint, Fingerprint(options.model_dir, impl->pooling,
-                                                       impl->normalize, impl->max_length));
+  SOUK_ASSIGN_OR_RETURN(impl->fingerprint,
+                        Fingerprint(options.model_dir, impl->pooling, impl->distinct_tokens,
+                                    impl->normalize, impl->max_length));
   if (impl->pooling == model::Pooling::kWeightedMean && !impl->model.token_log_weights.defined()) {
     return absl::FailedPreconditionError(
         "encoder.pooling: weighted_mean, but the model has no token weights");

@@ -22,8 +22,17 @@ absl::StatusOr<torch::Tensor> FindTokenLogWeights(
   return t.to(torch::kFloat).clone();
 }
 
-torch::Tensor TokenWeights(const torch::Tensor& token_log_weights, const torch::Tensor& input_ids) {
-  return token_log_weights.index_select(0, input_ids.reshape(-1)).exp().view(input_ids.sizes());
+torch::Tensor TokenWeights(const torch::Tensor& token_log_weights, const torch::Tensor& input_ids,
+                           const torch::Tensor& attention_mask, bool distinct_tokens) {
+  torch::Tensor weights =
+      token_log_weights.index_select(0, input_ids.reshape(-1)).exp().view(input_ids.sizes());
+  if (!distinct_tokens) return weights;
+  // occurrences[b][t] = real tokens of row b with the id at t: [B, T, T] equalities, cheap for
+  // the few dozen tokens of a query or title. At least 1 (padding positions are masked later).
+  const torch::Tensor same = input_ids.unsqueeze(2).eq(input_ids.unsqueeze(1)) &
+                             attention_mask.unsqueeze(1).to(torch::kBool);
+  const torch::Tensor occurrences = same.sum(2).clamp_min(1).to(weights.dtype());
+  return weights / occurrences;
 }
 
 torch::Tensor PoolEmbeddings(const BertModelOutput& output, const torch::Tensor& attention_mask,

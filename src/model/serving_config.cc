@@ -40,8 +40,15 @@ absl::Status ReadKey(const std::string& key, const Json& value, ServingConfig& c
     c.max_length = value.get<int64_t>();
     return absl::OkStatus();
   }
+  if (key == "distinct_tokens") {
+    if (!value.is_boolean())
+      return absl::InvalidArgumentError("distinct_tokens: expected a boolean");
+    c.distinct_tokens = value.get<bool>();
+    return absl::OkStatus();
+  }
   return absl::InvalidArgumentError(
-      StrCat(QuoteForError(key), ": unknown key (known: pooling, normalize, max_length)"));
+      StrCat(QuoteForError(key),
+             ": unknown key (known: pooling, normalize, max_length, distinct_tokens)"));
 }
 
 }  // namespace
@@ -71,6 +78,10 @@ absl::Status ServingConfig::Validate() const {
   if (max_length < 2) {
     return absl::InvalidArgumentError(
         StrCat("max_length: must be at least 2 ([CLS] and [SEP]), got ", max_length));
+  }
+  if (distinct_tokens && pooling != Pooling::kWeightedMean) {
+    return absl::InvalidArgumentError(
+        StrCat("distinct_tokens: needs pooling weighted_mean, not ", PoolingName(pooling)));
   }
   return absl::OkStatus();
 }
@@ -105,8 +116,10 @@ absl::StatusOr<ServingConfig> ServingConfig::Load(const std::string& path) {
 }
 
 std::string ServingConfig::ToJson() const {
-  const Json json = {
-      {"pooling", PoolingName(pooling)}, {"normalize", normalize}, {"max_length", max_length}};
+  const Json json = {{"pooling", PoolingName(pooling)},
+                     {"normalize", normalize},
+                     {"max_length", max_length},
+                     {"distinct_tokens", distinct_tokens}};
   return json.dump(2) + "\n";
 }
 

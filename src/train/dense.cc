@@ -14,7 +14,7 @@ torch::Tensor PooledBert::Embed(const torch::Tensor& ids, const torch::Tensor& m
   const model::BertModelOutput out = bert->forward(ids, mask);
   torch::Tensor weights;
   if (serving.pooling == model::Pooling::kWeightedMean) {
-    weights = model::TokenWeights(token_log_weights, ids);
+    weights = model::TokenWeights(token_log_weights, ids, mask, serving.distinct_tokens);
   }
   return model::PoolEmbeddings(out, mask, serving.pooling, serving.normalize, weights);
 }

@@ -61,6 +61,7 @@ absl::StatusOr<BiEncoder> LoadBiEncoder(const FinetuneOptions& options) {
                      StrCat("'", options.pooling, "' is not cls, mean, weighted_mean or pooler"));
     serving.pooling = *pooling;
   }
+  serving.distinct_tokens = options.distinct_tokens;  // checked by ValidateFor below
   // Cosine similarity is what the loss trains and what retrieval ranks by.
   serving.normalize = true;
   serving.max_length = std::max(options.max_query_length, options.max_product_length);

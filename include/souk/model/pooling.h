@@ -26,8 +26,11 @@ absl::StatusOr<torch::Tensor> FindTokenLogWeights(
     const std::map<std::string, torch::Tensor>& weights, int64_t vocab_size,
     std::string_view source);
 
-/// [B, T] weights of `input_ids` [B, T] for Pooling::kWeightedMean: exp(token_log_weights[id]).
-torch::Tensor TokenWeights(const torch::Tensor& token_log_weights, const torch::Tensor& input_ids);
+/// [B, T] weights of `input_ids` [B, T] for Pooling::kWeightedMean: exp(token_log_weights[id]),
+/// and with `distinct_tokens` (ServingConfig) divided by how often the id occurs among the
+/// row's real tokens (`attention_mask` [B, T], 1 = token), so that its occurrences weigh once.
+torch::Tensor TokenWeights(const torch::Tensor& token_log_weights, const torch::Tensor& input_ids,
+                           const torch::Tensor& attention_mask, bool distinct_tokens);
 
 /// [B, H] embeddings of `output` for inputs with `attention_mask` [B, T] (1 = token): the [CLS]
 /// state, the mean over real tokens (padding never dilutes it; Reimers & Gurevych 2019), the mean

@@ -1,6 +1,7 @@
 // ServingConfig: how Souk turns a BERT's output into one embedding, read from `souk.json` beside
 // the Hugging Face files of a model directory:
-//   {"pooling": "cls" | "mean" | "weighted_mean" | "pooler", "normalize": true, "max_length": 128}
+//   {"pooling": "cls" | "mean" | "weighted_mean" | "pooler", "normalize": true, "max_length": 128,
+//    "distinct_tokens": false}
 // Every key is optional (defaults below); unknown keys and wrong types are errors naming the key,
 // as everywhere in Souk's configuration.
 // Thread-safety: a plain value type.
@@ -39,8 +40,15 @@ struct ServingConfig {
   Pooling pooling = Pooling::kCls;  ///< see Pooling
   bool normalize = true;            ///< L2-normalize embeddings (cosine = dot product)
   int64_t max_length = 128;         ///< tokens per input, [CLS] and [SEP] included; longer is cut
+  /// weighted_mean only: a token id repeated n times in one input has each of its states
+  /// weighted 1/n, so that it counts once, as a distinct word does. Product titles repeat units
+  /// and separators ("3/4 in. x 3 in. x 8 ft."): counted each time, those pieces pull the
+  /// embedding towards every title that repeats them (BM25 saturates term frequency for the
+  /// same reason).
+  bool distinct_tokens = false;
 
-  /// INVALID_ARGUMENT naming the key: max_length must be at least 2 ([CLS] and [SEP]).
+  /// INVALID_ARGUMENT naming the key: max_length must be at least 2 ([CLS] and [SEP]);
+  /// distinct_tokens needs weighted_mean pooling.
   absl::Status Validate() const;
   /// Validate(), and max_length within the model's max_position_embeddings.
   absl::Status ValidateFor(const BertConfig& bert) const;

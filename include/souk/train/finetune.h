@@ -58,6 +58,9 @@ struct FinetuneOptions {
   /// base model's. weighted_mean starts from the base model's token weights when it has them,
   /// else from log IDF over the catalog's product texts.
   std::string pooling;
+  /// The fine-tuned model counts each distinct token once (model::ServingConfig's
+  /// distinct_tokens); needs weighted_mean pooling.
+  bool distinct_tokens = false;
   OptimizerOptions optimizer{.learning_rate = 1e-4};
   RuntimeOptions runtime;
   absl::Status Validate() const;

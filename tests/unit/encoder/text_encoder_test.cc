@@ -227,6 +227,27 @@ void AddTokenLogWeights(const std::string& path, const torch::Tensor& log_weight
   ASSERT_OK(model::WriteTensors(path, *weights));
 }
 
+TEST_F(TextEncoderTest, DistinctTokensChangeOnlyTextsThatRepeatAToken) {
+  AddTokenLogWeights(dir_.File("model/model.safetensors"),
+                     torch::zeros({SmallConfig().vocab_size}));
+  model::ServingConfig serving = MeanPooling();
+  serving.pooling = model::Pooling::kWeightedMean;
+  ASSERT_OK(serving.Save(dir_.File("model/souk.json")));
+  auto counted = Make();
+  serving.distinct_tokens = true;
+  ASSERT_OK(serving.Save(dir_.File("model/souk.json")));
+  auto distinct = Make();
+  ASSERT_NE(counted, nullptr);
+  ASSERT_NE(distinct, nullptr);
+  EXPECT_THAT(distinct->fingerprint(), ::testing::HasSubstr("weighted_mean of distinct tokens"));
+  EXPECT_NE(distinct->fingerprint(), counted->fingerprint()) << "their vectors do not mix";
+  EXPECT_LE(MaxAbsDiff(*distinct->Encode("cordless drill"), *counted->Encode("cordless drill")),
+            1e-5);
+  EXPECT_GT(MaxAbsDiff(*distinct->Encode("drill drill drill garden"),
+                       *counted->Encode("drill drill drill garden")),
+            1e-3);
+}
+
 TEST_F(TextEncoderTest, WeightedMeanPoolingNeedsTokenWeightsAndUsesThem) {
   EncoderOptions weighted;
   weighted.pooling = model::Pooling::kWeightedMean;

@@ -36,7 +36,7 @@ TEST(PoolingTest, WeightedMeanWeighsEachTokenByItsIdsWeight) {
   torch::Tensor log_weights = torch::zeros({5});
   log_weights[4] = std::log(3.0f);
   log_weights[0] = std::log(1000.0f);
-  const torch::Tensor weights = TokenWeights(log_weights, ids);
+  const torch::Tensor weights = TokenWeights(log_weights, ids, mask, /*distinct_tokens=*/false);
   EXPECT_TRUE(torch::allclose(weights, torch::tensor({{3.0f, 1.0f, 1000.0f}})));
   const torch::Tensor pooled =
       PoolEmbeddings(out, mask, Pooling::kWeightedMean, /*normalize=*/false, weights);
@@ -48,10 +48,35 @@ TEST(PoolingTest, EqualTokenWeightsPoolAsTheMean) {
   const BertModelOutput out = ThreeTokens();
   const torch::Tensor ids = torch::tensor({{2, 3, 0}}, torch::kLong);
   const torch::Tensor mask = torch::tensor({{1, 1, 0}});
-  const torch::Tensor weights = TokenWeights(torch::full({4}, 0.7f), ids);
+  const torch::Tensor weights = TokenWeights(torch::full({4}, 0.7f), ids, mask, false);
   EXPECT_TRUE(torch::allclose(
       PoolEmbeddings(out, mask, Pooling::kWeightedMean, /*normalize=*/true, weights),
       PoolEmbeddings(out, mask, Pooling::kMean, /*normalize=*/true)));
+}
+
+TEST(PoolingTest, DistinctTokensCountARepeatedTokenOnce) {
+  // Token 5 three times, token 7 once, then padding (id 0, masked).
+  const torch::Tensor ids = torch::tensor({{5, 7, 5, 5, 0}}, torch::kLong);
+  const torch::Tensor mask = torch::tensor({{1, 1, 1, 1, 0}});
+  torch::Tensor log_weights = torch::zeros({8});
+  log_weights[7] = std::log(2.0f);
+  EXPECT_TRUE(torch::allclose(TokenWeights(log_weights, ids, mask, /*distinct_tokens=*/true),
+                              torch::tensor({{1.0f / 3, 2.0f, 1.0f / 3, 1.0f / 3, 1.0f}})));
+  EXPECT_TRUE(torch::allclose(TokenWeights(log_weights, ids, mask, /*distinct_tokens=*/false),
+                              torch::tensor({{1.0f, 2.0f, 1.0f, 1.0f, 1.0f}})));
+  // With one state per token id (a bag of words), "5 7 5 5" pools as "5 7" does.
+  BertModelOutput repeated;
+  repeated.last_hidden_state =
+      torch::tensor({{{1.0f, 0.0f}, {0.0f, 1.0f}, {1.0f, 0.0f}, {1.0f, 0.0f}, {9.0f, 9.0f}}});
+  BertModelOutput once;
+  once.last_hidden_state = torch::tensor({{{1.0f, 0.0f}, {0.0f, 1.0f}}});
+  const torch::Tensor once_ids = torch::tensor({{5, 7}}, torch::kLong);
+  const torch::Tensor once_mask = torch::ones({1, 2});
+  EXPECT_TRUE(
+      torch::allclose(PoolEmbeddings(repeated, mask, Pooling::kWeightedMean, /*normalize=*/true,
+                                     TokenWeights(log_weights, ids, mask, true)),
+                      PoolEmbeddings(once, once_mask, Pooling::kWeightedMean, /*normalize=*/true,
+                                     TokenWeights(log_weights, once_ids, once_mask, false))));
 }
 
 TEST(PoolingTest, WeightedMeanIsDifferentiableInTheTokenWeights) {
@@ -59,8 +84,9 @@ TEST(PoolingTest, WeightedMeanIsDifferentiableInTheTokenWeights) {
   torch::Tensor log_weights = torch::zeros({5}).requires_grad_(true);
   const torch::Tensor ids = torch::tensor({{4, 1, 2}}, torch::kLong);
   const torch::Tensor mask = torch::ones({1, 3});
-  const torch::Tensor pooled = PoolEmbeddings(out, mask, Pooling::kWeightedMean,
-                                              /*normalize=*/false, TokenWeights(log_weights, ids));
+  const torch::Tensor pooled =
+      PoolEmbeddings(out, mask, Pooling::kWeightedMean,
+                     /*normalize=*/false, TokenWeights(log_weights, ids, mask, false));
   pooled.select(1, 0).sum().backward();
   ASSERT_TRUE(log_weights.grad().defined());
   // Raising the weight of token 2 (state 100) raises the first coordinate; token 3 is unused.

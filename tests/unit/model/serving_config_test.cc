@@ -29,6 +29,10 @@ TEST(ServingConfigTest, ParsesEveryKey) {
   EXPECT_EQ(ServingConfig::FromJson(R"({"pooling": "pooler"})", "s")->pooling, Pooling::kPooler);
   EXPECT_EQ(ServingConfig::FromJson(R"({"pooling": "weighted_mean"})", "s")->pooling,
             Pooling::kWeightedMean);
+  EXPECT_FALSE(config->distinct_tokens);
+  EXPECT_TRUE(
+      ServingConfig::FromJson(R"({"pooling": "weighted_mean", "distinct_tokens": true})", "s")
+          ->distinct_tokens);
 }
 
 TEST(ServingConfigTest, PoolingNamesRoundTrip) {
@@ -52,7 +56,14 @@ TEST(ServingConfigTest, SaveAndLoadRoundTrip) {
   EXPECT_FALSE(loaded->normalize);
   EXPECT_EQ(loaded->max_length, 256);
   EXPECT_EQ(config.ToJson(),
-            "{\n  \"max_length\": 256,\n  \"normalize\": false,\n  \"pooling\": \"pooler\"\n}\n");
+            "{\n  \"distinct_tokens\": false,\n  \"max_length\": 256,\n  \"normalize\": false,\n"
+            "  \"pooling\": \"pooler\"\n}\n");
+  config.pooling = Pooling::kWeightedMean;
+  config.distinct_tokens = true;
+  ASSERT_OK(config.Save(dir.File("souk.json")));
+  loaded = ServingConfig::Load(dir.File("souk.json"));
+  ASSERT_OK(loaded);
+  EXPECT_TRUE(loaded->distinct_tokens);
 }
 
 TEST(ServingConfigTest, ErrorsNameTheSourceAndTheKey) {
@@ -69,6 +80,10 @@ TEST(ServingConfigTest, ErrorsNameTheSourceAndTheKey) {
       {R"({"max_length": 1})", "max_length: must be at least 2"},
       {R"({"max_length": -4})", "max_length: must be at least 2"},
       {R"({"max_len": 64})", "\"max_len\": unknown key"},
+      {R"({"pooling": "weighted_mean", "distinct_tokens": 1})",
+       "distinct_tokens: expected a boolean"},
+      {R"({"pooling": "mean", "distinct_tokens": true})",
+       "distinct_tokens: needs pooling weighted_mean, not mean"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT(ServingConfig::FromJson(c.json, "souk.json"),

@@ -161,6 +161,28 @@ TEST(FinetuneTest, ZeroEpochsWritesTheStartingModelWithItsIdfWeights) {
   EXPECT_OK(encoder::TextEncoder::Create(serve));
 }
 
+TEST(FinetuneTest, DistinctTokensReachTheServedModelAndNeedWeightedMean) {
+  TempDir dir;
+  FinetuneOptions options = TinyOptions(dir.path());
+  options.pooling = "weighted_mean";
+  options.distinct_tokens = true;
+  options.epochs = 1;
+  ASSERT_OK(RunFinetuning(options));
+  auto serving = model::ServingConfig::Load(dir.File("souk.json"));
+  ASSERT_OK(serving);
+  EXPECT_TRUE(serving->distinct_tokens);
+  encoder::EncoderOptions serve;
+  serve.model_dir = dir.path();
+  auto text_encoder = encoder::TextEncoder::Create(serve);
+  ASSERT_OK(text_encoder);
+  EXPECT_THAT((*text_encoder)->fingerprint(), ::testing::HasSubstr("of distinct tokens"));
+
+  options.pooling = "mean";
+  options.out_dir = dir.File("mean");
+  EXPECT_THAT(RunFinetuning(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "distinct_tokens: needs pooling"));
+}
+
 TEST(FinetuneTest, PseudoQueriesJoinEveryEpochsPairs) {
   TempDir dir;
   FinetuneOptions options = TinyOptions(dir.path());
