@@ -6,8 +6,8 @@
 #      masked-LM pre-training on the titles when SOUK_DENSE_PRETRAIN_STEPS > 0: it bought
 #      nothing for retrieval here, bench/RESULTS.md),
 #   3. contrastive fine-tuning on TRAIN_QRELS (query, product, grade) with BM25 hard negatives,
-#      plus pseudo queries cropped from the titles, weighted-mean pooling, early stopping on a
-#      held-out tenth of the training queries,
+#      plus pseudo queries cropped from the titles, weighted-mean pooling over distinct tokens,
+#      early stopping on a held-out tenth of the training queries,
 #   4. the top 100 products by cosine for every TEST_QUERIES line, as a TREC run in RUN.
 #
 #   bench/quality/homedepot-dense.sh PRODUCTS TRAIN_QRELS TEST_QUERIES RUN [WORK_DIR]
@@ -30,6 +30,9 @@ heads=${SOUK_DENSE_HEADS:-8}
 intermediate=${SOUK_DENSE_INTERMEDIATE:-1024}
 pseudo_queries=${SOUK_DENSE_PSEUDO_QUERIES:-20000}
 seed=${SOUK_DENSE_SEED:-42}
+# Count a token repeated in one text once (souk.json distinct_tokens): 1 or 0.
+distinct_tokens=()
+[[ ${SOUK_DENSE_DISTINCT_TOKENS:-1} == 1 ]] && distinct_tokens=(--distinct-tokens)
 common=(--seed "$seed" --threads "${SOUK_DENSE_THREADS:-0}")
 
 start=$(date +%s)
@@ -42,7 +45,7 @@ start=$(date +%s)
 "$souk" train finetune --model "$work/pretrained" --catalog "$products" --qrels "$train_qrels" \
   --out "$work/finetuned" --heldout 0.1 --positive-min-grade 2 --gain-offset 1 \
   --relevant-grade 2.5 --batch 64 --hard-negatives 1 --pseudo-queries "$pseudo_queries" \
-  --epochs "$epochs" --patience 2 --pooling weighted_mean \
+  --epochs "$epochs" --patience 2 --pooling weighted_mean "${distinct_tokens[@]}" \
   --max-query-length 16 --max-product-length 32 --temperature 0.05 --lr 2e-4 "${common[@]}"
 "$souk" dense --model "$work/finetuned" --catalog "$products" --queries "$test_queries" --k 100 \
   --output "$run" --tag souk-dense
