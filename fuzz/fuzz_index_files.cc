@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_shop.h"
 #include "fuzz_support.h"
 #include "souk/catalog/catalog.h"
 #include "souk/lexical/inverted_index.h"
@@ -26,27 +27,11 @@ enum Format : uint8_t { kLexical = 0, kVectors = 1, kHnsw = 2 };
 constexpr uint8_t kReseal = 4;
 constexpr size_t kDim = 4;
 
-struct World {
-  std::unique_ptr<souk::text::Analyzer> analyzer;
-  std::unique_ptr<souk::catalog::Catalog> catalog;
-  souk::lexical::LexicalOptions lexical;
-};
-
-const World& TheWorld() {
-  static const World* world = [] {
-    auto analyzer = souk::text::Analyzer::Create(souk::text::AnalyzerOptions{});
-    auto catalog = souk::catalog::Catalog::Create(souk::fuzz::ShopProducts());
-    if (!analyzer.ok() || !catalog.ok()) Fail("setting up the catalog and analyzer");
-    return new World{std::move(*analyzer), std::move(*catalog), {}};
-  }();
-  return *world;
-}
+using souk::fuzz::TheShop;
 
 std::string LexicalSeed() {
-  const World& w = TheWorld();
-  auto index = souk::lexical::InvertedIndex::Build(*w.catalog, *w.analyzer, w.lexical);
   const std::string path = souk::fuzz::ScratchDir() + "/seed.lex";
-  if (!index.ok() || !(*index)->Save(path).ok()) Fail("building the seed lexical index");
+  if (!TheShop().index->Save(path).ok()) Fail("writing the seed lexical index");
   return souk::fuzz::ReadWholeFile(path);
 }
 
@@ -74,7 +59,7 @@ std::string HnswSeed() {
 }
 
 void LoadLexical(const std::string& path) {
-  const World& w = TheWorld();
+  const souk::fuzz::Shop& w = TheShop();
   auto index = souk::lexical::InvertedIndex::Load(path, *w.catalog, *w.analyzer, w.lexical);
   if (!index.ok()) return;
   for (const auto* query : {"cordless drill", "耳机", "hose led light"}) {

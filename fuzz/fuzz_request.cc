@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_shop.h"
 #include "fuzz_support.h"
 #include "google/protobuf/stubs/logging.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -37,23 +38,7 @@ enum Kind : uint8_t { kSearch, kRecommend, kLogEvents, kSetRules, kUpsertProduct
 constexpr size_t kMaxRequestBytes = 2048;  // small, so that the limit is reached too
 constexpr int64_t kNowMs = 1767225600000;  // 2026-01-01: a fixed clock, a reproducible run
 
-struct Shop {
-  std::unique_ptr<souk::text::Analyzer> analyzer;
-  std::unique_ptr<souk::catalog::Catalog> catalog;
-  std::unique_ptr<souk::lexical::InvertedIndex> index;
-};
-
-const Shop& TheShop() {
-  static const Shop* shop = [] {
-    auto analyzer = souk::text::Analyzer::Create(souk::text::AnalyzerOptions{});
-    auto catalog = souk::catalog::Catalog::Create(souk::fuzz::ShopProducts());
-    if (!analyzer.ok() || !catalog.ok()) Fail("setting up the shop");
-    auto index = souk::lexical::InvertedIndex::Build(**catalog, **analyzer, {});
-    if (!index.ok()) Fail("indexing the shop");
-    return new Shop{std::move(*analyzer), std::move(*catalog), std::move(*index)};
-  }();
-  return *shop;
-}
+using souk::fuzz::TheShop;
 
 void CheckRefusal(const absl::Status& status, const char* what) {
   if (!status.ok() && status.code() != absl::StatusCode::kInvalidArgument) {
@@ -64,7 +49,7 @@ void CheckRefusal(const absl::Status& status, const char* what) {
 // The filters and words of a search, as the engine compiles them, against the shop's index.
 void JudgeSearch(const souk::v1::SearchRequest& request) {
   const souk::engine::SearchQuery q = souk::api::FromProto(request);
-  const Shop& shop = TheShop();
+  const souk::fuzz::Shop& shop = TheShop();
   auto path = souk::catalog::ParseCategoryPath(q.category);
   CheckRefusal(path.status(), "a category");
   if (!path.ok()) return;
@@ -94,6 +79,10 @@ void JudgeEvents(const souk::v1::LogEventsRequest& request) {
     if (event.ok())
       CheckRefusal(souk::events::ValidateEvent(*event, limits, kNowMs, known), "an event");
   }
+}
+
+void JudgeRecommend(const souk::v1::RecommendRequest& request) {
+  (void)souk::api::FromProto(request);  // no torch-free validator behind it
 }
 
 void JudgeRules(const souk::v1::SetRulesRequest& request) {
@@ -126,6 +115,13 @@ bool Parse(const uint8_t* data, size_t size, Message* message) {
   const absl::Status parsed = souk::api::ParseRequest(buffer, kMaxRequestBytes, message);
   CheckRefusal(parsed, "a request");
   return parsed.ok();
+}
+
+// Parses `data` as a Message and, when it parses, judges it.
+template <typename Message>
+void ParseAndJudge(const uint8_t* data, size_t size, void (*judge)(const Message&)) {
+  Message request;
+  if (Parse(data, size, &request)) judge(request);
 }
 
 std::string Seed(Kind kind, const google::protobuf::Message& message) {
@@ -178,31 +174,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t* body = data + 1;
   const size_t body_size = size - 1;
   switch (data[0] % kKinds) {
-    case kSearch: {
-      souk::v1::SearchRequest request;
-      if (Parse(body, body_size, &request)) JudgeSearch(request);
+    case kSearch:
+      ParseAndJudge<souk::v1::SearchRequest>(body, body_size, JudgeSearch);
       break;
-    }
-    case kRecommend: {
-      souk::v1::RecommendRequest request;
-      if (Parse(body, body_size, &request)) (void)souk::api::FromProto(request);
+    case kRecommend:
+      ParseAndJudge<souk::v1::RecommendRequest>(body, body_size, JudgeRecommend);
       break;
-    }
-    case kLogEvents: {
-      souk::v1::LogEventsRequest request;
-      if (Parse(body, body_size, &request)) JudgeEvents(request);
+    case kLogEvents:
+      ParseAndJudge<souk::v1::LogEventsRequest>(body, body_size, JudgeEvents);
       break;
-    }
-    case kSetRules: {
-      souk::v1::SetRulesRequest request;
-      if (Parse(body, body_size, &request)) JudgeRules(request);
+    case kSetRules:
+      ParseAndJudge<souk::v1::SetRulesRequest>(body, body_size, JudgeRules);
       break;
-    }
-    default: {
-      souk::v1::UpsertProductsRequest request;
-      if (Parse(body, body_size, &request)) JudgeProducts(request);
+    default:
+      ParseAndJudge<souk::v1::UpsertProductsRequest>(body, body_size, JudgeProducts);
       break;
-    }
   }
   return 0;
 }

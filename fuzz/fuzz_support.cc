@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "souk/base/file_util.h"
 #include "souk/base/logging.h"
@@ -38,20 +37,27 @@ const std::string& ScratchDir() {
   return dir;
 }
 
-std::string WriteScratchFile(const std::string& name, std::string_view bytes) {
-  std::string path = ScratchDir() + "/" + name;
+namespace {
+
+// In place, not atomically: WriteFileAtomically's fsyncs would cost more than most inputs.
+void WriteBytes(const std::string& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!out.flush()) Fail("cannot write " + path);
+}
+
+}  // namespace
+
+std::string WriteScratchFile(const std::string& name, std::string_view bytes) {
+  std::string path = ScratchDir() + "/" + name;
+  WriteBytes(path, bytes);
   return path;
 }
 
 std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in) Fail("cannot read " + path);
-  return bytes.str();
+  absl::StatusOr<std::string> bytes = ReadFileToString(path);
+  if (!bytes.ok()) Fail(bytes.status().ToString());
+  return *std::move(bytes);
 }
 
 void SealCrc32(std::string* bytes) {
@@ -61,23 +67,6 @@ void SealCrc32(std::string* bytes) {
   for (size_t i = 0; i < 4; ++i) (*bytes)[body + i] = static_cast<char>((crc >> (8 * i)) & 0xff);
 }
 
-std::vector<catalog::Product> ShopProducts() {
-  const char* titles[] = {"Cordless drill 18V",  "Garden hose 50 ft",    "蓝牙耳机 无线",
-                          "Drill bits, 20 pack", "Cordless leaf blower", "LED ceiling light"};
-  const char* brands[] = {"DeWalt", "Flexzilla", "小米", "DeWalt", "Ryobi", ""};
-  std::vector<catalog::Product> products(6);
-  for (size_t i = 0; i < products.size(); ++i) {
-    products[i].id = "p" + std::to_string(i);
-    products[i].title = titles[i];
-    products[i].brand = brands[i];
-    products[i].category_path = {"Tools", i % 2 == 0 ? "Power" : "Hand"};
-    products[i].price = 10.0 * static_cast<double>(i + 1);
-    products[i].stock = static_cast<int64_t>(i % 3);
-    products[i].attributes = {{"color", i % 2 == 0 ? "red" : "blue"}};
-  }
-  return products;
-}
-
 void WriteSeeds(int argc, char** argv, const std::vector<std::string>& seeds) {
   for (int a = 1; a < argc; ++a) {
     const std::string dir = argv[a];
@@ -85,10 +74,8 @@ void WriteSeeds(int argc, char** argv, const std::vector<std::string>& seeds) {
     if (dir.empty() || dir[0] == '-' || stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
       continue;
     }
-    for (size_t i = 0; i < seeds.size(); ++i) {
-      std::ofstream out(dir + "/seed-" + std::to_string(i), std::ios::binary | std::ios::trunc);
-      out.write(seeds[i].data(), static_cast<std::streamsize>(seeds[i].size()));
-    }
+    for (size_t i = 0; i < seeds.size(); ++i)
+      WriteBytes(dir + "/seed-" + std::to_string(i), seeds[i]);
   }
 }
 

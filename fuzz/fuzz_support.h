@@ -8,8 +8,6 @@
 #include <string_view>
 #include <vector>
 
-#include "souk/catalog/product.h"
-
 namespace souk::fuzz {
 
 /// Prints "invariant broken: <what>" and aborts: libFuzzer saves the input as a crash.
@@ -36,10 +34,6 @@ std::string ReadWholeFile(const std::string& path);
 /// them, the trailer of the lexical index and vector files, so that mutations reach the parser
 /// behind the checksum (a no-op below four bytes).
 void SealCrc32(std::string* bytes);
-
-/// Six products of a small shop (English and Chinese titles, brands, two-level categories,
-/// prices, an attribute): what the targets that need a catalog index.
-std::vector<catalog::Product> ShopProducts();
 
 /// Writes each of `seeds` as seed-<i> into every corpus directory on libFuzzer's command line
 /// (the arguments that do not start with '-'), from LLVMFuzzerInitialize, before libFuzzer
