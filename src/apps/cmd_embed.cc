@@ -16,9 +16,11 @@ namespace {
 constexpr char kEmbedUsage[] =
     R"(usage: souk embed --model DIR [--pooling cls|mean|pooler] [--no-normalize]
                   [--max-length N] [--device cpu|cuda|cuda:N|auto] [--threads N] [--batch N]
+                  [--queries]
 
 Reads UTF-8 lines on stdin and writes one JSON array of floats per line (the embedding).
-Pooling, normalization and max length default to the model's souk.json.
+Pooling, normalization and max length default to the model's souk.json. Lines are product
+texts, or queries with --queries (the two differ for a model with a length pivot).
 )";
 constexpr char kTokenizeUsage[] = R"(usage: souk tokenize --model DIR [--max-length N]
 
@@ -71,7 +73,7 @@ int RunEmbed(int argc, char** argv) {
   auto flags =
       Flags::Parse(argc, argv, 2,
                    {.with_value = {"model", "pooling", "max-length", "device", "threads", "batch"},
-                    .boolean = {"no-normalize", "help"}});
+                    .boolean = {"no-normalize", "queries", "help"}});
   if (!flags.ok()) return Fail("souk embed", flags.status());
   if (flags->Has("help") || !flags->Has("model")) return Usage(kEmbedUsage, flags->Has("help"));
   auto options = OptionsFromFlags(*flags);
@@ -83,9 +85,11 @@ int RunEmbed(int argc, char** argv) {
   auto encoder = encoder::TextEncoder::Create(*options);
   if (!encoder.ok()) return Fail("souk embed", encoder.status());
 
+  const model::TextRole role =
+      flags->Has("queries") ? model::TextRole::kQuery : model::TextRole::kProduct;
   std::vector<std::string> lines;
   auto flush = [&]() -> absl::Status {
-    auto vectors = (*encoder)->EncodeBatch(lines, static_cast<size_t>(*batch));
+    auto vectors = (*encoder)->EncodeBatch(lines, static_cast<size_t>(*batch), role);
     if (!vectors.ok()) return vectors.status();
     for (const auto& v : *vectors) PrintJsonArray(v);
     lines.clear();

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
 #include "souk/train/finetune.h"
 #include "souk/train/pretrain.h"
 #include "souk/train/tokenizer_training.h"
@@ -31,11 +32,14 @@ constexpr char kTrainUsage[] =
 constexpr char kTokenizerUsage[] =
     R"(usage: souk train tokenizer --out DIR [--catalog FILE]... [--reviews FILE]... [--text FILE]...
                             [--vocab-size 16000] [--max-sentences 2000000] [--cased]
+                            [--model-type unigram|word] [--analyze] [--no-stem]
                             [--threads 2] [--seed 42]
 
 Corpus: --catalog (JSONL/TSV: titles and descriptions), --reviews (.csv cat,label,review or
 demo events.jsonl), --text (one sentence per line); each may repeat. The model case-folds
-its input (uncased) unless --cased.
+its input (uncased) unless --cased. --analyze: the model reads text as Souk's analyzer makes
+it (stemmed unless --no-stem; recorded in DIR/tokenizer_config.json, so the models made from
+DIR do too). --model-type word: one piece per word (per analyzed term with --analyze).
 )";
 
 constexpr char kPretrainUsage[] =
@@ -62,10 +66,13 @@ constexpr char kFinetuneUsage[] =
                            [--pseudo-queries 0] [--epochs 4]
                            [--patience 2] [--max-query-length 24] [--max-product-length 48]
                            [--eval-k 100] [--gain-offset 0] [--relevant-grade 1] [--pooling P]
-                           [--distinct-tokens] [--lr 1e-4] [--warmup 0.06] [--weight-decay 0.01]
+                           [--distinct-tokens] [--idf-power 1] [--length-pivot 0] [--lr 1e-4] [--warmup 0.06] [--weight-decay 0.01]
                            [--clip 1.0] [runtime flags as `souk train pretrain`]
 
 --distinct-tokens (with --pooling weighted_mean) counts a token repeated in one text once.
+--idf-power P: weighted_mean token weights start at IDF^P (when the base model has none).
+--length-pivot X (> 0, weighted_mean): product vectors get a length pivot of X token states
+(souk.json length_pivot; not trained); cosine then normalizes length as BM25 does.
 )";
 
 const std::set<std::string> kCorpusFlags = {"catalog", "reviews", "text"};
@@ -81,16 +88,28 @@ train::CorpusOptions ReadCorpusFlags(const Flags& flags) {
 int RunTokenizerStep(int argc, char** argv) {
   auto flags = Flags::Parse(
       argc, argv, 3,
-      {.with_value =
-           Union({kCorpusFlags, {"out", "vocab-size", "max-sentences", "threads", "seed"}}),
-       .boolean = {"cased", "help"}});
+      {.with_value = Union(
+           {kCorpusFlags, {"out", "vocab-size", "max-sentences", "model-type", "threads", "seed"}}),
+       .boolean = {"cased", "analyze", "no-stem", "help"}});
   if (!flags.ok()) return Fail("souk train tokenizer", flags.status());
   if (flags->Has("help") || !flags->Has("out")) return Usage(kTokenizerUsage, flags->Has("help"));
   train::TokenizerTrainingOptions options;
   options.corpus = ReadCorpusFlags(*flags);
   options.out_dir = flags->Get("out");
   options.lowercase = !flags->Has("cased");
+  if (flags->Has("analyze")) {
+    options.analyzer = text::AnalyzerOptions{.stem_english = !flags->Has("no-stem")};
+  } else if (flags->Has("no-stem")) {
+    return Fail("souk train tokenizer", absl::InvalidArgumentError("--no-stem needs --analyze"));
+  }
   absl::Status read = [&]() -> absl::Status {
+    const std::string type = flags->Get("model-type", "unigram");
+    if (type == "word") {
+      options.model_type = text::SentencePieceModelType::kWord;
+    } else if (type != "unigram") {
+      return absl::InvalidArgumentError(
+          StrCat("--model-type: expected unigram or word, got \"", type, "\""));
+    }
     SOUK_ASSIGN_OR_RETURN(int64_t vocab, flags->GetInt("vocab-size", options.vocab_size));
     options.vocab_size = static_cast<int>(vocab);
     SOUK_ASSIGN_OR_RETURN(
@@ -173,6 +192,9 @@ absl::Status ReadFinetuneFlags(const Flags& flags, train::FinetuneOptions* optio
   options->sessions = flags.GetAll("sessions");
   options->pooling = flags.Get("pooling");
   options->distinct_tokens = flags.Has("distinct-tokens");
+  SOUK_ASSIGN_OR_RETURN(options->idf_power, flags.GetDouble("idf-power", options->idf_power));
+  SOUK_ASSIGN_OR_RETURN(options->length_pivot,
+                        flags.GetDouble("length-pivot", options->length_pivot));
   SOUK_ASSIGN_OR_RETURN(options->heldout_fraction,
                         flags.GetDouble("heldout", options->heldout_fraction));
   SOUK_ASSIGN_OR_RETURN(options->positive_min_grade,
@@ -220,7 +242,9 @@ int RunFinetuneStep(int argc, char** argv) {
                                                    "eval-k",
                                                    "gain-offset",
                                                    "relevant-grade",
-                                                   "pooling"}}),
+                                                   "pooling",
+                                                   "idf-power",
+                                                   "length-pivot"}}),
                              .boolean = Union({kRuntimeBooleans, {"distinct-tokens"}})});
   if (!flags.ok()) return Fail("souk train finetune", flags.status());
   if (flags->Has("help")) return Usage(kFinetuneUsage, true);

@@ -10,6 +10,7 @@ int RunSearch(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunQuery(int argc, char** argv);
 int RunLoad(int argc, char** argv);
+int RunAnalyze(int argc, char** argv);
 int RunEmbed(int argc, char** argv);
 int RunTokenize(int argc, char** argv);
 int RunTrain(int argc, char** argv);

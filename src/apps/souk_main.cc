@@ -18,6 +18,7 @@ commands:
   eval     score a TREC run against judgments (NDCG@k, Recall@k, MRR)
   query    call a running server's Search over gRPC and print the answer
   load     drive a running server's Search with many requests: latency percentiles and QPS
+  analyze  the analyzer's index terms of lines of stdin
   embed    embed lines of stdin with a model directory (one JSON array per line)
   tokenize token ids of lines of stdin, as a model directory's tokenizer makes them
   train    train models: tokenizer, pretrain (masked LM), finetune (contrastive bi-encoder),
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "eval") return souk::apps::RunEval(argc, argv);
   if (command == "query") return souk::apps::RunQuery(argc, argv);
   if (command == "load") return souk::apps::RunLoad(argc, argv);
+  if (command == "analyze") return souk::apps::RunAnalyze(argc, argv);
   if (command == "embed") return souk::apps::RunEmbed(argc, argv);
   if (command == "tokenize") return souk::apps::RunTokenize(argc, argv);
   if (command == "train") return souk::apps::RunTrain(argc, argv);

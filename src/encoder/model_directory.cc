@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "model_directory_internal.h"
 #include "nlohmann/json.hpp"
@@ -12,6 +13,7 @@
 #include "souk/base/str_cat.h"
 #include "souk/model/pooling.h"
 #include "souk/model/tensor_io.h"
+#include "souk/text/analyzed_tokenizer.h"
 #include "souk/text/sentencepiece_tokenizer.h"
 #include "souk/text/wordpiece_tokenizer.h"
 
@@ -20,13 +22,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// tokenizer_config.json's do_lower_case, when the file says (Hugging Face writes it there).
-absl::StatusOr<text::WordPieceOptions> WordPieceOptionsFor(const std::string& dir) {
-  text::WordPieceOptions options;
+// What tokenizer_config.json says: do_lower_case (Hugging Face writes it there) and Souk's
+// "analyzer" ({"stem_english": bool}: text goes through the Analyzer first). Absent: defaults.
+struct TokenizerConfig {
+  text::WordPieceOptions wordpiece;
+  std::optional<text::AnalyzerOptions> analyzer;
+};
+
+absl::StatusOr<TokenizerConfig> ReadTokenizerConfig(const std::string& dir) {
+  TokenizerConfig config;
   const std::string path = StrCat(dir, "/", kTokenizerConfigFile);
   absl::StatusOr<std::string> text = ReadFileToString(path);
   if (!text.ok()) {
-    if (absl::IsNotFound(text.status())) return options;
+    if (absl::IsNotFound(text.status())) return config;
     return text.status();
   }
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
@@ -36,20 +44,35 @@ absl::StatusOr<text::WordPieceOptions> WordPieceOptionsFor(const std::string& di
   if (auto it = j.find("do_lower_case"); it != j.end()) {
     if (!it->is_boolean())
       return absl::InvalidArgumentError(StrCat(path, ": do_lower_case: expected true or false"));
-    options.do_lower_case = it->get<bool>();
+    config.wordpiece.do_lower_case = it->get<bool>();
   }
-  return options;
+  if (auto it = j.find(kAnalyzerKey); it != j.end()) {
+    if (!it->is_object()) {
+      return absl::InvalidArgumentError(StrCat(path, ": analyzer: expected an object"));
+    }
+    text::AnalyzerOptions analyzer;
+    for (const auto& [key, value] : it->items()) {
+      if (key != "stem_english") {
+        return absl::InvalidArgumentError(StrCat(path, ": analyzer: unknown key \"", key, "\""));
+      }
+      if (!value.is_boolean()) {
+        return absl::InvalidArgumentError(
+            StrCat(path, ": analyzer.stem_english: expected true or false"));
+      }
+      analyzer.stem_english = value.get<bool>();
+    }
+    config.analyzer = analyzer;
+  }
+  return config;
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<text::Tokenizer>> LoadTokenizer(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<text::Tokenizer>> LoadPlainTokenizer(
+    const std::string& dir, const text::WordPieceOptions& wordpiece) {
   const std::string vocab = StrCat(dir, "/", kVocabFile);
   const std::string spiece = StrCat(dir, "/", kSentencePieceFile);
   std::error_code ec;
   if (fs::exists(vocab, ec)) {
-    SOUK_ASSIGN_OR_RETURN(text::WordPieceOptions options, WordPieceOptionsFor(dir));
-    SOUK_ASSIGN_OR_RETURN(auto tokenizer, text::WordPieceTokenizer::Load(vocab, options));
+    SOUK_ASSIGN_OR_RETURN(auto tokenizer, text::WordPieceTokenizer::Load(vocab, wordpiece));
     return std::unique_ptr<text::Tokenizer>(std::move(tokenizer));
   }
   if (fs::exists(spiece, ec)) {
@@ -59,6 +82,25 @@ absl::StatusOr<std::unique_ptr<text::Tokenizer>> LoadTokenizer(const std::string
   }
   return absl::NotFoundError(
       StrCat(dir, ": no tokenizer (", kVocabFile, " or ", kSentencePieceFile, ")"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<text::Tokenizer>> LoadTokenizer(const std::string& dir) {
+  SOUK_ASSIGN_OR_RETURN(TokenizerConfig config, ReadTokenizerConfig(dir));
+  SOUK_ASSIGN_OR_RETURN(std::unique_ptr<text::Tokenizer> tokenizer,
+                        LoadPlainTokenizer(dir, config.wordpiece));
+  if (!config.analyzer) return tokenizer;
+  SOUK_ASSIGN_OR_RETURN(std::unique_ptr<text::Analyzer> analyzer,
+                        text::Analyzer::Create(*config.analyzer));
+  return std::unique_ptr<text::Tokenizer>(
+      new text::AnalyzedTokenizer(std::move(analyzer), std::move(tokenizer)));
+}
+
+absl::Status WriteAnalyzerConfig(const std::string& dir, const text::AnalyzerOptions& analyzer) {
+  nlohmann::json j;
+  j[kAnalyzerKey] = {{"stem_english", analyzer.stem_english}};
+  return WriteFileAtomically(StrCat(dir, "/", kTokenizerConfigFile), j.dump(2) + "\n");
 }
 
 namespace internal {
@@ -94,6 +136,13 @@ absl::StatusOr<LoadedModel> LoadModelDirectory(const std::string& dir) {
     return absl::FailedPreconditionError(
         StrCat(dir, ": souk.json asks for pooling \"weighted_mean\" but the weights have no ",
                model::kTokenLogWeightsTensor));
+  }
+  SOUK_ASSIGN_OR_RETURN(m.log_length_pivot,
+                        model::FindLogLengthPivot(weights, StrCat(dir, "/", kWeightsFile)));
+  if (m.serving.length_pivot && !m.log_length_pivot.defined()) {
+    return absl::FailedPreconditionError(
+        StrCat(dir, ": souk.json asks for a length_pivot but the weights have no ",
+               model::kLogLengthPivotTensor));
   }
   m.bert->eval();
   SOUK_ASSIGN_OR_RETURN(m.tokenizer, LoadTokenizer(dir));

@@ -22,6 +22,7 @@ struct LoadedModel {
   model::ServingConfig serving;
   model::BertModel bert{nullptr};
   torch::Tensor token_log_weights;  ///< [vocab_size] when the weights have them (weighted_mean)
+  torch::Tensor log_length_pivot;   ///< [1] when the weights have it (souk.json length_pivot)
   std::unique_ptr<text::Tokenizer> tokenizer;
 };
 

@@ -29,6 +29,7 @@ struct TextEncoder::Impl {
   internal::LoadedModel model;
   model::Pooling pooling = model::Pooling::kCls;
   bool distinct_tokens = false;  // the model's souk.json; applies to weighted_mean only
+  bool length_pivot = false;     // the model's souk.json, with weighted_mean and normalize
   bool normalize = true;
   int64_t max_length = 128;
   torch::Device device{torch::kCPU};
@@ -42,7 +43,8 @@ struct TextEncoder::Impl {
   absl::StatusOr<std::vector<float>> ForwardOne(text::Encoding encoding,
                                                 Clock::time_point deadline);
 
-  absl::StatusOr<std::vector<std::vector<float>>> Forward(const std::vector<text::Encoding>& batch);
+  absl::StatusOr<std::vector<std::vector<float>>> Forward(const std::vector<text::Encoding>& batch,
+                                                          model::TextRole role);
 };
 
 namespace {
@@ -64,9 +66,11 @@ std::string BlasLibrary() {
 
 // See TextEncoder::fingerprint().
 absl::StatusOr<std::string> Fingerprint(const std::string& dir, model::Pooling pooling,
-                                        bool distinct_tokens, bool normalize, int64_t max_length) {
+                                        bool distinct_tokens, bool length_pivot, bool normalize,
+                                        int64_t max_length) {
   uint32_t crc = 0;
-  for (const char* name : {kWeightsFile, kConfigFile, kVocabFile, kSentencePieceFile}) {
+  for (const char* name :
+       {kWeightsFile, kConfigFile, kVocabFile, kSentencePieceFile, kTokenizerConfigFile}) {
     const std::string path = StrCat(dir, "/", name);
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) continue;
@@ -75,13 +79,14 @@ absl::StatusOr<std::string> Fingerprint(const std::string& dir, model::Pooling p
   }
   return StrCat("crc32 ", absl::Hex(crc, absl::kZeroPad8), ", pooling ",
                 model::PoolingName(pooling), distinct_tokens ? " of distinct tokens" : "",
-                normalize ? " + L2" : "", ", max_length ", max_length);
+                length_pivot ? " with a length pivot" : "", normalize ? " + L2" : "",
+                ", max_length ", max_length);
 }
 
 }  // namespace
 
 absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::Impl::Forward(
-    const std::vector<text::Encoding>& batch) {
+    const std::vector<text::Encoding>& batch, model::TextRole role) {
   size_t longest = 0;
   for (const text::Encoding& e : batch) longest = std::max(longest, e.ids.size());
   const auto b = static_cast<int64_t>(batch.size());
@@ -110,7 +115,9 @@ absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::Impl::Forward(
     if (pooling == model::Pooling::kWeightedMean) {
       weights = model::TokenWeights(model.token_log_weights, ids, mask, distinct_tokens);
     }
-    torch::Tensor pooled = model::PoolEmbeddings(out, mask, pooling, normalize, weights)
+    const model::LengthPivot pivot{model.log_length_pivot, role};
+    torch::Tensor pooled = model::PoolEmbeddings(out, mask, pooling, normalize, weights,
+                                                 length_pivot ? &pivot : nullptr)
                                .to(torch::kCPU, torch::kFloat);
     pooled = pooled.contiguous();
     std::vector<std::vector<float>> rows(batch.size());
@@ -133,6 +140,8 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
   impl->distinct_tokens =
       impl->model.serving.distinct_tokens && impl->pooling == model::Pooling::kWeightedMean;
   impl->normalize = options.normalize.value_or(impl->model.serving.normalize);
+  impl->length_pivot = impl->model.serving.length_pivot &&
+                       impl->pooling == model::Pooling::kWeightedMean && impl->normalize;
   impl->max_length = options.max_length.value_or(impl->model.serving.max_length);
   if (impl->max_length < 2 || impl->max_length > impl->model.config.max_position_embeddings) {
     return absl::InvalidArgumentError(StrCat("encoder.max_length: ", impl->max_length,
@@ -144,7 +153,7 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
   }
   SOUK_ASSIGN_OR_RETURN(impl->fingerprint,
                         Fingerprint(options.model_dir, impl->pooling, impl->distinct_tokens,
-                                    impl->normalize, impl->max_length));
+                                    impl->length_pivot, impl->normalize, impl->max_length));
   if (impl->pooling == model::Pooling::kWeightedMean && !impl->model.token_log_weights.defined()) {
     return absl::FailedPreconditionError(
         "encoder.pooling: weighted_mean, but the model has no token weights");
@@ -159,6 +168,9 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
       if (impl->model.token_log_weights.defined()) {
         impl->model.token_log_weights = impl->model.token_log_weights.to(impl->device);
       }
+      if (impl->model.log_length_pivot.defined()) {
+        impl->model.log_length_pivot = impl->model.log_length_pivot.to(impl->device);
+      }
     }
   } catch (const c10::Error& e) {
     return absl::InternalError(
@@ -166,8 +178,10 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
   }
   impl->cache = std::make_unique<LruCache<std::string, std::vector<float>>>(options.cache_entries);
   Impl* raw = impl.get();
-  impl->batcher = std::make_unique<Batcher>(
-      options.batching, [raw](std::vector<text::Encoding>& batch) { return raw->Forward(batch); });
+  impl->batcher =
+      std::make_unique<Batcher>(options.batching, [raw](std::vector<text::Encoding>& batch) {
+        return raw->Forward(batch, model::TextRole::kQuery);
+      });
   std::unique_ptr<TextEncoder> encoder(new TextEncoder(std::move(impl)));
   SOUK_LOG_INFO("encoder", "loaded ", options.model_dir, ": ", encoder->RuntimeSummary());
   return encoder;
@@ -195,7 +209,7 @@ absl::StatusOr<std::vector<float>> TextEncoder::Impl::ForwardOne(text::Encoding 
   if (!alone) return batcher->Run(std::move(encoding), deadline);
   if (Clock::now() >= deadline) return absl::DeadlineExceededError("deadline passed");
   direct_calls.fetch_add(1);
-  SOUK_ASSIGN_OR_RETURN(auto rows, Forward({std::move(encoding)}));
+  SOUK_ASSIGN_OR_RETURN(auto rows, Forward({std::move(encoding)}, model::TextRole::kQuery));
   return std::move(rows.front());
 }
 
@@ -212,7 +226,7 @@ absl::StatusOr<std::vector<float>> TextEncoder::Encode(std::string_view text,
 }
 
 absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::EncodeBatch(
-    const std::vector<std::string>& texts, size_t batch_size) {
+    const std::vector<std::string>& texts, size_t batch_size, model::TextRole role) {
   if (batch_size == 0) return absl::InvalidArgumentError("batch_size: must be >= 1");
   std::vector<text::Encoding> encodings;
   encodings.reserve(texts.size());
@@ -230,14 +244,14 @@ absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::EncodeBatch(
     std::vector<text::Encoding> batch;
     const size_t end = std::min(order.size(), start + batch_size);
     for (size_t i = start; i < end; ++i) batch.push_back(encodings[order[i]]);
-    SOUK_ASSIGN_OR_RETURN(auto rows, impl_->Forward(batch));
+    SOUK_ASSIGN_OR_RETURN(auto rows, impl_->Forward(batch, role));
     for (size_t i = start; i < end; ++i) out[order[i]] = std::move(rows[i - start]);
   }
   return out;
 }
 
 size_t TextEncoder::dimension() const {
-  return static_cast<size_t>(impl_->model.config.hidden_size);
+  return static_cast<size_t>(impl_->model.config.hidden_size) + (impl_->length_pivot ? 1 : 0);
 }
 
 uint64_t TextEncoder::cache_hits() const { return impl_->cache->hits(); }
@@ -249,14 +263,14 @@ const std::string& TextEncoder::fingerprint() const { return impl_->fingerprint;
 
 std::string TextEncoder::RuntimeSummary() const {
   const model::BertConfig& c = impl_->model.config;
-  return StrCat("BERT L", c.num_hidden_layers, " H", c.hidden_size, " A", c.num_attention_heads,
-                ", device ", impl_->device.str(), ", dtype ", c10::toString(impl_->dtype),
-                ", threads ", at::get_num_threads(), ", pooling ",
-                model::PoolingName(impl_->pooling), impl_->normalize ? " + L2" : "",
-                ", max_length ", impl_->max_length,
-                ", batch <= ", impl_->options.batching.max_batch_size, " within ",
-                impl_->options.batching.max_wait.count(), " us, cache ",
-                impl_->options.cache_entries, ", ", BlasLibrary());
+  return StrCat(
+      "BERT L", c.num_hidden_layers, " H", c.hidden_size, " A", c.num_attention_heads, ", device ",
+      impl_->device.str(), ", dtype ", c10::toString(impl_->dtype), ", threads ",
+      at::get_num_threads(), ", pooling ", model::PoolingName(impl_->pooling),
+      impl_->length_pivot ? " with a length pivot" : "", impl_->normalize ? " + L2" : "",
+      ", max_length ", impl_->max_length, ", batch <= ", impl_->options.batching.max_batch_size,
+      " within ", impl_->options.batching.max_wait.count(), " us, cache ",
+      impl_->options.cache_entries, ", ", BlasLibrary());
 }
 
 }  // namespace souk::encoder

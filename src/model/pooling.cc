@@ -22,6 +22,17 @@ absl::StatusOr<torch::Tensor> FindTokenLogWeights(
   return t.to(torch::kFloat).clone();
 }
 
+absl::StatusOr<torch::Tensor> FindLogLengthPivot(
+    const std::map<std::string, torch::Tensor>& weights, std::string_view source) {
+  const auto it = weights.find(kLogLengthPivotTensor);
+  if (it == weights.end()) return torch::Tensor();
+  if (it->second.numel() != 1) {
+    return absl::FailedPreconditionError(StrCat(source, ": ", kLogLengthPivotTensor, " has ",
+                                                it->second.numel(), " values, expected 1"));
+  }
+  return it->second.to(torch::kFloat).reshape({1}).clone();
+}
+
 torch::Tensor TokenWeights(const torch::Tensor& token_log_weights, const torch::Tensor& input_ids,
                            const torch::Tensor& attention_mask, bool distinct_tokens) {
   torch::Tensor weights =
@@ -36,7 +47,10 @@ torch::Tensor TokenWeights(const torch::Tensor& token_log_weights, const torch::
 }
 
 torch::Tensor PoolEmbeddings(const BertModelOutput& output, const torch::Tensor& attention_mask,
-                             Pooling pooling, bool normalize, const torch::Tensor& token_weights) {
+                             Pooling pooling, bool normalize, const torch::Tensor& token_weights,
+                             const LengthPivot* pivot) {
+  TORCH_CHECK(pivot == nullptr || pooling == Pooling::kWeightedMean,
+              "a length pivot needs weighted_mean pooling");
   torch::Tensor pooled;
   switch (pooling) {
     case Pooling::kCls:
@@ -52,7 +66,16 @@ torch::Tensor PoolEmbeddings(const BertModelOutput& output, const torch::Tensor&
       // In float32 even when the model runs in fp16/bf16: tiny weights would round to 0 there.
       const torch::Tensor w =
           (attention_mask.to(torch::kFloat) * token_weights.to(torch::kFloat)).unsqueeze(-1);
-      pooled = (output.last_hidden_state.to(torch::kFloat) * w).sum(1) / w.sum(1).clamp_min(1e-12);
+      const torch::Tensor total = w.sum(1).clamp_min(1e-12);
+      pooled = (output.last_hidden_state.to(torch::kFloat) * w).sum(1) / total;
+      if (pivot != nullptr) {
+        // The mean is the weighted sum over `total`: the pivot is scaled alike, so that after
+        // normalization the vector is [sum_t w_t h_t, p] / norm.
+        const torch::Tensor column = pivot->role == TextRole::kProduct
+                                         ? pivot->log_pivot.exp().view({1, 1}) / total
+                                         : torch::zeros_like(total);
+        pooled = torch::cat({pooled, column}, 1);
+      }
       break;
     }
     case Pooling::kPooler:

@@ -46,9 +46,14 @@ absl::Status ReadKey(const std::string& key, const Json& value, ServingConfig& c
     c.distinct_tokens = value.get<bool>();
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(
-      StrCat(QuoteForError(key),
-             ": unknown key (known: pooling, normalize, max_length, distinct_tokens)"));
+  if (key == "length_pivot") {
+    if (!value.is_boolean()) return absl::InvalidArgumentError("length_pivot: expected a boolean");
+    c.length_pivot = value.get<bool>();
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(StrCat(
+      QuoteForError(key),
+      ": unknown key (known: pooling, normalize, max_length, distinct_tokens, length_pivot)"));
 }
 
 }  // namespace
@@ -82,6 +87,13 @@ absl::Status ServingConfig::Validate() const {
   if (distinct_tokens && pooling != Pooling::kWeightedMean) {
     return absl::InvalidArgumentError(
         StrCat("distinct_tokens: needs pooling weighted_mean, not ", PoolingName(pooling)));
+  }
+  if (length_pivot && pooling != Pooling::kWeightedMean) {
+    return absl::InvalidArgumentError(
+        StrCat("length_pivot: needs pooling weighted_mean, not ", PoolingName(pooling)));
+  }
+  if (length_pivot && !normalize) {
+    return absl::InvalidArgumentError("length_pivot: needs normalize (it acts through the norm)");
   }
   return absl::OkStatus();
 }
@@ -119,7 +131,8 @@ std::string ServingConfig::ToJson() const {
   const Json json = {{"pooling", PoolingName(pooling)},
                      {"normalize", normalize},
                      {"max_length", max_length},
-                     {"distinct_tokens", distinct_tokens}};
+                     {"distinct_tokens", distinct_tokens},
+                     {"length_pivot", length_pivot}};
   return json.dump(2) + "\n";
 }
 

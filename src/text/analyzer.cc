@@ -301,6 +301,15 @@ std::vector<std::string> Analyzer::Analyze(std::string_view text) const {
   return terms;
 }
 
+std::string Analyzer::AnalyzedText(std::string_view text) const {
+  std::string out;
+  for (const std::string& term : Analyze(text)) {
+    if (!out.empty()) out += ' ';
+    out += term;
+  }
+  return out;
+}
+
 std::string Analyzer::Fingerprint() const {
   return StrCat(
       "souk-analyzer/", kAnalyzerVersion,

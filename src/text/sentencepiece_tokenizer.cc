@@ -217,6 +217,9 @@ absl::Status SentencePieceTrainOptions::Validate() const {
         StrCat("character_coverage ", character_coverage, " is outside (0, 1]"));
   }
   if (num_threads < 1) return absl::InvalidArgumentError("num_threads must be >= 1");
+  if (byte_fallback && model_type == SentencePieceModelType::kWord) {
+    return absl::InvalidArgumentError("byte_fallback needs a unigram model, not a word model");
+  }
   // sentencepiece reserves the all-ones seed for "seed from std::random_device".
   if (seed == std::numeric_limits<uint32_t>::max()) {
     return absl::InvalidArgumentError("seed 4294967295 is reserved (non-deterministic)");
@@ -238,7 +241,7 @@ absl::Status TrainSentencePiece(const SentencePieceTrainOptions& options) {
   const std::unordered_map<std::string, std::string> flags = {
       {"input", options.input_path},
       {"model_prefix", options.model_prefix},
-      {"model_type", "unigram"},
+      {"model_type", options.model_type == SentencePieceModelType::kWord ? "word" : "unigram"},
       {"vocab_size", StrCat(options.vocab_size)},
       {"character_coverage", StrCat(options.character_coverage)},
       {"byte_fallback", options.byte_fallback ? "true" : "false"},

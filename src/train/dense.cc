@@ -10,16 +10,20 @@
 
 namespace souk::train::internal {
 
-torch::Tensor PooledBert::Embed(const torch::Tensor& ids, const torch::Tensor& mask) {
+torch::Tensor PooledBert::Embed(const torch::Tensor& ids, const torch::Tensor& mask,
+                                model::TextRole role) {
   const model::BertModelOutput out = bert->forward(ids, mask);
   torch::Tensor weights;
   if (serving.pooling == model::Pooling::kWeightedMean) {
     weights = model::TokenWeights(token_log_weights, ids, mask, serving.distinct_tokens);
   }
-  return model::PoolEmbeddings(out, mask, serving.pooling, serving.normalize, weights);
+  const model::LengthPivot pivot{log_length_pivot, role};
+  return model::PoolEmbeddings(out, mask, serving.pooling, serving.normalize, weights,
+                               serving.length_pivot ? &pivot : nullptr);
 }
 
-torch::Tensor LogIdfWeights(const std::vector<text::Encoding>& docs, int64_t vocab_size) {
+torch::Tensor LogIdfWeights(const std::vector<text::Encoding>& docs, int64_t vocab_size,
+                            double power) {
   std::vector<double> df(static_cast<size_t>(vocab_size), 0);
   std::vector<int64_t> last_doc(static_cast<size_t>(vocab_size), -1);
   for (size_t d = 0; d < docs.size(); ++d) {
@@ -36,7 +40,7 @@ torch::Tensor LogIdfWeights(const std::vector<text::Encoding>& docs, int64_t voc
   auto out_a = out.accessor<float, 1>();
   for (int64_t t = 0; t < vocab_size; ++t) {
     const double f = df[static_cast<size_t>(t)];
-    out_a[t] = static_cast<float>(std::log(std::log1p((n - f + 0.5) / (f + 0.5))));
+    out_a[t] = static_cast<float>(power * std::log(std::log1p((n - f + 0.5) / (f + 0.5))));
   }
   return out;
 }
@@ -63,14 +67,15 @@ std::pair<torch::Tensor, torch::Tensor> PadBatch(const std::vector<const text::E
 namespace {
 
 torch::Tensor EmbedBatch(PooledBert& pooled, const std::vector<const text::Encoding*>& batch,
-                         int64_t pad_id, const torch::Device& device) {
+                         model::TextRole role, int64_t pad_id, const torch::Device& device) {
   auto [ids, mask] = PadBatch(batch, pad_id);
-  return pooled.Embed(ids.to(device), mask.to(device)).to(torch::kCPU, torch::kFloat);
+  return pooled.Embed(ids.to(device), mask.to(device), role).to(torch::kCPU, torch::kFloat);
 }
 }  // namespace
 
 torch::Tensor EmbedEncodings(PooledBert& pooled, const std::vector<text::Encoding>& encodings,
-                             int64_t pad_id, const torch::Device& device, int64_t batch_size) {
+                             model::TextRole role, int64_t pad_id, const torch::Device& device,
+                             int64_t batch_size) {
   model::BertModel& bert = pooled.bert;
   const bool was_training = bert->is_training();
   bert->eval();
@@ -86,14 +91,15 @@ torch::Tensor EmbedEncodings(PooledBert& pooled, const std::vector<text::Encodin
     const size_t end = std::min(order.size(), begin + static_cast<size_t>(batch_size));
     std::vector<const text::Encoding*> batch;
     for (size_t i = begin; i < end; ++i) batch.push_back(&encodings[order[i]]);
-    const torch::Tensor rows = EmbedBatch(pooled, batch, pad_id, device);
+    const torch::Tensor rows = EmbedBatch(pooled, batch, role, pad_id, device);
     if (!out.defined()) out = torch::empty({static_cast<int64_t>(encodings.size()), rows.size(1)});
     for (size_t i = begin; i < end; ++i) {
       out[static_cast<int64_t>(order[i])].copy_(rows[static_cast<int64_t>(i - begin)]);
     }
   }
   if (was_training) bert->train();
-  return out.defined() ? out : torch::empty({0, bert->config().hidden_size});
+  const int64_t dimension = bert->config().hidden_size + (pooled.serving.length_pivot ? 1 : 0);
+  return out.defined() ? out : torch::empty({0, dimension});
 }
 
 std::pair<torch::Tensor, torch::Tensor> TopKByDot(const torch::Tensor& queries,

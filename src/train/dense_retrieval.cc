@@ -42,14 +42,22 @@ absl::StatusOr<std::unique_ptr<DenseRetriever>> DenseRetriever::Create(
     internal::PooledBert& m = impl->pooled_bert;
     SOUK_ASSIGN_OR_RETURN(m.bert,
                           internal::BuildBert(files.config, m.serving.pooling, files, model_dir));
-    SOUK_ASSIGN_OR_RETURN(m.token_log_weights, model::FindTokenLogWeights(
-                                                   files.weights, files.config.vocab_size,
-                                                   StrCat(model_dir, "/", encoder::kWeightsFile)));
+    const std::string weights_path = StrCat(model_dir, "/", encoder::kWeightsFile);
+    SOUK_ASSIGN_OR_RETURN(
+        m.token_log_weights,
+        model::FindTokenLogWeights(files.weights, files.config.vocab_size, weights_path));
     if (m.serving.pooling == model::Pooling::kWeightedMean && !m.token_log_weights.defined()) {
       return absl::FailedPreconditionError(
           StrCat(model_dir, ": pooling weighted_mean but no ", model::kTokenLogWeightsTensor));
     }
+    SOUK_ASSIGN_OR_RETURN(m.log_length_pivot,
+                          model::FindLogLengthPivot(files.weights, weights_path));
+    if (m.serving.length_pivot && !m.log_length_pivot.defined()) {
+      return absl::FailedPreconditionError(
+          StrCat(model_dir, ": length_pivot but no ", model::kLogLengthPivotTensor));
+    }
     if (m.token_log_weights.defined()) m.token_log_weights = m.token_log_weights.to(impl->device);
+    if (m.log_length_pivot.defined()) m.log_length_pivot = m.log_length_pivot.to(impl->device);
     m.bert->to(impl->device);
     m.bert->eval();
     std::vector<text::Encoding> encodings;
@@ -58,8 +66,9 @@ absl::StatusOr<std::unique_ptr<DenseRetriever>> DenseRetriever::Create(
       encodings.push_back(impl->tokenizer->Encode(catalog::ProductText(p),
                                                   static_cast<size_t>(m.serving.max_length)));
     }
-    impl->product_embeddings = internal::EmbedEncodings(m, encodings, impl->tokenizer->pad_id(),
-                                                        impl->device, impl->batch_size);
+    impl->product_embeddings =
+        internal::EmbedEncodings(m, encodings, model::TextRole::kProduct, impl->tokenizer->pad_id(),
+                                 impl->device, impl->batch_size);
   } catch (const c10::Error& e) {
     return absl::InternalError(StrCat(model_dir, ": ", e.what_without_backtrace()));
   }
@@ -77,8 +86,8 @@ absl::StatusOr<std::vector<std::vector<std::pair<std::string, float>>>> DenseRet
   std::vector<std::vector<std::pair<std::string, float>>> results(queries.size());
   try {
     const torch::Tensor query_embeddings =
-        internal::EmbedEncodings(impl_->pooled_bert, encodings, impl_->tokenizer->pad_id(),
-                                 impl_->device, impl_->batch_size);
+        internal::EmbedEncodings(impl_->pooled_bert, encodings, model::TextRole::kQuery,
+                                 impl_->tokenizer->pad_id(), impl_->device, impl_->batch_size);
     auto [indices, scores] =
         internal::TopKByDot(query_embeddings, impl_->product_embeddings, static_cast<int64_t>(k));
     auto idx = indices.accessor<int64_t, 2>();

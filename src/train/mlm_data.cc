@@ -1,12 +1,16 @@
 #include <algorithm>
 
 #include "mlm_data_internal.h"
+#include "souk/text/analyzed_tokenizer.h"
 #include "souk/text/sentencepiece_tokenizer.h"
 
 namespace souk::train::internal {
 namespace {
 
 PieceStyle StyleOf(const text::Tokenizer& tokenizer) {
+  if (const auto* analyzed = dynamic_cast<const text::AnalyzedTokenizer*>(&tokenizer)) {
+    return StyleOf(analyzed->wrapped());
+  }
   return dynamic_cast<const text::SentencePieceTokenizer*>(&tokenizer) != nullptr
              ? PieceStyle::kSentencePiece
              : PieceStyle::kWordPiece;

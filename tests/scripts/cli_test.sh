@@ -126,6 +126,16 @@ server_pid=
 "$souk" train tokenizer --catalog "$tmp/shop/catalog.jsonl" --reviews "$tmp/shop/events.jsonl" \
   --out "$tmp/tok" --vocab-size 1500 > /dev/null 2>&1 || fail "train tokenizer"
 [[ -f $tmp/tok/spiece.model ]] || fail "no spiece.model"
+[[ $(echo "Cordless Drills, 18V" | "$souk" analyze) == "cordless drill 18 v" ]] || fail "souk analyze"
+[[ $(echo "Drills" | "$souk" analyze --no-stem) == "drills" ]] || fail "souk analyze --no-stem"
+"$souk" train tokenizer --catalog "$tmp/shop/catalog.jsonl" --out "$tmp/wtok" --analyze \
+  --model-type word --vocab-size 100 > /dev/null 2>&1 || fail "train tokenizer --analyze word"
+grep -q '"stem_english": true' "$tmp/wtok/tokenizer_config.json" || fail "no analyzer config"
+if "$souk" train tokenizer --catalog "$tmp/shop/catalog.jsonl" --out "$tmp/wtok" \
+  --model-type bpe 2> "$tmp/err" > /dev/null; then
+  fail "train tokenizer --model-type bpe succeeded"
+fi
+grep -q "model-type: expected unigram or word" "$tmp/err" || fail "--model-type error: $(cat "$tmp/err")"
 tiny=(--layers 1 --hidden 32 --heads 2 --max-length 24 --batch 8 --steps 6 --device cpu --threads 1
       --no-plot --log-every 1)
 "$souk" train pretrain --tokenizer "$tmp/tok" --catalog "$tmp/shop/catalog.jsonl" --out "$tmp/pre" \

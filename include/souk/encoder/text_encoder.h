@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "souk/encoder/dynamic_batcher.h"
 #include "souk/encoder/encoder_options.h"
+#include "souk/model/serving_config.h"
 
 namespace souk::encoder {
 
@@ -32,17 +33,20 @@ class TextEncoder {
   static absl::StatusOr<std::unique_ptr<TextEncoder>> Create(const EncoderOptions& options);
   ~TextEncoder();
 
-  /// One text, through the cache and the batcher. RESOURCE_EXHAUSTED when the batcher's queue
+  /// One query, through the cache and the batcher. RESOURCE_EXHAUSTED when the batcher's queue
   /// is full, DEADLINE_EXCEEDED when `deadline` passes before the text's batch starts.
   absl::StatusOr<std::vector<float>> Encode(std::string_view text,
                                             Clock::time_point deadline = Clock::time_point::max());
   /// Many texts at once (indexing), in batches of `batch_size` sorted by length; no cache.
-  absl::StatusOr<std::vector<std::vector<float>>> EncodeBatch(const std::vector<std::string>& texts,
-                                                              size_t batch_size = 32);
+  /// `role`: product texts, or queries (they differ only for a model with a length pivot).
+  absl::StatusOr<std::vector<std::vector<float>>> EncodeBatch(
+      const std::vector<std::string>& texts, size_t batch_size = 32,
+      model::TextRole role = model::TextRole::kProduct);
 
   /// Token ids of `text` as the model sees them ([CLS] ... [SEP], truncated).
   std::vector<int64_t> Tokenize(std::string_view text) const;
 
+  /// The embedding size: the hidden size, plus one with a length pivot (souk.json).
   size_t dimension() const;
   /// What this encoder computes: a CRC-32 over its weights, config and tokenizer files, and the
   /// pooling, normalization and length it runs with. Vectors are comparable only between

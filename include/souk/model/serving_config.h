@@ -1,7 +1,7 @@
 // ServingConfig: how Souk turns a BERT's output into one embedding, read from `souk.json` beside
 // the Hugging Face files of a model directory:
 //   {"pooling": "cls" | "mean" | "weighted_mean" | "pooler", "normalize": true, "max_length": 128,
-//    "distinct_tokens": false}
+//    "distinct_tokens": false, "length_pivot": false}
 // Every key is optional (defaults below); unknown keys and wrong types are errors naming the key,
 // as everywhere in Souk's configuration.
 // Thread-safety: a plain value type.
@@ -31,6 +31,10 @@ enum class Pooling {
   kWeightedMean,
 };
 
+/// What a text is to a model with a length pivot (ServingConfig::length_pivot): the query side or
+/// the product side of a match. Models without one embed both alike.
+enum class TextRole { kQuery, kProduct };
+
 /// "cls", "mean", "weighted_mean" or "pooler".
 std::string_view PoolingName(Pooling pooling);
 /// The pooling named `name`, or nullopt.
@@ -46,9 +50,17 @@ struct ServingConfig {
   /// embedding towards every title that repeats them (BM25 saturates term frequency for the
   /// same reason).
   bool distinct_tokens = false;
+  /// weighted_mean only, with normalize: embeddings get one more component, the pivot
+  /// p = exp(pooling.log_length_pivot) over the row's summed token weights for a product text
+  /// and 0 for a query (TextRole). Normalized, a product's vector is then
+  /// [sum_t w_t h_t, p] / norm: its length lowers its cosine only as it grows past p, the soft
+  /// length normalization of BM25 (Singhal et al. 1996, pivoted normalization), where plain
+  /// cosine divides by the full length and favours the shortest titles.
+  bool length_pivot = false;
 
   /// INVALID_ARGUMENT naming the key: max_length must be at least 2 ([CLS] and [SEP]);
-  /// distinct_tokens needs weighted_mean pooling.
+  /// distinct_tokens needs weighted_mean pooling; length_pivot needs weighted_mean and
+  /// normalize.
   absl::Status Validate() const;
   /// Validate(), and max_length within the model's max_position_embeddings.
   absl::Status ValidateFor(const BertConfig& bert) const;

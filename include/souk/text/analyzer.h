@@ -78,6 +78,9 @@ class Analyzer {
 
   /// Index terms of `text` in order of appearance (duplicates kept: they are term frequencies).
   std::vector<std::string> Analyze(std::string_view text) const;
+  /// Analyze(text) joined by single spaces (terms never contain whitespace): the text an
+  /// AnalyzedTokenizer hands on, and what `souk analyze` prints.
+  std::string AnalyzedText(std::string_view text) const;
 
   /// A short string that changes whenever the analyzer would produce different terms
   /// (options, analyzer version, ICU and Snowball versions).

@@ -93,14 +93,20 @@ class SentencePieceTokenizer final : public Tokenizer {
 /// How TrainSentencePiece trains: a unigram model (Kudo 2018, "Subword Regularization") with
 /// byte fallback, pad = 0, unk = 1 and the cls, sep and mask tokens as user-defined symbols
 /// (ids 2, 3, 4; "[MASK]" typed in the text stays one piece), no BOS/EOS.
+/// How SentencePiece segments: unigram sub-words (Kudo 2018), or whole whitespace-separated
+/// words (one piece per word of the vocabulary; other words are <unk>).
+enum class SentencePieceModelType { kUnigram, kWord };
+
 struct SentencePieceTrainOptions {
   std::string input_path;    ///< UTF-8 text, one sentence per line.
   std::string model_prefix;  ///< Writes <model_prefix>.model and <model_prefix>.vocab.
   int vocab_size = 32000;    ///< Pieces in the model, special and byte pieces included.
+  SentencePieceModelType model_type = SentencePieceModelType::kUnigram;
   /// Share of characters covered by character pieces; rarer ones go to byte fallback.
   /// 0.9995 is SentencePiece's recommendation for CJK-rich text (its README, "Train").
   double character_coverage = 0.9995;
   /// Unknown characters become their UTF-8 bytes (<0xE2>...) instead of <unk>: lossless decode.
+  /// Unigram models only (a word model has no pieces to fall back from).
   bool byte_fallback = true;
   /// Case-fold as part of the model's normalization (rule nmt_nfkc_cf instead of nmt_nfkc), so
   /// "Angle" and "angle" are the same pieces at training and at encoding time: an uncased model.
@@ -113,7 +119,7 @@ struct SentencePieceTrainOptions {
   bool verbose = false;                 ///< Lets sentencepiece log its progress to stderr.
 
   /// InvalidArgument for empty paths, vocab_size < 16, coverage outside (0, 1], threads < 1,
-  /// an invalid special_tokens or one containing a comma.
+  /// byte_fallback with a word model, an invalid special_tokens or one containing a comma.
   absl::Status Validate() const;
 };
 

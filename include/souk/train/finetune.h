@@ -61,6 +61,13 @@ struct FinetuneOptions {
   /// The fine-tuned model counts each distinct token once (model::ServingConfig's
   /// distinct_tokens); needs weighted_mean pooling.
   bool distinct_tokens = false;
+  /// weighted_mean started from log IDF: the token weights start at IDF^idf_power. Cosine
+  /// multiplies a matched token's two weights, so 0.5 weighs a match by IDF as BM25 does.
+  double idf_power = 1.0;
+  /// > 0: the fine-tuned model gets a length pivot (model::ServingConfig's length_pivot;
+  /// needs weighted_mean) of this many token states' norm (sqrt of the hidden size), unless
+  /// the base model has one; it is not trained. 0: none.
+  double length_pivot = 0;
   OptimizerOptions optimizer{.learning_rate = 1e-4};
   RuntimeOptions runtime;
   absl::Status Validate() const;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <thread>
 
+#include "souk/base/file_util.h"
 #include "souk/encoder/model_directory.h"
 #include "souk/model/pooling.h"
 #include "souk/model/safetensors.h"
@@ -274,6 +275,79 @@ TEST_F(TextEncoderTest, WeightedMeanPoolingNeedsTokenWeightsAndUsesThem) {
   AddTokenLogWeights(path, torch::zeros({3}));
   EXPECT_THAT(TextEncoder::Create(weighted),
               StatusIs(absl::StatusCode::kFailedPrecondition, model::kTokenLogWeightsTensor));
+}
+
+TEST_F(TextEncoderTest, ALengthPivotAddsADimensionThatOnlyProductsUse) {
+  const std::string path = dir_.File("model/model.safetensors");
+  AddTokenLogWeights(path, torch::zeros({SmallConfig().vocab_size}));
+  model::ServingConfig serving = MeanPooling();
+  serving.pooling = model::Pooling::kWeightedMean;
+  serving.length_pivot = true;
+  ASSERT_OK(serving.Save(dir_.File("model/souk.json")));
+  EncoderOptions options;
+  options.model_dir = dir_.File("model");
+  EXPECT_THAT(TextEncoder::Create(options),
+              StatusIs(absl::StatusCode::kFailedPrecondition, model::kLogLengthPivotTensor));
+
+  auto weights = model::ReadTensors(path);
+  ASSERT_OK(weights);
+  (*weights)[model::kLogLengthPivotTensor] = torch::tensor({std::log(20.0f)});
+  ASSERT_OK(model::WriteTensors(path, *weights));
+  auto encoder = Make();
+  ASSERT_NE(encoder, nullptr);
+  EXPECT_EQ(encoder->dimension(), 33u);
+  EXPECT_THAT(encoder->fingerprint(), ::testing::HasSubstr("with a length pivot"));
+  auto query = encoder->Encode("cordless drill");
+  auto as_query = encoder->EncodeBatch({"cordless drill"}, 8, model::TextRole::kQuery);
+  auto product = encoder->EncodeBatch({"cordless drill"});
+  ASSERT_OK(query);
+  ASSERT_OK(as_query);
+  ASSERT_OK(product);
+  ASSERT_EQ(query->size(), 33u);
+  EXPECT_EQ(query->back(), 0.0f);
+  EXPECT_LE(MaxAbsDiff(*query, (*as_query)[0]), 1e-6);
+  EXPECT_GT(product->at(0).back(), 0.3f) << "the pivot's share of the product's unit vector";
+  double norm = 0;
+  for (float x : product->at(0)) norm += double(x) * x;
+  EXPECT_NEAR(std::sqrt(norm), 1.0, 1e-5);
+}
+
+TEST_F(TextEncoderTest, AnAnalyzerInTheTokenizerConfigReadsTextAsTheIndexDoes) {
+  auto plain = Make();
+  ASSERT_NE(plain, nullptr);
+  EXPECT_NE(plain->Tokenize("Cordless Drills"), plain->Tokenize("cordless drill"));
+
+  ASSERT_OK(WriteAnalyzerConfig(dir_.File("model"), text::AnalyzerOptions{}));
+  auto analyzed = Make();
+  ASSERT_NE(analyzed, nullptr);
+  EXPECT_EQ(analyzed->Tokenize("Cordless Drills"), analyzed->Tokenize("cordless drill"));
+  EXPECT_EQ(analyzed->Tokenize("cordless drill"), plain->Tokenize("cordless drill"));
+  auto a = analyzed->Encode("Cordless Drills");
+  auto b = analyzed->Encode("cordless drill");
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  EXPECT_EQ(*a, *b);
+  EXPECT_NE(analyzed->fingerprint(), plain->fingerprint()) << "their vectors do not mix";
+
+  ASSERT_OK(WriteAnalyzerConfig(dir_.File("model"), text::AnalyzerOptions{.stem_english = false}));
+  auto no_stem = LoadTokenizer(dir_.File("model"));
+  ASSERT_OK(no_stem);
+  EXPECT_NE((*no_stem)->Encode("drills", 8).ids, (*no_stem)->Encode("drill", 8).ids);
+}
+
+TEST_F(TextEncoderTest, ABadAnalyzerConfigIsNamed) {
+  const std::string config = dir_.File("model/tokenizer_config.json");
+  for (const auto& [json, message] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"analyzer": true})", "analyzer: expected an object"},
+           {R"({"analyzer": {"stem": true}})", "analyzer: unknown key \"stem\""},
+           {R"({"analyzer": {"stem_english": 1}})", "analyzer.stem_english: expected true"}}) {
+    ASSERT_OK(WriteFileAtomically(config, json));
+    EXPECT_THAT(LoadTokenizer(dir_.File("model")),
+                StatusIs(absl::StatusCode::kInvalidArgument, message))
+        << json;
+    EXPECT_THAT(LoadTokenizer(dir_.File("model")),
+                StatusIs(absl::StatusCode::kInvalidArgument, "tokenizer_config.json"));
+  }
 }
 
 TEST_F(TextEncoderTest, BadOptionsAreNamed) {

@@ -111,5 +111,53 @@ TEST(PoolingTest, TokenLogWeightsAreFoundByNameAndChecked) {
               StatusIs(absl::StatusCode::kFailedPrecondition, "m/model.safetensors"));
 }
 
+TEST(PoolingTest, ALengthPivotGivesProductsOneMoreComponentAndQueriesZero) {
+  // Two product rows of one matching token state [1, 0] each, the second with two more
+  // non-matching tokens: cosine alone divides the longer one by its whole length.
+  BertModelOutput out;
+  out.last_hidden_state =
+      torch::tensor({{{1.0f, 0.0f, 0.0f}, {0.0f, 0.0f, 0.0f}, {0.0f, 0.0f, 0.0f}},
+                     {{1.0f, 0.0f, 0.0f}, {0.0f, 1.0f, 0.0f}, {0.0f, 0.0f, 1.0f}}});
+  const torch::Tensor mask = torch::tensor({{1, 0, 0}, {1, 1, 1}});
+  const torch::Tensor weights = torch::tensor({{2.0f, 1.0f, 1.0f}, {2.0f, 1.0f, 1.0f}});
+  const LengthPivot product{torch::tensor({std::log(4.0f)}), TextRole::kProduct};
+  const torch::Tensor raw =
+      PoolEmbeddings(out, mask, Pooling::kWeightedMean, /*normalize=*/false, weights, &product);
+  ASSERT_EQ(raw.sizes(), (std::vector<int64_t>{2, 4}));
+  // Rows are the weighted means with the pivot 4 over the summed weights (2, then 4).
+  EXPECT_TRUE(
+      torch::allclose(raw, torch::tensor({{1.0f, 0.0f, 0.0f, 2.0f}, {0.5f, 0.25f, 0.25f, 1.0f}})));
+  // Normalized, a row is [sum_t w_t h_t, pivot] / norm: [2, 0, 0, 4] and [2, 1, 1, 4].
+  const torch::Tensor unit =
+      PoolEmbeddings(out, mask, Pooling::kWeightedMean, /*normalize=*/true, weights, &product);
+  EXPECT_TRUE(torch::allclose(unit[0], torch::tensor({2.0f, 0.0f, 0.0f, 4.0f}) / std::sqrt(20.0f)));
+  EXPECT_TRUE(torch::allclose(unit[1], torch::tensor({2.0f, 1.0f, 1.0f, 4.0f}) / std::sqrt(22.0f)));
+
+  const LengthPivot query{product.log_pivot, TextRole::kQuery};
+  const torch::Tensor q =
+      PoolEmbeddings(out, mask, Pooling::kWeightedMean, /*normalize=*/true, weights, &query);
+  EXPECT_TRUE(torch::allclose(q[0], torch::tensor({1.0f, 0.0f, 0.0f, 0.0f})));
+  // The query [1, 0, 0] scores the longer product 2/sqrt(22) = 0.43 against 2/sqrt(20) = 0.45:
+  // without the pivot it would be 2/sqrt(6) = 0.82 against 1.
+  const torch::Tensor scores = torch::matmul(unit, q[0]);
+  EXPECT_NEAR(scores[0].item<float>(), 2.0f / std::sqrt(20.0f), 1e-6);
+  EXPECT_NEAR(scores[1].item<float>(), 2.0f / std::sqrt(22.0f), 1e-6);
+}
+
+TEST(PoolingTest, ALengthPivotIsFoundByNameAndChecked) {
+  std::map<std::string, torch::Tensor> weights;
+  auto absent = FindLogLengthPivot(weights, "m/model.safetensors");
+  ASSERT_OK(absent);
+  EXPECT_FALSE(absent->defined());
+  weights[kLogLengthPivotTensor] = torch::tensor({1.5}, torch::kDouble);
+  auto found = FindLogLengthPivot(weights, "m/model.safetensors");
+  ASSERT_OK(found);
+  EXPECT_EQ(found->scalar_type(), torch::kFloat);
+  EXPECT_FLOAT_EQ(found->item<float>(), 1.5f);
+  weights[kLogLengthPivotTensor] = torch::zeros({2});
+  EXPECT_THAT(FindLogLengthPivot(weights, "m/model.safetensors"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "expected 1"));
+}
+
 }  // namespace
 }  // namespace souk::model

@@ -56,14 +56,17 @@ TEST(ServingConfigTest, SaveAndLoadRoundTrip) {
   EXPECT_FALSE(loaded->normalize);
   EXPECT_EQ(loaded->max_length, 256);
   EXPECT_EQ(config.ToJson(),
-            "{\n  \"distinct_tokens\": false,\n  \"max_length\": 256,\n  \"normalize\": false,\n"
-            "  \"pooling\": \"pooler\"\n}\n");
+            "{\n  \"distinct_tokens\": false,\n  \"length_pivot\": false,\n  \"max_length\": 256,\n"
+            "  \"normalize\": false,\n  \"pooling\": \"pooler\"\n}\n");
   config.pooling = Pooling::kWeightedMean;
   config.distinct_tokens = true;
+  config.normalize = true;
+  config.length_pivot = true;
   ASSERT_OK(config.Save(dir.File("souk.json")));
   loaded = ServingConfig::Load(dir.File("souk.json"));
   ASSERT_OK(loaded);
   EXPECT_TRUE(loaded->distinct_tokens);
+  EXPECT_TRUE(loaded->length_pivot);
 }
 
 TEST(ServingConfigTest, ErrorsNameTheSourceAndTheKey) {
@@ -84,6 +87,12 @@ TEST(ServingConfigTest, ErrorsNameTheSourceAndTheKey) {
        "distinct_tokens: expected a boolean"},
       {R"({"pooling": "mean", "distinct_tokens": true})",
        "distinct_tokens: needs pooling weighted_mean, not mean"},
+      {R"({"pooling": "weighted_mean", "length_pivot": "yes"})",
+       "length_pivot: expected a boolean"},
+      {R"({"pooling": "cls", "length_pivot": true})",
+       "length_pivot: needs pooling weighted_mean, not cls"},
+      {R"({"pooling": "weighted_mean", "normalize": false, "length_pivot": true})",
+       "length_pivot: needs normalize"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT(ServingConfig::FromJson(c.json, "souk.json"),

@@ -100,6 +100,11 @@ TEST_F(AnalyzerTest, StemsEnglishInflections) {
   EXPECT_EQ(Analyze("cordless batteries"), Analyze("Cordless Battery"));
 }
 
+TEST_F(AnalyzerTest, AnalyzedTextJoinsTheTermsBySingleSpaces) {
+  EXPECT_EQ(analyzer_->AnalyzedText("  Cordless Drills, 18V  "), "cordless drill 18 v");
+  EXPECT_EQ(analyzer_->AnalyzedText("...!"), "");
+}
+
 TEST(AnalyzerNoStemTest, KeepsInflectionsWhenStemmingIsOff) {
   AnalyzerOptions options;
   options.stem_english = false;

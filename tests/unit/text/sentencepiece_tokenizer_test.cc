@@ -301,8 +301,33 @@ TEST(SentencePieceTrainTest, RejectsBadOptions) {
   options.vocab_size = 8;
   EXPECT_THAT(TrainSentencePiece(options), StatusIs(absl::StatusCode::kInvalidArgument, "vocab"));
   options.vocab_size = 100;
+  options.model_type = SentencePieceModelType::kWord;
+  EXPECT_THAT(TrainSentencePiece(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "byte_fallback needs a unigram"));
+  options.model_type = SentencePieceModelType::kUnigram;
   options.special_tokens.mask_token = "[MA,SK]";
   EXPECT_THAT(TrainSentencePiece(options), StatusIs(absl::StatusCode::kInvalidArgument, ","));
+}
+
+TEST(SentencePieceTrainTest, AWordModelKeepsEachKnownWordWholeAndOthersUnknown) {
+  TempDir dir;
+  SentencePieceTrainOptions options;
+  options.input_path = dir.WriteFile(
+      "words.txt",
+      "cordless drill 18 v\ndrill bit 1/2 in\nwood screw 1/2 in\nsteel hammer 16 oz\n");
+  options.model_prefix = dir.File("w");
+  options.vocab_size = 18;  // 5 special pieces + the 13 distinct words
+  options.model_type = SentencePieceModelType::kWord;
+  options.byte_fallback = false;
+  options.num_threads = 1;
+  ASSERT_OK(TrainSentencePiece(options));
+  auto tokenizer = SentencePieceTokenizer::Load(dir.File("w.model"));
+  ASSERT_OK(tokenizer);
+  EXPECT_THAT((*tokenizer)->Tokenize("drill 1/2 in"), ElementsAre("▁drill", "▁1/2", "▁in"));
+  const std::vector<int64_t> ids = (*tokenizer)->TokenizeToIds("cordless saw");
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_NE(ids[0], (*tokenizer)->unk_id());
+  EXPECT_EQ(ids[1], (*tokenizer)->unk_id()) << "a word the corpus lacks";
 }
 
 TEST(SentencePieceTrainTest, MissingInputNamesThePath) {

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -159,6 +160,59 @@ TEST(FinetuneTest, ZeroEpochsWritesTheStartingModelWithItsIdfWeights) {
   encoder::EncoderOptions serve;
   serve.model_dir = dir.path();
   EXPECT_OK(encoder::TextEncoder::Create(serve));
+}
+
+TEST(FinetuneTest, IdfPowerScalesTheStartingLogWeights) {
+  TempDir dir;
+  FinetuneOptions options = TinyOptions(dir.path());
+  options.pooling = "weighted_mean";
+  options.epochs = 0;
+  options.idf_power = 0.5;
+  ASSERT_OK(RunFinetuning(options));
+  auto saved = model::ReadTensors(dir.File("model.safetensors"));
+  ASSERT_OK(saved);
+  EXPECT_TRUE(torch::allclose(saved->at(model::kTokenLogWeightsTensor), 0.5 * StartingLogIdf()));
+
+  for (double bad : {0.0, -1.0, 5.0}) {
+    options.idf_power = bad;
+    EXPECT_THAT(RunFinetuning(options),
+                StatusIs(absl::StatusCode::kInvalidArgument, "idf_power: must be in (0, 4]"))
+        << bad;
+  }
+}
+
+TEST(FinetuneTest, ALengthPivotIsSavedAndServed) {
+  TempDir dir;
+  FinetuneOptions options = TinyOptions(dir.path());
+  options.pooling = "weighted_mean";
+  options.length_pivot = 4;
+  options.epochs = 1;
+  ASSERT_OK(RunFinetuning(options));
+  auto serving = model::ServingConfig::Load(dir.File("souk.json"));
+  ASSERT_OK(serving);
+  EXPECT_TRUE(serving->length_pivot);
+  auto saved = model::ReadTensors(dir.File("model.safetensors"));
+  ASSERT_OK(saved);
+  ASSERT_TRUE(saved->contains(model::kLogLengthPivotTensor));
+  const int64_t hidden = testing::TinyPretrainOptions("x").architecture.hidden_size;
+  const float start = std::log(4.0f * std::sqrt(static_cast<float>(hidden)));
+  EXPECT_NEAR(saved->at(model::kLogLengthPivotTensor).item<float>(), start, 1e-6)
+      << "the pivot is a setting, not trained";
+
+  encoder::EncoderOptions serve;
+  serve.model_dir = dir.path();
+  auto text_encoder = encoder::TextEncoder::Create(serve);
+  ASSERT_OK(text_encoder);
+  EXPECT_EQ((*text_encoder)->dimension(), static_cast<size_t>(hidden) + 1);
+
+  options.pooling = "mean";
+  options.out_dir = dir.File("mean");
+  EXPECT_THAT(RunFinetuning(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "length_pivot: needs pooling"));
+  options.pooling = "weighted_mean";
+  options.length_pivot = -1;
+  EXPECT_THAT(RunFinetuning(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "length_pivot: must be in [0, 1000]"));
 }
 
 TEST(FinetuneTest, DistinctTokensReachTheServedModelAndNeedWeightedMean) {

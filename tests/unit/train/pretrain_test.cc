@@ -13,6 +13,7 @@
 
 #include "nlohmann/json.hpp"
 #include "pipeline_fixture.h"
+#include "souk/encoder/model_directory.h"
 #include "souk/encoder/text_encoder.h"
 #include "souk/model/tensor_io.h"
 #include "souk/train/tokenizer_training.h"
@@ -204,6 +205,36 @@ TEST(TokenizerTrainingTest, WritesAModelTheEncoderCanLoad) {
   options.out_dir = dir.path();
   options.vocab_size = 100000;
   EXPECT_THAT(TrainTokenizer(options), StatusIs(absl::StatusCode::kInvalidArgument, "vocab"));
+}
+
+TEST(TokenizerTrainingTest, AnAnalyzedWordModelGivesEachAnalyzedTermOneToken) {
+  TempDir dir;
+  TokenizerTrainingOptions options;
+  options.corpus.catalogs = {ToyShop::Get().catalog_path};
+  options.out_dir = dir.path();
+  options.vocab_size = 25;  // 5 special pieces + the toy shop's 20 words
+  options.model_type = text::SentencePieceModelType::kWord;
+  options.analyzer = text::AnalyzerOptions{};
+  options.threads = 1;
+  ASSERT_OK(TrainTokenizer(options));
+  EXPECT_TRUE(std::filesystem::exists(dir.File("tokenizer_config.json")));
+  auto tokenizer = encoder::LoadTokenizer(dir.path());
+  ASSERT_OK(tokenizer);
+  EXPECT_EQ((*tokenizer)->Encode("Red HAMMERS", 8).ids, (*tokenizer)->Encode("red hammer", 8).ids);
+  const std::vector<int64_t> ids = (*tokenizer)->Encode("wooden chairs", 8).ids;
+  ASSERT_EQ(ids.size(), 4u) << "[CLS], one token per word, [SEP]";
+  EXPECT_NE(ids[1], (*tokenizer)->unk_id());
+  EXPECT_NE(ids[2], (*tokenizer)->unk_id());
+
+  // Trained again without the analyzer, the directory no longer says it has one.
+  options.analyzer.reset();
+  options.model_type = text::SentencePieceModelType::kUnigram;
+  options.vocab_size = 300;  // byte fallback takes 256 pieces
+  ASSERT_OK(TrainTokenizer(options));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("tokenizer_config.json")));
+  tokenizer = encoder::LoadTokenizer(dir.path());
+  ASSERT_OK(tokenizer);
+  EXPECT_NE((*tokenizer)->Encode("hammers", 32).ids, (*tokenizer)->Encode("hammer", 32).ids);
 }
 
 }  // namespace
