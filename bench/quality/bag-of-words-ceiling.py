@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """How far bags of words go on a TREC-style test set: BM25 and IDF-weighted cosine (each
-occurrence counted, or each distinct term once) over a model directory's tokenizer pieces and
-over lower-cased words, without any learned weight.
+occurrence counted, or each distinct term once; IDF or its square root per side; with a length
+pivot) over a model directory's tokenizer pieces, over lower-cased words and over the terms of
+Souk's analyzer (`souk analyze`), without any learned weight.
 
-The dense encoder's bag-of-words start approximates the IDF cosine over its pieces; plain BM25
-over the same pieces is what a lexical model with those tokens reaches. Standard library only.
+The dense encoder's bag-of-words start approximates the IDF cosine over its tokens; plain BM25
+over the same tokens is what a lexical model with them reaches. Standard library only.
 
   bench/quality/bag-of-words-ceiling.py SOUK MODEL_DIR PRODUCTS_TSV QUERIES_TSV QRELS_TSV
 
@@ -27,6 +28,12 @@ def tokenize(souk, model, texts):
     return [json.loads(line)[1:-1] for line in out.stdout.splitlines()]  # without [CLS], [SEP]
 
 
+def analyzed(souk, texts):
+    out = subprocess.run([souk, "analyze"], input="\n".join(texts) + "\n", capture_output=True,
+                         text=True, check=True)
+    return [line.split() for line in out.stdout.splitlines()]
+
+
 def words(text):
     return re.findall(r"[a-z0-9]+", text.lower())
 
@@ -38,9 +45,21 @@ def ndcg10(ranked, judged):
     return dcg / idcg if idcg > 0 else None
 
 
+# The length pivot of "sqrt-idf-pivot": in units of one term's vector (the encoder's
+# --length-pivot counts in token states, which have one norm each).
+PIVOT = 8.0
+
+
+def term_weight(weighting, idf):
+    return math.sqrt(idf) if weighting.startswith("sqrt-idf") else idf
+
+
 def postings(docs, weighting):
     """term -> [(doc, weight)]: BM25 (k1 1.2, b 0.75), or L2-normalized tf x idf (each distinct
-    term counted once for "idf-cosine-distinct")."""
+    term counted once for "*-distinct" and the "sqrt-idf-*" ones, which weigh a term by the
+    square root of its IDF on each side so that a match counts its IDF once, as in BM25;
+    "sqrt-idf-pivot" normalizes a product by sqrt(|w|^2 + PIVOT^2) instead of |w|, the encoder's
+    length pivot)."""
     n = len(docs)
     df = Counter(t for d in docs for t in set(d))
     avg = sum(len(d) for d in docs) / n
@@ -52,9 +71,11 @@ def postings(docs, weighting):
                 idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
                 post[t].append((i, idf * c * 2.2 / (c + 1.2 * (0.25 + 0.75 * len(d) / avg))))
         else:
-            w = {t: (1 if weighting.endswith("distinct") else c) * math.log(n / df[t])
+            distinct = weighting.endswith("distinct") or weighting.startswith("sqrt-idf")
+            w = {t: (1 if distinct else c) * term_weight(weighting, math.log(n / df[t]))
                  for t, c in tf.items()}
-            norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
+            pivot2 = PIVOT**2 if weighting.endswith("pivot") else 0
+            norm = math.sqrt(sum(v * v for v in w.values()) + pivot2) or 1.0
             for t, v in w.items():
                 post[t].append((i, v / norm))
     return post, df, n
@@ -67,9 +88,10 @@ def evaluate(docs, ids, queries, qids, qrels, weighting):
         acc = defaultdict(float)
         for t, c in Counter(q).items():
             if t in df:
-                if weighting.endswith("distinct"):
+                if weighting.endswith("distinct") or weighting.startswith("sqrt-idf"):
                     c = 1
-                weight = c if weighting == "bm25" else c * math.log(n / df[t])
+                idf = math.log(n / df[t])
+                weight = c if weighting == "bm25" else c * term_weight(weighting, idf)
                 for doc, v in post[t]:
                     acc[doc] += weight * v
         ranked = [ids[d] for d, _ in sorted(acc.items(), key=lambda x: (-x[1], x[0]))[:10]]
@@ -91,8 +113,10 @@ def main(souk, model, products_tsv, queries_tsv, qrels_tsv):
     for name, docs, queries in [
         ("pieces", tokenize(souk, model, titles), tokenize(souk, model, qtexts)),
         ("words", [words(t) for t in titles], [words(t) for t in qtexts]),
+        ("terms", analyzed(souk, titles), analyzed(souk, qtexts)),
     ]:
-        for weighting in ("bm25", "idf-cosine", "idf-cosine-distinct"):
+        for weighting in ("bm25", "idf-cosine", "idf-cosine-distinct", "sqrt-idf-cosine",
+                          "sqrt-idf-pivot"):
             score, count = evaluate(docs, ids, queries, qids, qrels, weighting)
             print(f"{name:6} {weighting:19} NDCG@10 {score:.4f} ({count} queries)", flush=True)
 

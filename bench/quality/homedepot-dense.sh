@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Dense retrieval on Home Depot-style data, trained from scratch on this machine:
-#   1. a SentencePiece tokenizer on the product titles,
+#   1. a SentencePiece word model over the titles as Souk's analyzer makes them (stemmed, units
+#      canonical): one token per index term, and the encoder reads text the same way,
 #   2. a one-layer BERT 1024 wide, initialized as a bag of words (position embeddings at zero:
 #      the untrained encoder is already an IDF-weighted bag of nearly orthogonal token vectors;
 #      masked-LM pre-training on the titles when SOUK_DENSE_PRETRAIN_STEPS > 0: it bought
 #      nothing for retrieval here, bench/RESULTS.md),
 #   3. contrastive fine-tuning on TRAIN_QRELS (query, product, grade) with BM25 hard negatives,
-#      plus pseudo queries cropped from the titles, weighted-mean pooling over distinct tokens,
-#      early stopping on a held-out tenth of the training queries,
+#      plus pseudo queries cropped from the titles, weighted-mean pooling over distinct tokens
+#      with weights started at the square root of IDF and a length pivot on product vectors
+#      (BM25's weighting and length normalization, in a cosine), early stopping on a held-out
+#      tenth of the training queries (epoch 0, the untrained start, competes),
 #   4. the top 100 products by cosine for every TEST_QUERIES line, as a TREC run in RUN.
 #
 #   bench/quality/homedepot-dense.sh PRODUCTS TRAIN_QRELS TEST_QUERIES RUN [WORK_DIR]
@@ -21,7 +24,15 @@ cd "$(dirname "$0")/../.."
 usage_end=16
 source bench/quality/run_args.sh
 
-vocab=${SOUK_DENSE_VOCAB:-2000}
+# The tokenizer reads the analyzer's terms (stemmed, units canonical) when SOUK_DENSE_ANALYZE is
+# 1, one piece per term with a word model (SOUK_DENSE_MODEL_TYPE word; unigram: sub-words).
+analyze=()
+[[ ${SOUK_DENSE_ANALYZE:-1} == 1 ]] && analyze=(--analyze)
+model_type=${SOUK_DENSE_MODEL_TYPE:-word}
+vocab=${SOUK_DENSE_VOCAB:-16000}
+idf_power=${SOUK_DENSE_IDF_POWER:-0.5}
+# Product vectors get a learned length pivot started at this many token states (0: none).
+length_pivot=${SOUK_DENSE_LENGTH_PIVOT:-8}
 pretrain_steps=${SOUK_DENSE_PRETRAIN_STEPS:-0}
 epochs=${SOUK_DENSE_EPOCHS:-1}
 layers=${SOUK_DENSE_LAYERS:-1}
@@ -37,7 +48,7 @@ common=(--seed "$seed" --threads "${SOUK_DENSE_THREADS:-0}")
 
 start=$(date +%s)
 "$souk" train tokenizer --catalog "$products" --out "$work/tokenizer" --vocab-size "$vocab" \
-  --seed "$seed"
+  --model-type "$model_type" "${analyze[@]}" --seed "$seed"
 "$souk" train pretrain --tokenizer "$work/tokenizer" --catalog "$products" --out "$work/pretrained" \
   --layers "$layers" --hidden "$hidden" --heads "$heads" --intermediate "$intermediate" \
   --max-length 32 --batch 64 \
@@ -46,6 +57,7 @@ start=$(date +%s)
   --out "$work/finetuned" --heldout 0.1 --positive-min-grade 2 --gain-offset 1 \
   --relevant-grade 2.5 --batch 64 --hard-negatives 1 --pseudo-queries "$pseudo_queries" \
   --epochs "$epochs" --patience 2 --pooling weighted_mean "${distinct_tokens[@]}" \
+  --idf-power "$idf_power" --length-pivot "$length_pivot" \
   --max-query-length 16 --max-product-length 32 --temperature 0.05 --lr 2e-4 "${common[@]}"
 "$souk" dense --model "$work/finetuned" --catalog "$products" --queries "$test_queries" --k 100 \
   --output "$run" --tag souk-dense
