@@ -103,9 +103,8 @@ void PrepareTrainable(BiEncoder& encoder, const FinetuneData& data, const Finetu
         encoder.trainable->register_parameter("token_log_weights", net.token_log_weights);
   }
   if (net.serving.length_pivot) {
-    // Fixed, not trained: InfoNCE at a fixed temperature gains from a wider range of cosines,
-    // which shrinking the pivot buys, whatever it does to the ranking (on Home Depot training
-    // it cost 0.02 held-out NDCG@10).
+    // A setting, not trained: trained with the model it did no better on Home Depot's
+    // held-out queries than held fixed (bench/RESULTS.md).
     if (!net.log_length_pivot.defined()) {
       const double start =
           options.length_pivot * std::sqrt(static_cast<double>(encoder.config.hidden_size));
