@@ -19,11 +19,13 @@ namespace {
 constexpr char kDenseUsage[] =
     R"(usage: souk dense --model DIR --catalog FILE --queries QUERIES.tsv --output RUN
                   [--k 100] [--tag souk-dense] [--device auto|cpu|cuda|cuda:N] [--threads 0]
-                  [--batch 64]
+                  [--batch 64] [--no-spelling]
 
 Embeds every product of the catalog and each `query_id<TAB>query` line with the model
 directory, ranks products by cosine similarity and writes a TREC run (`qid Q0 docid rank score
-tag`).
+tag`). A model that reads analyzed text (tokenizer_config.json "analyzer") gets each query's
+terms spelling-corrected against the catalog's terms first, as `souk search` does;
+--no-spelling leaves them as typed.
 )";
 
 absl::Status Dense(const Flags& flags) {
@@ -38,6 +40,7 @@ absl::Status Dense(const Flags& flags) {
   SOUK_ASSIGN_OR_RETURN(int64_t threads, flags.GetInt("threads", 0));
   options.threads = static_cast<int>(threads);
   SOUK_ASSIGN_OR_RETURN(options.batch_size, flags.GetInt("batch", 64));
+  options.correct_spelling = !flags.Has("no-spelling");
   SOUK_ASSIGN_OR_RETURN(auto retriever,
                         train::DenseRetriever::Create(
                             flags.Get("model"),
@@ -61,7 +64,7 @@ int RunDense(int argc, char** argv) {
   auto flags = Flags::Parse(argc, argv, 2,
                             {.with_value = {"model", "catalog", "queries", "output", "k", "tag",
                                             "device", "threads", "batch"},
-                             .boolean = {"help"}});
+                             .boolean = {"help", "no-spelling"}});
   if (!flags.ok()) return Fail("souk dense", flags.status());
   if (flags->Has("help")) return Usage(kDenseUsage, true);
   if (absl::Status s = flags->Require({"model", "catalog", "queries", "output"}); !s.ok()) {

@@ -66,13 +66,17 @@ constexpr char kFinetuneUsage[] =
                            [--pseudo-queries 0] [--epochs 4]
                            [--patience 2] [--max-query-length 24] [--max-product-length 48]
                            [--eval-k 100] [--gain-offset 0] [--relevant-grade 1] [--pooling P]
-                           [--distinct-tokens] [--idf-power 1] [--length-pivot 0] [--lr 1e-4] [--warmup 0.06] [--weight-decay 0.01]
+                           [--distinct-tokens] [--idf-power 1] [--length-pivot 0] [--no-spelling]
+                           [--lr 1e-4] [--warmup 0.06] [--weight-decay 0.01]
                            [--clip 1.0] [runtime flags as `souk train pretrain`]
 
 --distinct-tokens (with --pooling weighted_mean) counts a token repeated in one text once.
 --idf-power P: weighted_mean token weights start at IDF^P (when the base model has none).
 --length-pivot X (> 0, weighted_mean): product vectors get a length pivot of X token states
 (souk.json length_pivot; not trained); cosine then normalizes length as BM25 does.
+A model that reads analyzed text (souk train tokenizer --analyze) trains and evaluates on
+queries spelling-corrected against the catalog's terms, as soukd serves them; --no-spelling
+leaves them as typed.
 )";
 
 const std::set<std::string> kCorpusFlags = {"catalog", "reviews", "text"};
@@ -192,6 +196,7 @@ absl::Status ReadFinetuneFlags(const Flags& flags, train::FinetuneOptions* optio
   options->sessions = flags.GetAll("sessions");
   options->pooling = flags.Get("pooling");
   options->distinct_tokens = flags.Has("distinct-tokens");
+  options->correct_spelling = !flags.Has("no-spelling");
   SOUK_ASSIGN_OR_RETURN(options->idf_power, flags.GetDouble("idf-power", options->idf_power));
   SOUK_ASSIGN_OR_RETURN(options->length_pivot,
                         flags.GetDouble("length-pivot", options->length_pivot));
@@ -220,32 +225,33 @@ absl::Status ReadFinetuneFlags(const Flags& flags, train::FinetuneOptions* optio
 }
 
 int RunFinetuneStep(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 3,
-                            {.with_value = Union({kRuntimeFlags,
-                                                  kOptimizerFlags,
-                                                  {"model",
-                                                   "out",
-                                                   "catalog",
-                                                   "qrels",
-                                                   "sessions",
-                                                   "heldout",
-                                                   "positive-min-grade",
-                                                   "temperature",
-                                                   "batch",
-                                                   "hard-negatives",
-                                                   "negative-depth",
-                                                   "pseudo-queries",
-                                                   "epochs",
-                                                   "patience",
-                                                   "max-query-length",
-                                                   "max-product-length",
-                                                   "eval-k",
-                                                   "gain-offset",
-                                                   "relevant-grade",
-                                                   "pooling",
-                                                   "idf-power",
-                                                   "length-pivot"}}),
-                             .boolean = Union({kRuntimeBooleans, {"distinct-tokens"}})});
+  auto flags =
+      Flags::Parse(argc, argv, 3,
+                   {.with_value = Union({kRuntimeFlags,
+                                         kOptimizerFlags,
+                                         {"model",
+                                          "out",
+                                          "catalog",
+                                          "qrels",
+                                          "sessions",
+                                          "heldout",
+                                          "positive-min-grade",
+                                          "temperature",
+                                          "batch",
+                                          "hard-negatives",
+                                          "negative-depth",
+                                          "pseudo-queries",
+                                          "epochs",
+                                          "patience",
+                                          "max-query-length",
+                                          "max-product-length",
+                                          "eval-k",
+                                          "gain-offset",
+                                          "relevant-grade",
+                                          "pooling",
+                                          "idf-power",
+                                          "length-pivot"}}),
+                    .boolean = Union({kRuntimeBooleans, {"distinct-tokens", "no-spelling"}})});
   if (!flags.ok()) return Fail("souk train finetune", flags.status());
   if (flags->Has("help")) return Usage(kFinetuneUsage, true);
   if (absl::Status s = flags->Require({"model", "out", "catalog"}); !s.ok()) {

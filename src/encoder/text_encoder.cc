@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <numeric>
 
+#include "absl/strings/str_join.h"
 #include "model_directory_internal.h"
 #include "souk/base/file_util.h"
 #include "souk/base/logging.h"
@@ -19,6 +21,7 @@
 #include "souk/encoder/model_directory.h"
 #include "souk/model/device.h"
 #include "souk/model/pooling.h"
+#include "souk/text/analyzed_tokenizer.h"
 
 namespace souk::encoder {
 
@@ -27,6 +30,7 @@ using Batcher = DynamicBatcher<text::Encoding, std::vector<float>>;
 struct TextEncoder::Impl {
   EncoderOptions options;
   internal::LoadedModel model;
+  const text::AnalyzedTokenizer* analyzed = nullptr;  // model.tokenizer, when it reads terms
   model::Pooling pooling = model::Pooling::kCls;
   bool distinct_tokens = false;  // the model's souk.json; applies to weighted_mean only
   bool length_pivot = false;     // the model's souk.json, with weighted_mean and normalize
@@ -42,6 +46,10 @@ struct TextEncoder::Impl {
 
   absl::StatusOr<std::vector<float>> ForwardOne(text::Encoding encoding,
                                                 Clock::time_point deadline);
+  // Through the cache: `key` is the text (or, for an analyzed model, its terms) `encoding` is of.
+  absl::StatusOr<std::vector<float>> CachedForwardOne(const std::string& key,
+                                                      const std::function<text::Encoding()>& encode,
+                                                      Clock::time_point deadline);
 
   absl::StatusOr<std::vector<std::vector<float>>> Forward(const std::vector<text::Encoding>& batch,
                                                           model::TextRole role);
@@ -136,6 +144,7 @@ absl::StatusOr<std::unique_ptr<TextEncoder>> TextEncoder::Create(const EncoderOp
   impl->options = options;
   SOUK_ASSIGN_OR_RETURN(impl->device, model::ResolveDevice(options.device, "encoder.device"));
   SOUK_ASSIGN_OR_RETURN(impl->model, internal::LoadModelDirectory(options.model_dir));
+  impl->analyzed = dynamic_cast<const text::AnalyzedTokenizer*>(impl->model.tokenizer.get());
   impl->pooling = options.pooling.value_or(impl->model.serving.pooling);
   impl->distinct_tokens =
       impl->model.serving.distinct_tokens && impl->pooling == model::Pooling::kWeightedMean;
@@ -213,16 +222,37 @@ absl::StatusOr<std::vector<float>> TextEncoder::Impl::ForwardOne(text::Encoding 
   return std::move(rows.front());
 }
 
+absl::StatusOr<std::vector<float>> TextEncoder::Impl::CachedForwardOne(
+    const std::string& key, const std::function<text::Encoding()>& encode,
+    Clock::time_point deadline) {
+  if (std::optional<std::vector<float>> hit = cache->Get(key)) return *std::move(hit);
+  SOUK_ASSIGN_OR_RETURN(std::vector<float> vector, ForwardOne(encode(), deadline));
+  cache->Put(key, vector);
+  return vector;
+}
+
 absl::StatusOr<std::vector<float>> TextEncoder::Encode(std::string_view text,
                                                        Clock::time_point deadline) {
-  const std::string key(text);
-  if (std::optional<std::vector<float>> hit = impl_->cache->Get(key)) return *std::move(hit);
-  text::Encoding encoding =
-      impl_->model.tokenizer->Encode(text, static_cast<size_t>(impl_->max_length));
-  SOUK_ASSIGN_OR_RETURN(std::vector<float> vector,
-                        impl_->ForwardOne(std::move(encoding), deadline));
-  impl_->cache->Put(key, vector);
-  return vector;
+  if (impl_->analyzed != nullptr) {
+    return EncodeTerms(impl_->analyzed->analyzer().Analyze(text), deadline);
+  }
+  return impl_->CachedForwardOne(
+      std::string(text),
+      [&] { return impl_->model.tokenizer->Encode(text, static_cast<size_t>(impl_->max_length)); },
+      deadline);
+}
+
+absl::StatusOr<std::vector<float>> TextEncoder::EncodeTerms(const std::vector<std::string>& terms,
+                                                            Clock::time_point deadline) {
+  if (impl_->analyzed == nullptr) {
+    return absl::FailedPreconditionError(
+        "EncodeTerms: the model reads text as given, not analyzed terms");
+  }
+  // Terms never hold spaces: joined, they key the cache unambiguously.
+  return impl_->CachedForwardOne(
+      absl::StrJoin(terms, " "),
+      [&] { return impl_->analyzed->EncodeTerms(terms, static_cast<size_t>(impl_->max_length)); },
+      deadline);
 }
 
 absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::EncodeBatch(
@@ -248,6 +278,10 @@ absl::StatusOr<std::vector<std::vector<float>>> TextEncoder::EncodeBatch(
     for (size_t i = start; i < end; ++i) out[order[i]] = std::move(rows[i - start]);
   }
   return out;
+}
+
+const text::Analyzer* TextEncoder::analyzer() const {
+  return impl_->analyzed != nullptr ? &impl_->analyzed->analyzer() : nullptr;
 }
 
 size_t TextEncoder::dimension() const {

@@ -240,7 +240,7 @@ absl::StatusOr<CandidateSet> SearchEngine::Retrieve(const Snapshot& snap, const 
       set.retrieval_scores.push_back(hits[i].score);
     }
   } else {
-    SOUK_ASSIGN_OR_RETURN(std::vector<float> embedding, snap.encoder()->Encode(query, deadline));
+    SOUK_ASSIGN_OR_RETURN(std::vector<float> embedding, snap.EncodeQuery(query, terms, deadline));
     if (times != nullptr) times->encode_us = timer.Lap();
     vector::IdFilter allowed;
     if (filter != nullptr) {

@@ -19,6 +19,8 @@ namespace souk::engine {
 absl::Status Snapshot::LoadDense(const SnapshotOptions& options, const Manifest& manifest) {
   const std::string& dir = options.index_dir;
   SOUK_ASSIGN_OR_RETURN(encoder_, encoder::TextEncoder::Create(options.encoder));
+  encoder_reads_query_terms_ = encoder_->analyzer() != nullptr &&
+                               encoder_->analyzer()->Fingerprint() == analyzer_->Fingerprint();
   const std::string rebuild = StrCat("; rebuild it with souk index and this encoder.model_dir (",
                                      options.encoder.model_dir, ")");
   if (manifest.vectors_model.empty()) {
@@ -219,6 +221,13 @@ absl::Status Snapshot::LoadRankers(const SnapshotOptions& options) {
 std::vector<std::string> Snapshot::QueryTerms(std::string_view query) const {
   std::vector<std::string> terms = analyzer_->Analyze(query);
   return spelling_ ? spelling_->Correct(terms) : terms;
+}
+
+absl::StatusOr<std::vector<float>> Snapshot::EncodeQuery(
+    std::string_view query, const std::vector<std::string>& terms,
+    encoder::TextEncoder::Clock::time_point deadline) const {
+  if (encoder_reads_query_terms_) return encoder_->EncodeTerms(terms, deadline);
+  return encoder_->Encode(query, deadline);
 }
 
 }  // namespace souk::engine

@@ -4,6 +4,7 @@
 
 #include "dense_internal.h"
 #include "model_files_internal.h"
+#include "query_tokens_internal.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/encoder/model_directory.h"
@@ -20,6 +21,7 @@ struct DenseRetriever::Impl {
   torch::Device device{torch::kCPU};
   int64_t batch_size = 64;
   torch::Tensor product_embeddings;  // [N, H]
+  std::unique_ptr<internal::QueryTokens> query_tokens;
 };
 
 DenseRetriever::DenseRetriever(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -38,6 +40,9 @@ absl::StatusOr<std::unique_ptr<DenseRetriever>> DenseRetriever::Create(
   impl->pooled_bert.serving = files.serving;
   impl->batch_size = options.batch_size;
   impl->catalog = std::move(catalog);
+  SOUK_ASSIGN_OR_RETURN(
+      impl->query_tokens,
+      internal::QueryTokens::Create(*impl->catalog, *impl->tokenizer, options.correct_spelling));
   try {
     internal::PooledBert& m = impl->pooled_bert;
     SOUK_ASSIGN_OR_RETURN(m.bert,
@@ -81,7 +86,7 @@ absl::StatusOr<std::vector<std::vector<std::pair<std::string, float>>>> DenseRet
   encodings.reserve(queries.size());
   for (const std::string& q : queries) {
     encodings.push_back(
-        impl_->tokenizer->Encode(q, static_cast<size_t>(impl_->pooled_bert.serving.max_length)));
+        impl_->query_tokens->Encode(q, static_cast<size_t>(impl_->pooled_bert.serving.max_length)));
   }
   std::vector<std::vector<std::pair<std::string, float>>> results(queries.size());
   try {

@@ -1,4 +1,5 @@
 #include "finetune_data_internal.h"
+#include "query_tokens_internal.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
@@ -63,7 +64,7 @@ absl::Status MineHardNegatives(const FinetuneOptions& options, FinetuneData& dat
 }
 
 std::vector<text::Encoding> EncodeQueries(const std::vector<eval::JudgedQuery>& queries,
-                                          const text::Tokenizer& tokenizer, int64_t max_length) {
+                                          const QueryTokens& tokenizer, int64_t max_length) {
   std::vector<text::Encoding> out;
   out.reserve(queries.size());
   for (const eval::JudgedQuery& q : queries) {
@@ -153,8 +154,10 @@ absl::StatusOr<FinetuneData> LoadFinetuneData(const FinetuneOptions& options,
     data.products.push_back(
         tokenizer.Encode(catalog::ProductText(p), static_cast<size_t>(options.max_product_length)));
   }
-  data.train_queries = EncodeQueries(data.train, tokenizer, options.max_query_length);
-  data.heldout_queries = EncodeQueries(data.heldout, tokenizer, options.max_query_length);
+  SOUK_ASSIGN_OR_RETURN(const std::unique_ptr<QueryTokens> queries,
+                        QueryTokens::Create(*data.catalog, tokenizer, options.correct_spelling));
+  data.train_queries = EncodeQueries(data.train, *queries, options.max_query_length);
+  data.heldout_queries = EncodeQueries(data.heldout, *queries, options.max_query_length);
   SOUK_LOG_INFO("train", "finetune data: ", data.catalog->size(), " products, ", data.train.size(),
                 " train queries (", data.pairs.size(), " pairs), ", data.heldout.size(),
                 " held-out queries");

@@ -153,6 +153,11 @@ grep -q "best model" "$tmp/ft.out" || fail "finetune summary: $(cat "$tmp/ft.out
 "$souk" dense --model "$tmp/ft" --catalog "$tmp/shop/catalog.jsonl" --queries "$tmp/queries.tsv" \
   --k 5 --device cpu --output "$tmp/dense.txt" 2> /dev/null || fail "souk dense"
 [[ $(grep -c "^q1 Q0 " "$tmp/dense.txt") -eq 5 ]] || fail "dense run: $(cat "$tmp/dense.txt")"
+# Spelling correction applies to models that read analyzed text only: not this one.
+"$souk" dense --model "$tmp/ft" --catalog "$tmp/shop/catalog.jsonl" --queries "$tmp/queries.tsv" \
+  --k 5 --device cpu --no-spelling --output "$tmp/dense-typed.txt" 2> /dev/null ||
+  fail "souk dense --no-spelling"
+cmp -s "$tmp/dense.txt" "$tmp/dense-typed.txt" || fail "--no-spelling changed a plain model's run"
 [[ $(echo "$title" | "$souk" embed --model "$tmp/ft" 2> /dev/null | tr ',' '\n' | wc -l) -eq 32 ]] ||
   fail "embed with the fine-tuned model"
 printf 'query_id\tquery\tproduct_uid\trelevance\nq1\tx\tnope\t3\n' > "$tmp/bad-qrels.tsv"

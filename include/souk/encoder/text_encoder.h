@@ -23,6 +23,7 @@
 #include "souk/encoder/dynamic_batcher.h"
 #include "souk/encoder/encoder_options.h"
 #include "souk/model/serving_config.h"
+#include "souk/text/analyzer.h"
 
 namespace souk::encoder {
 
@@ -37,6 +38,12 @@ class TextEncoder {
   /// is full, DEADLINE_EXCEEDED when `deadline` passes before the text's batch starts.
   absl::StatusOr<std::vector<float>> Encode(std::string_view text,
                                             Clock::time_point deadline = Clock::time_point::max());
+  /// One query given as its terms, as analyzer() makes them and perhaps rewritten since (spelling
+  /// corrected against an index's terms); through the cache and the batcher like Encode(), which
+  /// for such an encoder is EncodeTerms(analyzer()->Analyze(text)). FAILED_PRECONDITION when the
+  /// model does not read analyzed text.
+  absl::StatusOr<std::vector<float>> EncodeTerms(
+      const std::vector<std::string>& terms, Clock::time_point deadline = Clock::time_point::max());
   /// Many texts at once (indexing), in batches of `batch_size` sorted by length; no cache.
   /// `role`: product texts, or queries (they differ only for a model with a length pivot).
   absl::StatusOr<std::vector<std::vector<float>>> EncodeBatch(
@@ -46,6 +53,9 @@ class TextEncoder {
   /// Token ids of `text` as the model sees them ([CLS] ... [SEP], truncated).
   std::vector<int64_t> Tokenize(std::string_view text) const;
 
+  /// The analyzer the model reads text through (tokenizer_config.json "analyzer"), or null when
+  /// its tokenizer sees text as given.
+  const text::Analyzer* analyzer() const;
   /// The embedding size: the hidden size, plus one with a length pivot (souk.json).
   size_t dimension() const;
   /// What this encoder computes: a CRC-32 over its weights, config and tokenizer files, and the

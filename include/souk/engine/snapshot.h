@@ -48,6 +48,12 @@ class Snapshot {
   /// both null when the configuration has no encoder.
   encoder::TextEncoder* encoder() const { return encoder_.get(); }
   const vector::VectorIndex* vectors() const { return vectors_.get(); }
+  /// A query's embedding (precondition: encoder() is not null). An encoder that reads text
+  /// through this index's very analyzer (same fingerprint) gets `terms`, the query's terms as
+  /// QueryTerms() made them, spelling corrected; any other gets `query` as typed.
+  absl::StatusOr<std::vector<float>> EncodeQuery(
+      std::string_view query, const std::vector<std::string>& terms,
+      encoder::TextEncoder::Clock::time_point deadline) const;
   /// Ranking features of this snapshot's catalog and index.
   const rank::FeatureExtractor& features() const { return *features_; }
   /// The learned ranker of A/B variant `variant` (options.ranker_model without an experiment,
@@ -79,6 +85,7 @@ class Snapshot {
   std::unique_ptr<lexical::InvertedIndex> lexical_;
   std::unique_ptr<lexical::SpellingCorrector> spelling_;
   std::unique_ptr<encoder::TextEncoder> encoder_;
+  bool encoder_reads_query_terms_ = false;  ///< See EncodeQuery().
   std::unique_ptr<vector::VectorIndex> vectors_;
   std::unique_ptr<rank::FeatureExtractor> features_;
   std::optional<events::TrafficSplit> split_;

@@ -29,6 +29,10 @@ class AnalyzedTokenizer final : public Tokenizer {
   Encoding Encode(std::string_view text, size_t max_length) const override;
   Encoding EncodePair(std::string_view a, std::string_view b, size_t max_length) const override;
   std::vector<std::string> Tokenize(std::string_view text) const override;
+  /// Text already analyzed: `terms` as analyzer() makes them, perhaps rewritten since (a query's
+  /// spelling corrected against the index's terms). They are not analyzed again: stemming a
+  /// stem can change it ("refriger" -> "refrig").
+  Encoding EncodeTerms(const std::vector<std::string>& terms, size_t max_length) const;
 
   size_t vocab_size() const override { return tokenizer_->vocab_size(); }
   int64_t pad_id() const override { return tokenizer_->pad_id(); }

@@ -22,6 +22,10 @@ struct DenseRetrievalOptions {
   std::string device = "auto";  ///< As RuntimeOptions::device.
   int threads = 0;              ///< CPU intra-op threads; 0 = every core.
   int64_t batch_size = 64;      ///< Texts per forward pass while embedding.
+  /// For a model that reads analyzed text (text::AnalyzedTokenizer): a query's terms are spelling
+  /// corrected against the catalog's terms first, as `souk search` corrects them (the catalog
+  /// indexed with the model's analyzer, default lexical.spelling options).
+  bool correct_spelling = true;
 };
 
 class DenseRetriever {

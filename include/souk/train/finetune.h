@@ -68,6 +68,10 @@ struct FinetuneOptions {
   /// needs weighted_mean) of this many token states' norm (sqrt of the hidden size), unless
   /// the base model has one; it is not trained. 0: none.
   double length_pivot = 0;
+  /// A base model that reads analyzed text: training and held-out queries are spelling
+  /// corrected against the catalog's terms first, as the engine serves them
+  /// (train::DenseRetrievalOptions::correct_spelling).
+  bool correct_spelling = true;
   OptimizerOptions optimizer{.learning_rate = 1e-4};
   RuntimeOptions runtime;
   absl::Status Validate() const;

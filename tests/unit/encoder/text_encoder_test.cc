@@ -335,6 +335,32 @@ TEST_F(TextEncoderTest, AnAnalyzerInTheTokenizerConfigReadsTextAsTheIndexDoes) {
   EXPECT_NE((*no_stem)->Encode("drills", 8).ids, (*no_stem)->Encode("drill", 8).ids);
 }
 
+TEST_F(TextEncoderTest, AnAnalyzedModelEncodesQueryTermsAsGiven) {
+  auto plain = Make();
+  ASSERT_NE(plain, nullptr);
+  EXPECT_EQ(plain->analyzer(), nullptr);
+  EXPECT_THAT(plain->EncodeTerms({"drill"}),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "analyzed"));
+
+  ASSERT_OK(WriteAnalyzerConfig(dir_.File("model"), text::AnalyzerOptions{}));
+  auto analyzed = Make();
+  ASSERT_NE(analyzed, nullptr);
+  ASSERT_NE(analyzed->analyzer(), nullptr);
+  const std::vector<std::string> terms = analyzed->analyzer()->Analyze("Cordless Drills");
+  auto from_terms = analyzed->EncodeTerms(terms);
+  auto from_text = Make()->Encode("Cordless Drills");  // another encoder: another cache
+  ASSERT_OK(from_terms);
+  ASSERT_OK(from_text);
+  EXPECT_EQ(*from_terms, *from_text);
+  // Rewritten terms (a corrected query) give the vector of the text they stand for.
+  auto rewritten = analyzed->EncodeTerms({"cordless", "drill", "hose"});
+  auto as_text = Make()->Encode("cordless drill hose");
+  ASSERT_OK(rewritten);
+  ASSERT_OK(as_text);
+  EXPECT_EQ(*rewritten, *as_text);
+  EXPECT_GT(MaxAbsDiff(*rewritten, *from_text), 1e-4);
+}
+
 TEST_F(TextEncoderTest, ABadAnalyzerConfigIsNamed) {
   const std::string config = dir_.File("model/tokenizer_config.json");
   for (const auto& [json, message] : std::vector<std::pair<std::string, std::string>>{

@@ -109,7 +109,7 @@ TEST_F(HybridSearchTest, TheIndexHoldsEveryProductsEmbeddingFromTheEncoder) {
 TEST_F(HybridSearchTest, WordMatchesComeFirstAndTheVectorsAddTheRest) {
   // Every product is a dense candidate (6 < dense_candidates); one that also matches the words
   // gets at least 1/(60+4) + 1/(60+6) > 1/(60+1), more than a vector match alone can.
-  const std::vector<std::string> ids = Ids(Query("cordless drill"));
+  const std::vector<std::string> ids = Ids(Query("makita drill"));
   ASSERT_EQ(ids.size(), 6u);
   EXPECT_THAT(std::vector<std::string>(ids.begin(), ids.begin() + 4),
               UnorderedElementsAre("p1", "p2", "p5", "p6"));
@@ -117,7 +117,7 @@ TEST_F(HybridSearchTest, WordMatchesComeFirstAndTheVectorsAddTheRest) {
               UnorderedElementsAre("p3", "p4"));
   // No word matches: BM25F alone would answer nothing.
   EXPECT_EQ(Ids(Query("submarine")).size(), 6u);
-  SearchQuery with_facets = Query("cordless drill");
+  SearchQuery with_facets = Query("makita drill");
   with_facets.facets = true;
   auto page = engine_->Search(with_facets);
   ASSERT_OK(page);
@@ -195,6 +195,41 @@ TEST(HybridSnapshotTest, VectorsOfAnotherModelOrNoneAreRefused) {
               StatusIs(absl::StatusCode::kFailedPrecondition, "no product vectors"));
 }
 
+// An encoder reading text through the index's very analyzer is given the query's terms as
+// BM25F searches them, typos corrected; one with another analyzer gets the text as typed.
+TEST(HybridSnapshotTest, AnEncoderReadingTheIndexsTermsGetsThemSpellingCorrected) {
+  TempDir tmp;
+  auto load = [&](const std::string& name, const text::AnalyzerOptions& analyzer) {
+    const std::string model = WriteModel(tmp, name, 3);
+    SOUK_CHECK(encoder::WriteAnalyzerConfig(model, analyzer).ok());
+    const SnapshotOptions options = DenseOptions(tmp.File(name + "-index"), model);
+    SOUK_CHECK(WriteIndexDirectory(SmallCatalog(), options).ok());
+    auto snapshot = Snapshot::Load(options);
+    SOUK_CHECK(snapshot.ok());
+    return *snapshot;
+  };
+  const std::shared_ptr<const Snapshot> same = load("same", {});
+  const std::vector<std::string> terms = same->QueryTerms("makitta drill");
+  ASSERT_THAT(terms, ElementsAre("makita", "drill"));
+  auto typo =
+      same->EncodeQuery("makitta drill", terms, encoder::TextEncoder::Clock::time_point::max());
+  auto right = same->encoder()->Encode("makita drill");
+  ASSERT_OK(typo);
+  ASSERT_OK(right);
+  EXPECT_EQ(*typo, *right);
+
+  const std::shared_ptr<const Snapshot> other = load("other", {.stem_english = false});
+  auto as_typed = other->EncodeQuery("makitta drill", other->QueryTerms("makitta drill"),
+                                     encoder::TextEncoder::Clock::time_point::max());
+  auto typed = other->encoder()->Encode("makitta drill");
+  auto corrected = other->encoder()->Encode("makita drill");
+  ASSERT_OK(as_typed);
+  ASSERT_OK(typed);
+  ASSERT_OK(corrected);
+  EXPECT_EQ(*as_typed, *typed);
+  EXPECT_NE(*as_typed, *corrected);
+}
+
 // The same searches through an HNSW graph: saved by the index build, or built at load for an
 // index without one. On six products the graph's answers are exact.
 TEST(HybridSnapshotTest, AnHnswBackendAnswersAsTheExactOne) {
@@ -223,7 +258,7 @@ TEST(HybridSnapshotTest, AnHnswBackendAnswersAsTheExactOne) {
     ASSERT_OK(engine);
     SearchQuery makita = Query("submarine");
     makita.brands = {"Makita"};
-    answers.push_back(testing::ResultIds(**engine, Query("cordless drill")));
+    answers.push_back(testing::ResultIds(**engine, Query("makita drill")));
     answers.push_back(testing::ResultIds(**engine, makita));
   }
   EXPECT_EQ(answers[2], answers[0]);

@@ -15,7 +15,7 @@ using ::testing::ElementsAre;
 
 std::unique_ptr<AnalyzedTokenizer> MakeTokenizer() {
   auto wordpiece = WordPieceTokenizer::FromVocab(
-      {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "cordless", "drill", "18", "v"});
+      {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "cordless", "drill", "18", "v", "refriger"});
   auto analyzer = Analyzer::Create({});
   if (!wordpiece.ok() || !analyzer.ok()) return nullptr;
   return std::make_unique<AnalyzedTokenizer>(std::move(*analyzer), std::move(*wordpiece));
@@ -45,6 +45,18 @@ TEST(AnalyzedTokenizerTest, TextWithoutTermsIsJustTheFraming) {
   ASSERT_NE(tokenizer, nullptr);
   EXPECT_EQ(tokenizer->Encode(" ,;! ", 16).ids,
             (std::vector<int64_t>{tokenizer->cls_id(), tokenizer->sep_id()}));
+}
+
+TEST(AnalyzedTokenizerTest, TermsAreEncodedWithoutBeingAnalyzedAgain) {
+  auto tokenizer = MakeTokenizer();
+  ASSERT_NE(tokenizer, nullptr);
+  const std::vector<std::string> terms = tokenizer->analyzer().Analyze("Refrigerator Drills");
+  EXPECT_THAT(terms, ElementsAre("refriger", "drill"));
+  EXPECT_EQ(tokenizer->EncodeTerms(terms, 16), tokenizer->Encode("Refrigerator Drills", 16));
+  // Analyzed again, the stem would be stemmed once more ("refriger" -> "refrig"), unknown here.
+  EXPECT_NE(tokenizer->Encode("refriger", 16).ids, tokenizer->EncodeTerms({"refriger"}, 16).ids);
+  EXPECT_EQ(tokenizer->EncodeTerms({"refriger"}, 16).ids,
+            tokenizer->Encode("refrigerators", 16).ids);
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <utility>
 
 #include "dense_internal.h"
 #include "nlohmann/json.hpp"
@@ -253,6 +255,81 @@ TEST(FinetuneTest, PseudoQueriesJoinEveryEpochsPairs) {
     if (j["kind"] == "train") last_step = j["step"].get<int64_t>();
   }
   EXPECT_EQ(last_step, static_cast<int64_t>(2 * steps_per_epoch));
+}
+
+// PretrainedDir() copied into `dir` with a tokenizer_config.json: its tokenizer reads the
+// analyzer's terms.
+std::string AnalyzedModelCopy(const TempDir& dir) {
+  const std::string model = dir.File("analyzed");
+  std::filesystem::copy(PretrainedDir(), model, std::filesystem::copy_options::recursive);
+  SOUK_CHECK(encoder::WriteAnalyzerConfig(model, text::AnalyzerOptions{}).ok());
+  return model;
+}
+
+// The toy shop's qrels with a typo in every product kind ("red hamner").
+std::string MisspelledQrels(const TempDir& dir) {
+  std::ifstream in(ToyShop::Get().qrels_path);
+  std::string qrels((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& [kind, typo] :
+       std::vector<std::pair<std::string, std::string>>{{" hammer", " hamner"},
+                                                        {" bucket", " bukcet"},
+                                                        {" kettle", " ketle"},
+                                                        {" pillow", " pilow"},
+                                                        {" blanket", " blanekt"}}) {
+    for (size_t at = qrels.find(kind); at != std::string::npos; at = qrels.find(kind, at)) {
+      qrels.replace(at, kind.size(), typo);
+    }
+  }
+  return dir.WriteFile("misspelled.tsv", qrels);
+}
+
+TEST(FinetuneTest, AnAnalyzedModelTrainsAndEvaluatesOnSpellingCorrectedQueries) {
+  TempDir dir;
+  const std::string model = AnalyzedModelCopy(dir);
+  auto heldout_ndcg = [&](const std::string& name, const std::string& qrels, bool correct) {
+    FinetuneOptions options = TinyOptions(dir.File(name));
+    options.base_model_dir = model;
+    options.qrels = {qrels};
+    options.epochs = 0;
+    options.correct_spelling = correct;
+    auto result = RunFinetuning(options);
+    SOUK_CHECK(result.ok());
+    return result->history.at(0).heldout.at("ndcg@10");
+  };
+  const double spelled_right = heldout_ndcg("right", ToyShop::Get().qrels_path, true);
+  EXPECT_EQ(heldout_ndcg("corrected", MisspelledQrels(dir), true), spelled_right);
+  EXPECT_NE(heldout_ndcg("as-typed", MisspelledQrels(dir), false), spelled_right);
+}
+
+TEST(FinetuneTest, DenseRetrievalCorrectsTheSpellingOfAnAnalyzedModelsQueries) {
+  TempDir dir;
+  const std::string model = AnalyzedModelCopy(dir);
+  auto products = catalog::ReadProducts(ToyShop::Get().catalog_path, {});
+  ASSERT_OK(products);
+  auto catalog = catalog::Catalog::Create(std::move(*products));
+  ASSERT_OK(catalog);
+  const std::shared_ptr<const catalog::Catalog> shared(std::move(*catalog));
+  auto corrected = DenseRetriever::Create(model, shared, {.device = "cpu"});
+  auto as_typed =
+      DenseRetriever::Create(model, shared, {.device = "cpu", .correct_spelling = false});
+  auto plain = DenseRetriever::Create(PretrainedDir(), shared, {.device = "cpu"});
+  ASSERT_OK(corrected);
+  ASSERT_OK(as_typed);
+  ASSERT_OK(plain);
+  auto right = (*corrected)->Search({"red hammer"}, 5);
+  auto typo = (*corrected)->Search({"red hamner"}, 5);
+  auto typo_as_typed = (*as_typed)->Search({"red hamner"}, 5);
+  ASSERT_OK(right);
+  ASSERT_OK(typo);
+  ASSERT_OK(typo_as_typed);
+  EXPECT_EQ(*typo, *right);
+  EXPECT_NE(*typo_as_typed, *right);
+  // A model that reads text as given has no analyzer terms to correct.
+  auto plain_right = (*plain)->Search({"red hammer"}, 5);
+  auto plain_typo = (*plain)->Search({"red hamner"}, 5);
+  ASSERT_OK(plain_right);
+  ASSERT_OK(plain_typo);
+  EXPECT_NE(*plain_typo, *plain_right);
 }
 
 TEST(FinetuneTest, AQrelsFileNamingAnUnknownProductIsAnError) {
