@@ -11,7 +11,8 @@
 #      with weights started at the square root of IDF and a length pivot on product vectors
 #      (BM25's weighting and length normalization, in a cosine), early stopping on a held-out
 #      tenth of the training queries (epoch 0, the untrained start, competes),
-#   4. the top 100 products by cosine for every TEST_QUERIES line, as a TREC run in RUN.
+#   4. the top 100 products by cosine for every TEST_QUERIES line (its terms spelling-corrected
+#      against the titles' first, as Souk's search corrects them), as a TREC run in RUN.
 #
 #   bench/quality/homedepot-dense.sh PRODUCTS TRAIN_QRELS TEST_QUERIES RUN [WORK_DIR]
 #
