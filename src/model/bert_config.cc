@@ -105,7 +105,11 @@ absl::Status CheckProbability(std::string_view key, double value) {
 absl::Status BertConfig::Validate() const {
   SOUK_RETURN_IF_ERROR(CheckPositive("vocab_size", vocab_size));
   SOUK_RETURN_IF_ERROR(CheckPositive("hidden_size", hidden_size));
-  SOUK_RETURN_IF_ERROR(CheckPositive("num_hidden_layers", num_hidden_layers));
+  // 0 is a static embedding model: each token's state is its embeddings' LayerNorm (Hugging
+  // Face's BertModel builds an empty encoder the same way).
+  if (num_hidden_layers < 0) {
+    return KeyError("num_hidden_layers", StrCat("must be >= 0, got ", num_hidden_layers));
+  }
   SOUK_RETURN_IF_ERROR(CheckPositive("num_attention_heads", num_attention_heads));
   SOUK_RETURN_IF_ERROR(CheckPositive("intermediate_size", intermediate_size));
   SOUK_RETURN_IF_ERROR(CheckPositive("max_position_embeddings", max_position_embeddings));

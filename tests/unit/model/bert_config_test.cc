@@ -111,7 +111,7 @@ TEST(BertConfigTest, ErrorsNameTheSourceAndTheKey) {
       {R"({"hidden_size": "768"})", "hidden_size: expected an integer"},
       {R"({"hidden_size": 768.0})", "hidden_size: expected an integer"},
       {R"({"vocab_size": 0})", "vocab_size: must be positive, got 0"},
-      {R"({"num_hidden_layers": -1})", "num_hidden_layers: must be positive"},
+      {R"({"num_hidden_layers": -1})", "num_hidden_layers: must be >= 0, got -1"},
       {R"({"num_attention_heads": 0})", "num_attention_heads: must be positive"},
       {R"({"layer_norm_eps": 0})", "layer_norm_eps: must be positive"},
       {R"({"layer_norm_eps": "x"})", "layer_norm_eps: expected a number"},

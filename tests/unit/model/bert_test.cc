@@ -280,6 +280,33 @@ TEST_F(BertTest, MatchesReferenceAtRealPositionsAndPooler) {
   EXPECT_GT((out->pooler_output[0] - out->pooler_output[1]).abs().max().item<double>(), 0.1);
 }
 
+// No layer: a static embedding model, each token's state the LayerNorm of its embeddings alone.
+TEST_F(BertTest, ZeroLayersLeaveTheEmbeddingsLayerNorm) {
+  BertConfig c = SmallConfig();
+  c.num_hidden_layers = 0;
+  auto created = BertModelImpl::Create(c);
+  ASSERT_OK(created);
+  BertModel model(*created);
+  Randomize(model->NamedParameters());
+  model->eval();
+  const Batch b = MakeBatch(7);
+  torch::InferenceMode guard;
+  auto out = model->CheckedForward(b.input_ids, b.attention_mask, b.token_type_ids);
+  ASSERT_OK(out);
+  const Reference ref(model->NamedParameters(), "", c);
+  for (int64_t s = 0; s < 2; ++s) {
+    const Reference::Output r = ref.Encode(b.ids[s], b.types[s]);
+    EXPECT_LE(MaxDiffRows(out->last_hidden_state, s, r.hidden), 1e-4) << "sequence " << s;
+  }
+  // A state does not depend on the other tokens: the same token, position and segment in
+  // another sequence has the same state.
+  const torch::Tensor ids = torch::tensor({{5, 6, 7}, {5, 9, 9}}, torch::kLong);
+  auto states = model->CheckedForward(ids);
+  ASSERT_OK(states);
+  EXPECT_TRUE(torch::allclose(states->last_hidden_state[0][0], states->last_hidden_state[1][0]));
+  EXPECT_FALSE(torch::allclose(states->last_hidden_state[0][1], states->last_hidden_state[1][1]));
+}
+
 TEST_F(BertTest, ExtraPaddingChangesNothingAtRealPositions) {
   BertModel model = MakeModel();
   const Batch short_batch = MakeBatch(7), long_batch = MakeBatch(12);
