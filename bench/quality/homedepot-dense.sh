@@ -2,10 +2,11 @@
 # Dense retrieval on Home Depot-style data, trained from scratch on this machine:
 #   1. a SentencePiece word model over the titles as Souk's analyzer makes them (stemmed, units
 #      canonical): one token per index term, and the encoder reads text the same way,
-#   2. a one-layer BERT 1024 wide, initialized as a bag of words (position embeddings at zero:
-#      the untrained encoder is already an IDF-weighted bag of nearly orthogonal token vectors;
-#      masked-LM pre-training on the titles when SOUK_DENSE_PRETRAIN_STEPS > 0: it bought
-#      nothing for retrieval here, bench/RESULTS.md),
+#   2. a BERT 1024 wide with no transformer layer (a static embedding model: each token's state
+#      is the LayerNorm of its embeddings; SOUK_DENSE_LAYERS for more), initialized as a bag of
+#      words (position embeddings at zero: the untrained encoder is already an IDF-weighted bag
+#      of nearly orthogonal token vectors; masked-LM pre-training on the titles when
+#      SOUK_DENSE_PRETRAIN_STEPS > 0: it bought nothing for retrieval here, bench/RESULTS.md),
 #   3. contrastive fine-tuning on TRAIN_QRELS (query, product, grade) with BM25 hard negatives,
 #      plus pseudo queries cropped from the titles, weighted-mean pooling over distinct tokens
 #      with weights started at the square root of IDF and a length pivot on product vectors
@@ -36,11 +37,12 @@ idf_power=${SOUK_DENSE_IDF_POWER:-0.5}
 length_pivot=${SOUK_DENSE_LENGTH_PIVOT:-8}
 pretrain_steps=${SOUK_DENSE_PRETRAIN_STEPS:-0}
 epochs=${SOUK_DENSE_EPOCHS:-1}
-layers=${SOUK_DENSE_LAYERS:-1}
+layers=${SOUK_DENSE_LAYERS:-0}
 hidden=${SOUK_DENSE_HIDDEN:-1024}
 heads=${SOUK_DENSE_HEADS:-8}
 intermediate=${SOUK_DENSE_INTERMEDIATE:-1024}
 pseudo_queries=${SOUK_DENSE_PSEUDO_QUERIES:-20000}
+learning_rate=${SOUK_DENSE_LR:-5e-5}
 seed=${SOUK_DENSE_SEED:-42}
 # Count a token repeated in one text once (souk.json distinct_tokens): 1 or 0.
 distinct_tokens=()
@@ -59,7 +61,7 @@ start=$(date +%s)
   --relevant-grade 2.5 --batch 64 --hard-negatives 1 --pseudo-queries "$pseudo_queries" \
   --epochs "$epochs" --patience 2 --pooling weighted_mean "${distinct_tokens[@]}" \
   --idf-power "$idf_power" --length-pivot "$length_pivot" \
-  --max-query-length 16 --max-product-length 32 --temperature 0.05 --lr 2e-4 "${common[@]}"
+  --max-query-length 16 --max-product-length 32 --temperature 0.05 --lr "$learning_rate" "${common[@]}"
 "$souk" dense --model "$work/finetuned" --catalog "$products" --queries "$test_queries" --k 100 \
   --output "$run" --tag souk-dense
 echo "homedepot-dense: $(( $(date +%s) - start )) s; model in $work/finetuned" >&2
