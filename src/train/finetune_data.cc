@@ -64,11 +64,11 @@ absl::Status MineHardNegatives(const FinetuneOptions& options, FinetuneData& dat
 }
 
 std::vector<text::Encoding> EncodeQueries(const std::vector<eval::JudgedQuery>& queries,
-                                          const QueryTokens& tokenizer, int64_t max_length) {
+                                          const QueryTokens& query_tokens, int64_t max_length) {
   std::vector<text::Encoding> out;
   out.reserve(queries.size());
   for (const eval::JudgedQuery& q : queries) {
-    out.push_back(tokenizer.Encode(q.text, static_cast<size_t>(max_length)));
+    out.push_back(query_tokens.Encode(q.text, static_cast<size_t>(max_length)));
   }
   return out;
 }
@@ -154,10 +154,10 @@ absl::StatusOr<FinetuneData> LoadFinetuneData(const FinetuneOptions& options,
     data.products.push_back(
         tokenizer.Encode(catalog::ProductText(p), static_cast<size_t>(options.max_product_length)));
   }
-  SOUK_ASSIGN_OR_RETURN(const std::unique_ptr<QueryTokens> queries,
+  SOUK_ASSIGN_OR_RETURN(const std::unique_ptr<QueryTokens> query_tokens,
                         QueryTokens::Create(*data.catalog, tokenizer, options.correct_spelling));
-  data.train_queries = EncodeQueries(data.train, *queries, options.max_query_length);
-  data.heldout_queries = EncodeQueries(data.heldout, *queries, options.max_query_length);
+  data.train_queries = EncodeQueries(data.train, *query_tokens, options.max_query_length);
+  data.heldout_queries = EncodeQueries(data.heldout, *query_tokens, options.max_query_length);
   SOUK_LOG_INFO("train", "finetune data: ", data.catalog->size(), " products, ", data.train.size(),
                 " train queries (", data.pairs.size(), " pairs), ", data.heldout.size(),
                 " held-out queries");
