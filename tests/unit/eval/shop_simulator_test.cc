@@ -38,8 +38,11 @@ class ShopSimulatorTest : public ::testing::Test {
   static std::unique_ptr<ShopSimulator> Simulator(uint64_t seed, size_t sessions) {
     auto shop = ReadDemoShopOptions(dir_->path());
     EXPECT_OK(shop);
+    // One start for every simulator of the run: two read from the clock a second apart would
+    // stamp the same sessions a second apart.
+    static const int64_t start_unix_s = NowUnixSeconds() - 2 * 86400;
     auto simulator = ShopSimulator::Create(
-        *shop, {.seed = seed, .sessions = sessions, .start_unix_s = NowUnixSeconds() - 2 * 86400});
+        *shop, {.seed = seed, .sessions = sessions, .start_unix_s = start_unix_s});
     EXPECT_OK(simulator);
     return std::move(*simulator);
   }
