@@ -1,20 +1,28 @@
-// BM25F top-k latency: MaxScore (InvertedIndex::Search) against exhaustive scoring, top 10 and
-// top 100, on two corpora:
+// BM25F top-k latency: MaxScore (InvertedIndex::Search) against exhaustive scoring and against
+// Xapian 1.4's BM25 (the peer a shop would otherwise embed), top 10 and top 100, on two corpora:
 //  - Home Depot titles (54,667 products) with the development queries of dev-qrels.tsv, read from
 //    $SOUK_SHARED_DATA (default: the configured ../shared/data); skipped when absent;
 //  - a generated catalog of 1M products: titles of 6-10 English-like words drawn from a seeded
 //    Zipfian vocabulary (s = 1, 50,000 words), queries of 2-3 words taken from random titles.
 // Each iteration is one query (cycling through the set); items_per_second is the single-thread
 // QPS. Index building and query analysis happen once, outside the timings.
+// Xapian indexes the same analyzed terms (so both match alike) in a glass database in the temp
+// directory, compacted and warm in the page cache after building; BM25 with Souk's k1 1.2 and b
+// 0.75. Its benchmarks report top10_overlap: the mean share of Souk's top 10 that Xapian's top 10
+// holds.
 //
 //   cmake -S . -B build-rel -G Ninja -DCMAKE_BUILD_TYPE=Release -DSOUK_BUILD_BENCH=ON
 //   ninja -C build-rel bm25_bench && ./build-rel/bench/bm25_bench
 //   SOUK_BENCH_DOCS=200000 ./build-rel/bench/bm25_bench   # a smaller generated catalog
 
 #include <benchmark/benchmark.h>
+#include <unistd.h>
+#include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -184,6 +192,115 @@ const Corpus& Generated() {
   return corpus;
 }
 
+// ---- Xapian, the peer ----
+
+struct XapianPeer {
+  std::filesystem::path dir;
+  std::unique_ptr<Xapian::Database> db;  // read-only, opened after building
+  std::vector<Xapian::Query> queries;    // OR of the analyzed terms, as Souk's queries
+  double top10_overlap = 0;
+  std::string error;
+
+  XapianPeer() = default;
+  XapianPeer(const XapianPeer&) = delete;
+  XapianPeer& operator=(const XapianPeer&) = delete;
+  ~XapianPeer() {
+    db.reset();
+    std::error_code ignored;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+  }
+};
+
+Xapian::Enquire MakeEnquire(const Xapian::Database& db) {
+  Xapian::Enquire enquire(db);
+  // k1, k2 (query length correction: none, as Souk), k3 (query term frequency), b, min_normlen.
+  enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+  return enquire;
+}
+
+// Mean over the queries with a hit of |Souk's top 10 ∩ Xapian's top 10| / |Souk's top 10|. Xapian's
+// docid d is the catalog's document d - 1 (added in order to a new database).
+double TopTenOverlap(const Corpus& corpus, const XapianPeer& peer) {
+  Xapian::Enquire enquire = MakeEnquire(*peer.db);
+  SearchOptions options;
+  options.k = 10;
+  double sum = 0;
+  size_t counted = 0;
+  for (size_t q = 0; q < corpus.queries.size(); ++q) {
+    const SearchResult souk = corpus.index->Search(corpus.queries[q], nullptr, options);
+    enquire.set_query(peer.queries[q]);
+    const Xapian::MSet mset = enquire.get_mset(0, 10);
+    size_t shared = 0;
+    for (const Hit& hit : souk.hits) {
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        shared += (*it - 1 == hit.doc.value()) ? 1 : 0;
+      }
+    }
+    if (souk.hits.empty()) continue;
+    sum += static_cast<double>(shared) / static_cast<double>(souk.hits.size());
+    ++counted;
+  }
+  return counted == 0 ? 0 : sum / static_cast<double>(counted);
+}
+
+void BuildXapian(const std::string& name, const Corpus& corpus, XapianPeer* peer) {
+  if (!corpus.error.empty()) {
+    peer->error = corpus.error;
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    peer->dir = std::filesystem::temp_directory_path() /
+                ("souk-bench-xapian-" + name + "-" + std::to_string(getpid()));
+    Xapian::WritableDatabase writer(peer->dir.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    for (const catalog::Product& product : corpus.catalog->products()) {
+      Xapian::Document doc;
+      for (const std::string& term : BenchAnalyzer().Analyze(product.title)) doc.add_term(term);
+      writer.add_document(doc);
+    }
+    writer.commit();
+    writer.close();
+    // Compacted, as Xapian's documentation advises for a database that is searched, not
+    // updated: full B-tree blocks, fewer reads per posting list.
+    const std::filesystem::path built = peer->dir;
+    peer->dir += "-compact";
+    Xapian::Database(built.string()).compact(peer->dir.string());
+    std::filesystem::remove_all(built);
+    peer->db = std::make_unique<Xapian::Database>(peer->dir.string());
+    for (const std::vector<std::string>& terms : corpus.queries) {
+      peer->queries.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    }
+    peer->top10_overlap = TopTenOverlap(corpus, *peer);
+  } catch (const Xapian::Error& e) {
+    peer->error = e.get_description();
+    return;
+  }
+  std::cerr << name << " (Xapian " << Xapian::version_string() << "): " << peer->db->get_doccount()
+            << " docs, built in " << SecondsSince(start)
+            << " s (with the overlap check); top-10 overlap with Souk " << peer->top10_overlap
+            << "\n";
+}
+
+const XapianPeer& HomeDepotXapian() {
+  // Destroyed at exit, which removes its database directory.
+  static const std::unique_ptr<XapianPeer> peer = [] {
+    auto p = std::make_unique<XapianPeer>();
+    BuildXapian("homedepot", HomeDepot(), p.get());
+    return p;
+  }();
+  return *peer;
+}
+
+const XapianPeer& GeneratedXapian() {
+  // Destroyed at exit, which removes its database directory.
+  static const std::unique_ptr<XapianPeer> peer = [] {
+    auto p = std::make_unique<XapianPeer>();
+    BuildXapian("generated", Generated(), p.get());
+    return p;
+  }();
+  return *peer;
+}
+
 // ---- benchmarks ----
 
 void RunQueries(benchmark::State& state, const Corpus& corpus, bool exhaustive) {
@@ -208,15 +325,41 @@ void RunQueries(benchmark::State& state, const Corpus& corpus, bool exhaustive) 
       static_cast<double>(hits) / static_cast<double>(std::max<int64_t>(1, state.iterations()));
 }
 
+void RunXapianQueries(benchmark::State& state, const XapianPeer& peer) {
+  if (!peer.error.empty()) {
+    state.SkipWithError(peer.error.c_str());
+    return;
+  }
+  Xapian::Enquire enquire = MakeEnquire(*peer.db);
+  const auto k = static_cast<Xapian::doccount>(state.range(0));
+  size_t q = 0;
+  size_t hits = 0;
+  for (auto _ : state) {
+    enquire.set_query(peer.queries[q]);
+    q = q + 1 == peer.queries.size() ? 0 : q + 1;
+    Xapian::MSet mset = enquire.get_mset(0, k);
+    hits += mset.size();
+    benchmark::DoNotOptimize(mset);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["hits_per_query"] =
+      static_cast<double>(hits) / static_cast<double>(std::max<int64_t>(1, state.iterations()));
+  state.counters["top10_overlap"] = peer.top10_overlap;
+}
+
 void BM_HomeDepotMaxScore(benchmark::State& state) { RunQueries(state, HomeDepot(), false); }
 void BM_HomeDepotExhaustive(benchmark::State& state) { RunQueries(state, HomeDepot(), true); }
 void BM_GeneratedMaxScore(benchmark::State& state) { RunQueries(state, Generated(), false); }
 void BM_GeneratedExhaustive(benchmark::State& state) { RunQueries(state, Generated(), true); }
+void BM_HomeDepotXapian(benchmark::State& state) { RunXapianQueries(state, HomeDepotXapian()); }
+void BM_GeneratedXapian(benchmark::State& state) { RunXapianQueries(state, GeneratedXapian()); }
 
 BENCHMARK(BM_HomeDepotMaxScore)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_HomeDepotExhaustive)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_HomeDepotXapian)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GeneratedMaxScore)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GeneratedExhaustive)->Arg(10)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GeneratedXapian)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace souk::lexical
