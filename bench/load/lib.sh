@@ -1,15 +1,16 @@
 # Shared by the load benchmarks (sourced, from the repository root): the work directory, the
 # binaries, and soukd started and stopped on loopback.
 #
-#   load_bench_init MODEL_DIR [WORK_DIR]   sets model, work (kept when given, else a temporary
-#                                          directory removed on exit), souk and soukd
+#   load_bench_init MODEL_DIR [WORK_DIR]   sets model (empty for an empty MODEL_DIR), work (kept
+#                                          when given, else a temporary directory removed on
+#                                          exit), souk and soukd
 #   start_soukd CONFIG [ARGS...]           starts soukd, waits for its port: sets server_pid, port
 #   stop_soukd [LABEL]                     reports its peak memory, SIGTERM, waits for it to drain
 #   shop_queries SHOP_DIR OUT              the distinct query texts of a demo shop's logged
 #                                          searches, in log order, as `request_id<TAB>query`
 
 load_bench_init() {
-  model=$(realpath "$1")
+  model=${1:+$(realpath "$1")}
   work=${2:-}
   keep=1
   if [[ -z $work ]]; then
