@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in Release (build/bench) and runs them. Figures go to stdout and to
-# bench/out/<name>.json; copy what you report into bench/RESULTS.md with the commit and machine.
+# bench/out/<name>.json, plots to bench/out/*.png (bench/plot.py; a load benchmark's load.jsonl
+# copied there adds its own); copy what you report into bench/RESULTS.md with the commit and
+# machine.
 #
 #   bench/run.sh [google-benchmark flags, e.g. --benchmark_filter=HomeDepot]
 #
@@ -21,3 +23,4 @@ build/bench/bench/encoder_bench --benchmark_out=bench/out/encoder_bench.json \
   --benchmark_out_format=json "$@"
 build/bench/bench/vector_bench --benchmark_out=bench/out/vector_bench.json \
   --benchmark_out_format=json "$@"
+bench/plot.py bench/out
