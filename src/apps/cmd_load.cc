@@ -1,5 +1,5 @@
-// souk load: drives a running soukd's Search (or Recommend, or SimilarItems) with requests from
-// a file and reports latency percentiles and throughput, the end-to-end figures of
+// souk load: drives a running soukd's Search (or Recommend, SimilarItems, LogEvents) with
+// requests from a file and reports latency percentiles and throughput, the end-to-end figures of
 // bench/RESULTS.md.
 //
 // Closed loop (default): each of --clients callers sends its next request as soon as the last
@@ -27,10 +27,13 @@
 #include "cmd_util.h"
 #include "commands.h"
 #include "server_connection.h"
+#include "souk/api/proto_conversion.h"
 #include "souk/api/status_mapping.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/eval/qrels.h"
+#include "souk/events/event_jsonl.h"
+#include "souk/v1/feedback.grpc.pb.h"
 #include "souk/v1/recommend.grpc.pb.h"
 #include "souk/v1/search.grpc.pb.h"
 
@@ -43,12 +46,18 @@ constexpr char kUsage[] =
     R"(usage: souk load --queries QUERIES.tsv [--server HOST:PORT] [--rpc search] [--clients N]
                  [--requests N] [--duration-s S] [--rate QPS] [--warmup N] [--k N]
                  [--timeout-ms MS] [--json]
+       souk load --rpc events --events EVENTS.jsonl [--batch 16] [the flags above]
 
 Sends requests to a running soukd (default 127.0.0.1:50051), cycling through the lines of
 QUERIES.tsv (id<TAB>text), and prints latency percentiles and QPS. --rpc:
   search      SearchService.Search for each query text (default)
   recommend   RecommendService.Recommend for each text as a user id, on the home page
   similar     RecommendService.SimilarItems for each text as a product id
+  events      FeedbackService.LogEvents of --batch events of EVENTS.jsonl (the demo shop's
+              events.jsonl layout) per request, in file order; each sent event gets the time
+              of sending and an id of its own (the line's, then "-r", the run's start time in
+              ms, "." and the request number), so that none is a retry, in this run or a
+              later one. A request with a refused event counts as an error.
   --clients N      concurrent callers, each on its own connection (default 1)
   --requests N     stop after N requests (default 1000)
   --duration-s S   stop after S seconds (default 60, at most 1000000)
@@ -57,7 +66,7 @@ QUERIES.tsv (id<TAB>text), and prints latency percentiles and QPS. --rpc:
   --json           one JSON object instead of the table
 )";
 
-enum class Rpc { kSearch, kRecommend, kSimilar };
+enum class Rpc { kSearch, kRecommend, kSimilar, kEvents };
 
 const char* RpcName(Rpc rpc) {
   switch (rpc) {
@@ -65,6 +74,8 @@ const char* RpcName(Rpc rpc) {
       return "recommend";
     case Rpc::kSimilar:
       return "similar";
+    case Rpc::kEvents:
+      return "events";
     case Rpc::kSearch:
       break;
   }
@@ -74,7 +85,10 @@ const char* RpcName(Rpc rpc) {
 struct LoadOptions {
   ServerConnection server;
   Rpc rpc = Rpc::kSearch;
-  std::vector<std::string> queries;
+  std::vector<std::string> queries;   // every rpc but kEvents
+  std::vector<events::Event> events;  // kEvents
+  int events_per_request = 16;
+  int64_t run_start_ms = 0;  // in kEvents' event ids: a later run repeats none of them
   int clients = 1;
   int64_t requests = 1000;
   double duration_s = 60;
@@ -132,6 +146,7 @@ class RequestTicket {
 struct Stubs {
   std::unique_ptr<v1::SearchService::Stub> search;
   std::unique_ptr<v1::RecommendService::Stub> recommend;
+  std::unique_ptr<v1::FeedbackService::Stub> feedback;
 };
 
 // A channel with its own subchannel pool, so that each caller gets its own TCP connection rather
@@ -140,7 +155,8 @@ Stubs ConnectOwnChannel(const ServerConnection& server) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   const auto channel = server.Connect(args);
-  return {v1::SearchService::NewStub(channel), v1::RecommendService::NewStub(channel)};
+  return {v1::SearchService::NewStub(channel), v1::RecommendService::NewStub(channel),
+          v1::FeedbackService::NewStub(channel)};
 }
 
 class LoadRun {
@@ -167,7 +183,7 @@ class LoadRun {
     if (options_.warmup == 0) return;
     const Stubs stubs = ConnectOwnChannel(options_.server);
     for (int64_t i = 0; i < options_.warmup; ++i) {
-      Send(stubs, QueryOf(i));
+      Send(stubs, i);
     }
   }
 
@@ -179,7 +195,7 @@ class LoadRun {
     std::string first_error;
     for (RequestTicket::Ticket t = tickets.Next(); t.number >= 0; t = tickets.Next()) {
       std::this_thread::sleep_until(t.due);
-      const grpc::Status status = Send(stubs, QueryOf(options_.warmup + t.number));
+      const grpc::Status status = Send(stubs, options_.warmup + t.number);
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t.due).count();
       if (status.ok()) {
         latencies.push_back(ms);
@@ -204,10 +220,38 @@ class LoadRun {
     return options_.queries[static_cast<size_t>(i) % options_.queries.size()];
   }
 
-  grpc::Status Send(const Stubs& stubs, const std::string& text) const {
+  // Request i's events: the file's next --batch lines, cycling, stamped now, with ids unique to
+  // the request.
+  v1::LogEventsRequest EventsOf(int64_t i) const {
+    v1::LogEventsRequest request;
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    for (int j = 0; j < options_.events_per_request; ++j) {
+      const size_t line = static_cast<size_t>(i * options_.events_per_request + j);
+      events::Event event = options_.events[line % options_.events.size()];
+      event.event_id = StrCat(event.event_id, "-r", options_.run_start_ms, ".", i);
+      event.timestamp_ms = now_ms;
+      api::ToProto(event, request.add_events());
+    }
+    return request;
+  }
+
+  grpc::Status SendEvents(const Stubs& stubs, grpc::ClientContext* context, int64_t i) const {
+    v1::LogEventsResponse response;
+    const grpc::Status status = stubs.feedback->LogEvents(context, EventsOf(i), &response);
+    if (!status.ok() || response.errors_size() == 0) return status;
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            StrCat(response.errors_size(),
+                   " event(s) refused, the first: ", response.errors(0).message())};
+  }
+
+  grpc::Status Send(const Stubs& stubs, int64_t i) const {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(options_.timeout_ms));
+    if (options_.rpc == Rpc::kEvents) return SendEvents(stubs, &context, i);
+    const std::string& text = QueryOf(i);
     switch (options_.rpc) {
       case Rpc::kRecommend: {
         v1::RecommendRequest request;
@@ -225,6 +269,7 @@ class LoadRun {
         return stubs.recommend->SimilarItems(&context, request, &response);
       }
       case Rpc::kSearch:
+      case Rpc::kEvents:
         break;
     }
     v1::SearchRequest request;
@@ -275,19 +320,38 @@ void PrintReport(const LoadOptions& options, LoadReport report, bool json) {
   if (report.errors > 0) std::cerr << "souk load: first error: " << report.first_error << "\n";
 }
 
+// --events and --batch of `--rpc events`.
+absl::Status ReadEvents(const Flags& flags, LoadOptions& options) {
+  SOUK_ASSIGN_OR_RETURN(const int64_t batch, flags.GetInt("batch", options.events_per_request));
+  if (batch < 1 || batch > 10000) {
+    return absl::InvalidArgumentError(StrCat("--batch must be 1..10000, got ", batch));
+  }
+  options.events_per_request = static_cast<int>(batch);
+  options.run_start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  SOUK_ASSIGN_OR_RETURN(options.events, events::ReadEventsJsonl(flags.Get("events")));
+  if (options.events.empty()) {
+    return absl::InvalidArgumentError(StrCat("no event in ", flags.Get("events")));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
   LoadOptions options;
-  SOUK_RETURN_IF_ERROR(flags.Require({"queries"}));
   SOUK_ASSIGN_OR_RETURN(options.server, ServerConnection::FromFlags(flags));
   const std::string rpc = flags.Get("rpc", "search");
   if (rpc == "recommend") {
     options.rpc = Rpc::kRecommend;
   } else if (rpc == "similar") {
     options.rpc = Rpc::kSimilar;
+  } else if (rpc == "events") {
+    options.rpc = Rpc::kEvents;
   } else if (rpc != "search") {
     return absl::InvalidArgumentError(
-        StrCat("--rpc '", rpc, "' is not search, recommend or similar"));
+        StrCat("--rpc '", rpc, "' is not search, recommend, similar or events"));
   }
+  SOUK_RETURN_IF_ERROR(flags.Require({options.rpc == Rpc::kEvents ? "events" : "queries"}));
   SOUK_ASSIGN_OR_RETURN(const int64_t clients, flags.GetInt("clients", 1));
   SOUK_ASSIGN_OR_RETURN(options.requests, flags.GetInt("requests", 1000));
   SOUK_ASSIGN_OR_RETURN(options.duration_s, flags.GetDouble("duration-s", 60));
@@ -319,6 +383,10 @@ absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
   options.clients = static_cast<int>(clients);
   options.page_size = static_cast<int>(k);
   options.timeout_ms = static_cast<int>(timeout_ms);
+  if (options.rpc == Rpc::kEvents) {
+    SOUK_RETURN_IF_ERROR(ReadEvents(flags, options));
+    return options;
+  }
   SOUK_ASSIGN_OR_RETURN(const auto lines, eval::ReadQueriesTsv(flags.Get("queries")));
   for (const eval::QueryLine& line : lines) options.queries.push_back(line.text);
   if (options.queries.empty()) {
@@ -330,12 +398,12 @@ absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
 }  // namespace
 
 int RunLoad(int argc, char** argv) {
-  auto flags =
-      Flags::Parse(argc, argv, 2,
-                   {.with_value = Union({ServerConnectionFlags(),
-                                         {"rpc", "queries", "clients", "requests", "duration-s",
-                                          "rate", "warmup", "k", "timeout-ms"}}),
-                    .boolean = {"help", "json"}});
+  auto flags = Flags::Parse(
+      argc, argv, 2,
+      {.with_value = Union({ServerConnectionFlags(),
+                            {"rpc", "queries", "events", "batch", "clients", "requests",
+                             "duration-s", "rate", "warmup", "k", "timeout-ms"}}),
+       .boolean = {"help", "json"}});
   if (!flags.ok()) return Fail("souk load", flags.status());
   if (flags->Has("help") || !flags->positional().empty())
     return Usage(StrCat(kUsage, kServerConnectionUsage), flags->Has("help"));

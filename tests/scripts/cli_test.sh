@@ -48,6 +48,7 @@ grep -q "Recall@5 1.0000" "$tmp/eval.out" || fail "eval: $(cat "$tmp/eval.out")"
 printf "server: {address: '127.0.0.1:0'}\nindex: {dir: '%s'}\nlogging: {level: warn}\n" \
   "$tmp/index" > "$tmp/souk.yaml"
 printf "recommend: {interactions: '%s'}\n" "$tmp/interactions.txt" >> "$tmp/souk.yaml"
+printf "feedback: {event_log: '%s'}\n" "$tmp/events" >> "$tmp/souk.yaml"
 "$soukd" --config "$tmp/souk.yaml" > "$tmp/soukd.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do grep -q "serving on port" "$tmp/soukd.out" && break; sleep 0.1; done
@@ -77,6 +78,18 @@ awk '{print "p" NR "\t" $2}' "$tmp/interactions.txt" | head -n 20 > "$tmp/produc
   --json > "$tmp/load.out"
 grep -q '"rpc":"similar","mode":"closed","clients":1,"rate":0,"requests":20,"errors":0' \
   "$tmp/load.out" || fail "souk load --rpc similar: $(cat "$tmp/load.out")"
+# LogEvents: 10 requests of 8 of the shop's events from 2 connections, every one stored once.
+"$souk" load --server "127.0.0.1:$port" --rpc events --events "$tmp/shop/events.jsonl" --batch 8 \
+  --clients 2 --requests 10 --json > "$tmp/load.out"
+grep -q '"rpc":"events","mode":"closed","clients":2,"rate":0,"requests":10,"errors":0' \
+  "$tmp/load.out" || fail "souk load --rpc events: $(cat "$tmp/load.out")"
+"$souk" events export --log "$tmp/events" --out "$tmp/logged.jsonl" > /dev/null 2>&1
+[[ $(grep -c '"event_id":"[^"]*-r[0-9]*\.[0-9]*"' "$tmp/logged.jsonl") -eq 80 ]] ||
+  fail "souk load --rpc events stored $(wc -l < "$tmp/logged.jsonl") events, not 80"
+if "$souk" load --server "127.0.0.1:$port" --rpc events 2> "$tmp/err"; then
+  fail "souk load --rpc events ran without --events"
+fi
+grep -q "missing required flag(s): --events" "$tmp/err" || fail "load events error: $(cat "$tmp/err")"
 if "$souk" load --server "127.0.0.1:$port" --queries "$tmp/queries.tsv" --clients 0 2> "$tmp/err"; then
   fail "souk load accepted 0 clients"
 fi
