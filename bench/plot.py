@@ -123,6 +123,7 @@ set multiplot layout 1,2 title "Closed loop over gRPC: throughput and latency ag
 set logscale x 2
 set xlabel "clients"
 set ylabel "queries per second"
+set yrange [0:*]
 plot {", ".join(qps_plots)}
 set ylabel "latency (ms)"
 plot {", ".join(latency_plots)}
