@@ -195,7 +195,7 @@ const Corpus& Generated() {
 // ---- Xapian, the peer ----
 
 struct XapianPeer {
-  std::filesystem::path dir;
+  std::filesystem::path dir;             // its databases; removed with the peer
   std::unique_ptr<Xapian::Database> db;  // read-only, opened after building
   std::vector<Xapian::Query> queries;    // OR of the analyzed terms, as Souk's queries
   double top10_overlap = 0;
@@ -231,28 +231,33 @@ double TopTenOverlap(const Corpus& corpus, const XapianPeer& peer) {
     enquire.set_query(peer.queries[q]);
     const Xapian::MSet mset = enquire.get_mset(0, 10);
     size_t shared = 0;
+    if (souk.hits.empty()) continue;
     for (const Hit& hit : souk.hits) {
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         shared += (*it - 1 == hit.doc.value()) ? 1 : 0;
       }
     }
-    if (souk.hits.empty()) continue;
     sum += static_cast<double>(shared) / static_cast<double>(souk.hits.size());
     ++counted;
   }
   return counted == 0 ? 0 : sum / static_cast<double>(counted);
 }
 
-void BuildXapian(const std::string& name, const Corpus& corpus, XapianPeer* peer) {
+// Xapian's index of `corpus`, or a peer whose error says why there is none.
+std::unique_ptr<XapianPeer> BuildXapian(const std::string& name, const Corpus& corpus) {
+  auto peer = std::make_unique<XapianPeer>();
   if (!corpus.error.empty()) {
     peer->error = corpus.error;
-    return;
+    return peer;
   }
   const auto start = std::chrono::steady_clock::now();
   try {
     peer->dir = std::filesystem::temp_directory_path() /
                 ("souk-bench-xapian-" + name + "-" + std::to_string(getpid()));
-    Xapian::WritableDatabase writer(peer->dir.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    const std::filesystem::path built = peer->dir / "built";
+    const std::filesystem::path compacted = peer->dir / "compacted";
+    std::filesystem::create_directories(peer->dir);
+    Xapian::WritableDatabase writer(built.string(), Xapian::DB_CREATE_OR_OVERWRITE);
     for (const catalog::Product& product : corpus.catalog->products()) {
       Xapian::Document doc;
       for (const std::string& term : BenchAnalyzer().Analyze(product.title)) doc.add_term(term);
@@ -262,42 +267,32 @@ void BuildXapian(const std::string& name, const Corpus& corpus, XapianPeer* peer
     writer.close();
     // Compacted, as Xapian's documentation advises for a database that is searched, not
     // updated: full B-tree blocks, fewer reads per posting list.
-    const std::filesystem::path built = peer->dir;
-    peer->dir += "-compact";
-    Xapian::Database(built.string()).compact(peer->dir.string());
+    Xapian::Database(built.string()).compact(compacted.string());
     std::filesystem::remove_all(built);
-    peer->db = std::make_unique<Xapian::Database>(peer->dir.string());
+    peer->db = std::make_unique<Xapian::Database>(compacted.string());
     for (const std::vector<std::string>& terms : corpus.queries) {
       peer->queries.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
     }
     peer->top10_overlap = TopTenOverlap(corpus, *peer);
   } catch (const Xapian::Error& e) {
     peer->error = e.get_description();
-    return;
+    return peer;
   }
   std::cerr << name << " (Xapian " << Xapian::version_string() << "): " << peer->db->get_doccount()
             << " docs, built in " << SecondsSince(start)
             << " s (with the overlap check); top-10 overlap with Souk " << peer->top10_overlap
             << "\n";
+  return peer;
 }
 
+// The peers are destroyed at exit, which removes their database directories.
 const XapianPeer& HomeDepotXapian() {
-  // Destroyed at exit, which removes its database directory.
-  static const std::unique_ptr<XapianPeer> peer = [] {
-    auto p = std::make_unique<XapianPeer>();
-    BuildXapian("homedepot", HomeDepot(), p.get());
-    return p;
-  }();
+  static const std::unique_ptr<XapianPeer> peer = BuildXapian("homedepot", HomeDepot());
   return *peer;
 }
 
 const XapianPeer& GeneratedXapian() {
-  // Destroyed at exit, which removes its database directory.
-  static const std::unique_ptr<XapianPeer> peer = [] {
-    auto p = std::make_unique<XapianPeer>();
-    BuildXapian("generated", Generated(), p.get());
-    return p;
-  }();
+  static const std::unique_ptr<XapianPeer> peer = BuildXapian("generated", Generated());
   return *peer;
 }
 

@@ -29,6 +29,7 @@
 #include "server_connection.h"
 #include "souk/api/proto_conversion.h"
 #include "souk/api/status_mapping.h"
+#include "souk/base/clock.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/eval/qrels.h"
@@ -224,9 +225,7 @@ class LoadRun {
   // the request.
   v1::LogEventsRequest EventsOf(int64_t i) const {
     v1::LogEventsRequest request;
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+    const int64_t now_ms = NowUnixMillis();
     for (int j = 0; j < options_.events_per_request; ++j) {
       const size_t line = static_cast<size_t>(i * options_.events_per_request + j);
       events::Event event = options_.events[line % options_.events.size()];
@@ -327,9 +326,7 @@ absl::Status ReadEvents(const Flags& flags, LoadOptions& options) {
     return absl::InvalidArgumentError(StrCat("--batch must be 1..10000, got ", batch));
   }
   options.events_per_request = static_cast<int>(batch);
-  options.run_start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  options.run_start_ms = NowUnixMillis();
   SOUK_ASSIGN_OR_RETURN(options.events, events::ReadEventsJsonl(flags.Get("events")));
   if (options.events.empty()) {
     return absl::InvalidArgumentError(StrCat("no event in ", flags.Get("events")));
