@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "row_checks_internal.h"
+#include "row_scan_internal.h"
 #include "souk/base/logging.h"
 #include "souk/base/str_cat.h"
 #include "souk/model/device.h"
@@ -18,6 +19,10 @@ namespace {
 
 // Queries scored together: 256 x 1M rows of fp32 scores is 1 GB at most in flight.
 constexpr int64_t kQueryChunk = 256;
+
+// Fewer queries than this at once are each scanned row by row on the CPU
+// (row_scan_internal.h); more share one matrix product.
+constexpr int64_t kMatrixProductFrom = 8;
 
 // Largest magnitude an fp16 row can hold.
 constexpr float kHalfMax = 65504.0f;
@@ -39,6 +44,17 @@ struct ExactVectorIndex::Impl {
         .to(device, dtype, /*non_blocking=*/false, /*copy=*/true);
   }
 
+  // Per row, whether `filter` allows its id (empty when there is no filter).
+  std::vector<char> Allowed(const IdFilter& filter) const {
+    std::vector<char> allowed;
+    if (!filter) return allowed;
+    allowed.resize(ids.size());
+    for (size_t row = 0; row < ids.size(); ++row) allowed[row] = filter(ids[row]) ? 1 : 0;
+    return allowed;
+  }
+
+  std::vector<std::vector<Neighbor>> ScanEach(std::span<const float> queries, int64_t k,
+                                              std::span<const char> allowed) const;
   std::vector<std::vector<Neighbor>> SearchChunk(const torch::Tensor& queries, int64_t k,
                                                  const torch::Tensor& allowed) const;
 };
@@ -134,6 +150,21 @@ size_t ExactVectorIndex::Remove(std::span<const uint32_t> ids) {
   return gone.size();
 }
 
+std::vector<std::vector<Neighbor>> ExactVectorIndex::Impl::ScanEach(
+    std::span<const float> queries, int64_t k, std::span<const char> allowed) const {
+  const torch::Tensor values = matrix.contiguous();  // a no-op: kept contiguous by Add and Remove
+  std::vector<std::vector<Neighbor>> out;
+  for (size_t begin = 0; begin < queries.size(); begin += dim) {
+    out.emplace_back();
+    for (const internal::ScoredRow& top :
+         internal::TopRows(values.data_ptr<float>(), ids.size(), dim, &queries[begin],
+                           static_cast<size_t>(k), allowed)) {
+      out.back().push_back({ids[static_cast<size_t>(top.row)], top.score});
+    }
+  }
+  return out;
+}
+
 std::vector<std::vector<Neighbor>> ExactVectorIndex::Impl::SearchChunk(
     const torch::Tensor& queries, int64_t k, const torch::Tensor& allowed) const {
   // fp16 rows give fp16 scores (about 3 significant digits, ExactIndexOptions); topk and the
@@ -177,13 +208,13 @@ absl::StatusOr<std::vector<std::vector<Neighbor>>> ExactVectorIndex::Search(
   }
   try {
     torch::InferenceMode inference;
+    std::vector<char> allowed_rows = m.Allowed(filter);
+    if (m.device.is_cpu() && n < kMatrixProductFrom) return m.ScanEach(queries, kk, allowed_rows);
     torch::Tensor allowed;
     if (filter) {
-      allowed = torch::empty({static_cast<int64_t>(m.ids.size())}, torch::kBool);
-      auto a = allowed.accessor<bool, 1>();
-      for (size_t row = 0; row < m.ids.size(); ++row)
-        a[static_cast<int64_t>(row)] = filter(m.ids[row]);
-      allowed = allowed.to(m.device);
+      allowed = torch::from_blob(allowed_rows.data(), {static_cast<int64_t>(allowed_rows.size())},
+                                 torch::kBool)
+                    .to(m.device, /*non_blocking=*/false, /*copy=*/true);
     }
     for (int64_t begin = 0; begin < n; begin += kQueryChunk) {
       const int64_t count = std::min(kQueryChunk, n - begin);

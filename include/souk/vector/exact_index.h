@@ -1,6 +1,7 @@
-// ExactVectorIndex: exact inner-product search by one matrix product of the queries with every
-// row (libtorch; CPU, or CUDA in fp16 or fp32). No approximation: the reference the ANN backend
-// is measured against, and the right choice up to a few hundred thousand rows on a GPU.
+// ExactVectorIndex: exact inner-product search over every row: a few queries at a time by one
+// SIMD pass over the rows on the CPU, more by one matrix product of the queries with every row
+// (libtorch; CPU, or CUDA in fp16 or fp32). No approximation: the reference the ANN backend is
+// measured against, and the right choice up to a few hundred thousand rows on a GPU.
 //
 // Thread-safety: as VectorIndex. Ownership: the rows live in the index (on its device).
 #pragma once

@@ -2,8 +2,8 @@
 // dimension keyed by a uint32 id (a catalog DocId). With L2-normalized rows and queries, the
 // inner product is the cosine the encoder is trained for.
 //
-// Backends: ExactVectorIndex (exact_index.h: every row scored by one matrix product, CPU or
-// CUDA) and HnswVectorIndex (hnsw_index.h: approximate, over an HNSW graph).
+// Backends: ExactVectorIndex (exact_index.h: every row scored, by a SIMD scan or one matrix
+// product, CPU or CUDA) and HnswVectorIndex (hnsw_index.h: approximate, over an HNSW graph).
 //
 // Thread-safety: Search() may run on many threads at once; Add() and Remove() need exclusive
 // access (serving builds an index once per snapshot and never mutates it).

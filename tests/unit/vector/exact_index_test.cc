@@ -77,6 +77,56 @@ TEST(ExactVectorIndexTest, FindsWhatABruteForceScanFinds) {
   }
 }
 
+// A query or a few at a time are scanned row by row, not multiplied as a matrix: the same
+// answers, over more rows than one scanned block and a dim that is not whole SIMD lanes.
+TEST(ExactVectorIndexTest, FewQueriesAtATimeFindWhatABruteForceScanFinds) {
+  constexpr size_t kDim = 37, kRows = 5000, kQueries = 12;
+  auto index = MakeIndex(kDim);
+  std::vector<uint32_t> ids(kRows);
+  for (size_t i = 0; i < kRows; ++i) ids[i] = static_cast<uint32_t>(i);
+  const std::vector<float> rows = RandomRows(kRows, kDim, 3);
+  ASSERT_OK(index->Add(ids, rows));
+  const std::vector<float> queries = RandomRows(kQueries, kDim, 4);
+  for (size_t batch : {1, 3}) {
+    for (size_t q = 0; q + batch <= kQueries; q += batch) {
+      auto found = index->Search(std::span<const float>(queries).subspan(q * kDim, batch * kDim),
+                                 20, [](uint32_t id) { return id % 3 != 0; });
+      ASSERT_OK(found);
+      ASSERT_EQ(found->size(), batch);
+      for (size_t b = 0; b < batch; ++b) {
+        const float* query = &queries[(q + b) * kDim];
+        std::vector<uint32_t> allowed_ids;
+        std::vector<float> allowed_rows;
+        for (size_t r = 0; r < kRows; ++r) {
+          if (r % 3 == 0) continue;
+          allowed_ids.push_back(ids[r]);
+          allowed_rows.insert(allowed_rows.end(), rows.begin() + r * kDim,
+                              rows.begin() + (r + 1) * kDim);
+        }
+        const std::vector<float> expected = BruteForce(allowed_ids, allowed_rows, query, kDim, 20);
+        ASSERT_EQ((*found)[b].size(), expected.size());
+        for (size_t j = 0; j < expected.size(); ++j) {
+          const Neighbor& n = (*found)[b][j];
+          EXPECT_NE(n.id % 3, 0u);
+          EXPECT_NEAR(n.score, expected[j], 1e-4) << q << " " << j;
+          float s = 0;
+          for (size_t d = 0; d < kDim; ++d) s += rows[n.id * kDim + d] * query[d];
+          EXPECT_NEAR(n.score, s, 1e-4);
+        }
+      }
+    }
+  }
+}
+
+TEST(ExactVectorIndexTest, TiedRowsComeInTheOrderTheyWereAdded) {
+  auto index = MakeIndex(2);
+  ASSERT_OK(index->Add(std::vector<uint32_t>{30, 10, 20, 40},
+                       std::vector<float>{1, 1, 1, 1, 1, 1, 0, 1}));
+  auto top = index->Search(std::vector<float>{1, 0}, 2);
+  ASSERT_OK(top);
+  EXPECT_EQ(Ids((*top)[0]), (std::vector<uint32_t>{30, 10}));
+}
+
 TEST(ExactVectorIndexTest, AFilterKeepsOnlyAllowedIds) {
   auto index = MakeIndex(2);
   ASSERT_OK(index->Add(std::vector<uint32_t>{1, 2, 3, 4},
