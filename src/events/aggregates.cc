@@ -50,7 +50,8 @@ absl::Status AggregateOptions::Validate() const {
   return absl::OkStatus();
 }
 
-Aggregates::Aggregates(const AggregateOptions& options) : options_(options) {}
+Aggregates::Aggregates(const AggregateOptions& options)
+    : options_(options), queries_(options.half_life_ms, options.max_queries) {}
 
 void Aggregates::Accumulate(Decayed* decayed, int64_t at_ms, const ProductCounts& delta) const {
   if (decayed->as_of_ms == INT64_MIN) {
@@ -125,6 +126,8 @@ void Aggregates::Apply(const Event& event, BrandOf brand_of) {
       shop_delta.revenue = event.quantity * event.unit_price;
       break;
     case EventType::kSearch:
+      queries_.Add(event.query, event.user_id, t);
+      break;
     case EventType::kReview:
       break;
   }

@@ -12,6 +12,8 @@
 // product's brand (the catalog is not the log's).
 // Per user: the most recent actions on products (click, add-to-cart, purchase, review), newest
 // last, at most max_user_actions; what Recommend reads so that a click shows in the next call.
+// Per query: how often it was searched and by how many users (queries(), query_counts.h), what
+// query suggestions are made of.
 //
 // Times are the events' own (timestamp_ms), so a replay rebuilds the same state, and events that
 // arrive late or out of order count as of when they happened.
@@ -32,6 +34,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "souk/events/event.h"
+#include "souk/events/query_counts.h"
 
 namespace souk::events {
 
@@ -39,6 +42,7 @@ struct AggregateOptions {
   int64_t half_life_ms = 14LL * 24 * 3600 * 1000;  ///< A count halves in this long.
   double prior_strength = 100;    ///< Impressions' worth of the shop-wide rate in each rate.
   size_t max_user_actions = 200;  ///< Recent actions kept per user.
+  size_t max_queries = 200000;    ///< Distinct searched queries counted (query_counts.h).
 
   absl::Status Validate() const;
 };
@@ -73,7 +77,7 @@ class Aggregates {
   using BrandOf = absl::FunctionRef<std::string_view(std::string_view product_id)>;
 
   /// Counts one accepted event, for the brand counts under `brand_of`'s brands (the one-argument
-  /// form counts no brand). Searches change nothing here.
+  /// form counts no brand). Searches count in queries() only.
   void Apply(const Event& event, BrandOf brand_of);
   void Apply(const Event& event);
 
@@ -94,6 +98,9 @@ class Aggregates {
 
   /// Events applied so far.
   uint64_t events_applied() const;
+
+  /// The searched queries.
+  const QueryCounts& queries() const { return queries_; }
 
  private:
   // Counts as of `as_of_ms`; reading at a later time multiplies by the decay in between.
@@ -122,6 +129,7 @@ class Aggregates {
   CountShards product_shards_;
   CountShards brand_shards_;
   std::array<UserShard, kShards> user_shards_;
+  QueryCounts queries_;
   mutable std::mutex shop_mutex_;  ///< Guards shop_ and applied_.
   Decayed shop_;
   uint64_t applied_ = 0;
