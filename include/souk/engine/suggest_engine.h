@@ -1,0 +1,83 @@
+// SuggestEngine: the search box's completions (SearchService.Suggest). Its phrases are
+//  - queries shoppers searched (the aggregates' QueryCounts, events/query_counts.h), weighted by
+//    their decayed counts, only those at least `min_users` distinct users searched and only
+//    those that find products in the serving snapshot (one of their terms, spelling corrected,
+//    is in the index);
+//  - the catalog's phrases: brand names, category names and the words titles start with (one,
+//    two and three words, those at least two titles share), each weighted catalog_weight x
+//    log2(1 + the products that have it), so that a brand of 1,000 products weighs about what
+//    a query searched ten times does.
+// They go into one CompletionIndex (suggest/completion_index.h), rebuilt every `refresh_s`
+// seconds in the background and by Refresh(); a Suggest call never waits for a rebuild.
+//
+// Thread-safety: Suggest may run on many threads while a rebuild swaps the index in.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "souk/engine/search_engine.h"
+#include "souk/events/aggregates.h"
+#include "souk/suggest/completion_index.h"
+
+namespace souk::engine {
+
+/// Section `suggest` of the configuration.
+struct SuggestOptions {
+  size_t min_users = 2;           ///< Distinct searchers a query needs (1..QueryCounts::kMaxUsers).
+  int refresh_s = 60;             ///< Seconds between rebuilds (> 0).
+  double catalog_weight = 1;      ///< A catalog phrase's weight per log2(1 + products); 0: none.
+  size_t max_prefix_bytes = 256;  ///< Longer prefixes are INVALID_ARGUMENT.
+  size_t max_title_phrases = 50000;  ///< The most common title starts kept.
+
+  absl::Status Validate() const;
+};
+
+class SuggestEngine {
+ public:
+  /// Builds the first index before returning, then starts the background rebuilds. `search`
+  /// (its snapshot) and `events` (may be null: no searched queries) must outlive the engine.
+  static absl::StatusOr<std::unique_ptr<SuggestEngine>> Create(const SuggestOptions& options,
+                                                               const SearchEngine* search,
+                                                               const events::Aggregates* events);
+  ~SuggestEngine();  ///< Stops the background rebuilds.
+
+  /// Up to `k` completions of `prefix` (suggest::CompletionIndex::Complete); INVALID_ARGUMENT
+  /// for a prefix longer than max_prefix_bytes or not valid UTF-8, or k out of 1..10.
+  absl::StatusOr<std::vector<suggest::Completion>> Suggest(std::string_view prefix, size_t k) const;
+
+  /// Rebuilds the index from the current snapshot and counts now.
+  void Refresh();
+  /// Phrases in the current index.
+  size_t phrases() const;
+
+ private:
+  SuggestEngine(const SuggestOptions& options, const SearchEngine* search,
+                const events::Aggregates* events);
+  std::shared_ptr<const suggest::CompletionIndex> index() const;
+  void RefreshLoop();
+
+  SuggestOptions options_;
+  const SearchEngine* search_;
+  const events::Aggregates* events_;
+  mutable std::mutex index_mu_;  // held only to copy or swap the pointer
+  std::shared_ptr<const suggest::CompletionIndex> index_;
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // guarded by stop_mu_
+  std::thread refresher_;
+};
+
+/// The catalog's phrases for suggestions (SuggestEngine's second source), `weight` per
+/// log2(1 + products).
+std::vector<suggest::Phrase> CatalogPhrases(const catalog::Catalog& catalog, double weight,
+                                            size_t max_title_phrases);
+
+}  // namespace souk::engine

@@ -1,0 +1,171 @@
+#include "souk/engine/suggest_engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "absl/container/flat_hash_map.h"
+#include "souk/base/clock.h"
+#include "souk/base/logging.h"
+#include "souk/base/str_cat.h"
+#include "souk/base/utf8.h"
+#include "souk/text/fold.h"
+
+namespace souk::engine {
+namespace {
+
+constexpr size_t kMaxTitleWords = 3;
+
+// Adds one product's worth to each of `names` (each name once per product).
+void CountOnce(const std::vector<std::string>& names,
+               absl::flat_hash_map<std::string, size_t>* counts) {
+  std::vector<std::string> seen;
+  for (const std::string& name : names) {
+    std::string folded = text::FoldText(name);
+    if (folded.empty() || std::find(seen.begin(), seen.end(), folded) != seen.end()) continue;
+    ++(*counts)[folded];
+    seen.push_back(std::move(folded));
+  }
+}
+
+// The first one, two and three words of a title (folded).
+std::vector<std::string> TitleStarts(const std::string& title) {
+  const std::string folded = text::FoldText(title);
+  std::vector<std::string> starts;
+  size_t end = 0;
+  for (size_t words = 0; words < kMaxTitleWords && end < folded.size(); ++words) {
+    end = folded.find(' ', end + 1);
+    if (end == std::string::npos) end = folded.size();
+    starts.push_back(folded.substr(0, end));
+  }
+  return starts;
+}
+
+double CatalogWeight(double weight, size_t products) {
+  return weight * std::log2(1.0 + static_cast<double>(products));
+}
+
+}  // namespace
+
+absl::Status SuggestOptions::Validate() const {
+  if (min_users < 1 || min_users > events::QueryCounts::kMaxUsers) {
+    return absl::InvalidArgumentError(
+        StrCat("suggest.min_users: must be 1..", events::QueryCounts::kMaxUsers));
+  }
+  if (refresh_s <= 0) return absl::InvalidArgumentError("suggest.refresh_s: must be > 0");
+  if (!(catalog_weight >= 0) || !std::isfinite(catalog_weight)) {
+    return absl::InvalidArgumentError("suggest.catalog_weight: must be a finite number >= 0");
+  }
+  if (max_prefix_bytes == 0) {
+    return absl::InvalidArgumentError("suggest.max_prefix_bytes: must be > 0");
+  }
+  return absl::OkStatus();
+}
+
+std::vector<suggest::Phrase> CatalogPhrases(const catalog::Catalog& catalog, double weight,
+                                            size_t max_title_phrases) {
+  std::vector<suggest::Phrase> phrases;
+  if (weight <= 0) return phrases;
+  absl::flat_hash_map<std::string, size_t> names, starts;
+  for (const catalog::Product& product : catalog.products()) {
+    std::vector<std::string> product_names = product.category_path;
+    if (!product.brand.empty()) product_names.push_back(product.brand);
+    CountOnce(product_names, &names);
+    CountOnce(TitleStarts(product.title), &starts);
+  }
+  for (const auto& [name, products] : names) {
+    phrases.push_back({name, CatalogWeight(weight, products)});
+  }
+  // Title starts that two titles share, the most common first.
+  std::vector<std::pair<std::string, size_t>> shared;
+  for (auto& [start, products] : starts) {
+    if (products >= 2) shared.emplace_back(start, products);
+  }
+  std::sort(shared.begin(), shared.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (shared.size() > max_title_phrases) shared.resize(max_title_phrases);
+  for (auto& [start, products] : shared) {
+    phrases.push_back({std::move(start), CatalogWeight(weight, products)});
+  }
+  return phrases;
+}
+
+SuggestEngine::SuggestEngine(const SuggestOptions& options, const SearchEngine* search,
+                             const events::Aggregates* events)
+    : options_(options), search_(search), events_(events) {}
+
+absl::StatusOr<std::unique_ptr<SuggestEngine>> SuggestEngine::Create(
+    const SuggestOptions& options, const SearchEngine* search, const events::Aggregates* events) {
+  if (absl::Status s = options.Validate(); !s.ok()) return s;
+  std::unique_ptr<SuggestEngine> engine(new SuggestEngine(options, search, events));
+  engine->Refresh();
+  engine->refresher_ = std::thread([e = engine.get()] { e->RefreshLoop(); });
+  return engine;
+}
+
+SuggestEngine::~SuggestEngine() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (refresher_.joinable()) refresher_.join();
+}
+
+void SuggestEngine::RefreshLoop() {
+  std::unique_lock<std::mutex> lock(stop_mu_);
+  while (!stop_cv_.wait_for(lock, std::chrono::seconds(options_.refresh_s),
+                            [this] { return stopping_; })) {
+    lock.unlock();
+    Refresh();
+    lock.lock();
+  }
+}
+
+void SuggestEngine::Refresh() {
+  const std::shared_ptr<const Snapshot> snapshot = search_->snapshot();
+  std::vector<suggest::Phrase> phrases =
+      CatalogPhrases(snapshot->catalog(), options_.catalog_weight, options_.max_title_phrases);
+  size_t searched = 0;
+  if (events_ != nullptr) {
+    for (events::QueryCount& q : events_->queries().Frequent(options_.min_users, NowUnixMillis())) {
+      const std::vector<std::string> terms = snapshot->QueryTerms(q.query);
+      const bool finds_products = std::any_of(terms.begin(), terms.end(), [&](const auto& term) {
+        return snapshot->lexical().Contains(term);
+      });
+      if (!finds_products) continue;
+      phrases.push_back({std::move(q.query), q.count});
+      ++searched;
+    }
+  }
+  auto index =
+      std::make_shared<const suggest::CompletionIndex>(suggest::CompletionIndex::Build(phrases));
+  SOUK_LOG_DEBUG("suggest", "rebuilt: ", index->size(), " phrases (", searched,
+                 " searched queries)");
+  std::lock_guard<std::mutex> lock(index_mu_);
+  index_ = std::move(index);
+}
+
+std::shared_ptr<const suggest::CompletionIndex> SuggestEngine::index() const {
+  std::lock_guard<std::mutex> lock(index_mu_);
+  return index_;
+}
+
+size_t SuggestEngine::phrases() const { return index()->size(); }
+
+absl::StatusOr<std::vector<suggest::Completion>> SuggestEngine::Suggest(std::string_view prefix,
+                                                                        size_t k) const {
+  if (prefix.size() > options_.max_prefix_bytes) {
+    return absl::InvalidArgumentError(
+        StrCat("prefix: ", prefix.size(), " bytes; the limit is ", options_.max_prefix_bytes));
+  }
+  if (!IsValidUtf8(prefix)) return absl::InvalidArgumentError("prefix: not valid UTF-8");
+  if (k < 1 || k > suggest::CompletionIndex::kMaxCompletions) {
+    return absl::InvalidArgumentError(
+        StrCat("limit: ", k, " is not in 1..", suggest::CompletionIndex::kMaxCompletions));
+  }
+  return index()->Complete(prefix, k);
+}
+
+}  // namespace souk::engine
