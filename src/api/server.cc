@@ -56,9 +56,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     const ServerOptions& options, const Engines& engines,
     const engine::SnapshotOptions& snapshot_options) {
   SOUK_RETURN_IF_ERROR(options.Validate());
-  if (engines.search == nullptr || engines.recommend == nullptr || engines.feedback == nullptr) {
+  if (engines.search == nullptr || engines.recommend == nullptr || engines.feedback == nullptr ||
+      engines.suggest == nullptr) {
     return absl::InvalidArgumentError(
-        "the server needs the search, recommend and feedback engines");
+        "the server needs the search, recommend, feedback and suggest engines");
   }
   SOUK_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                         Credentials(options.tls));
@@ -77,8 +78,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                              : std::max<size_t>(1, std::thread::hardware_concurrency());
   server->queue_ = std::make_unique<RequestQueue>(
       workers, options.max_queue, std::chrono::milliseconds(options.max_queue_wait_ms));
-  server->search_ =
-      std::make_unique<SearchServiceImpl>(engines.search, policy, server->queue_.get());
+  server->search_ = std::make_unique<SearchServiceImpl>(engines.search, engines.suggest, policy,
+                                                        server->queue_.get());
   server->catalog_ = std::make_unique<CatalogServiceImpl>(engines.search, policy);
   server->admin_ = std::make_unique<AdminServiceImpl>(engines.search, engines.feedback,
                                                       snapshot_options, policy);

@@ -15,6 +15,7 @@ namespace souk::api {
 namespace {
 
 constexpr Rpc kSearch{"Search", Role::kQuery};
+constexpr Rpc kSuggest{"Suggest", Role::kQuery};
 constexpr Rpc kGetProduct{"GetProduct", Role::kQuery};
 constexpr Rpc kUpsertProducts{"UpsertProducts", Role::kCatalog};
 constexpr Rpc kDeleteProducts{"DeleteProducts", Role::kCatalog};
@@ -56,6 +57,26 @@ grpc::ServerUnaryReactor* SearchServiceImpl::Search(grpc::CallbackServerContext*
         SOUK_ASSIGN_OR_RETURN(engine::SearchPage page, engine_->Search(query));
         policy_->SearchStages(page.times);
         ToProto(page, in.include_products(), out);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* SearchServiceImpl::Suggest(grpc::CallbackServerContext* context,
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return RunUnary<v1::SuggestRequest, v1::SuggestResponse>(
+      context, request, response, *policy_, kSuggest,
+      [this](const v1::SuggestRequest& in, v1::SuggestResponse* out) -> absl::Status {
+        const size_t limit = in.limit() == 0 ? suggest::CompletionIndex::kMaxCompletions
+                                             : static_cast<size_t>(in.limit());
+        SOUK_ASSIGN_OR_RETURN(std::vector<suggest::Completion> found,
+                              suggest_->Suggest(in.prefix(), limit));
+        for (const suggest::Completion& c : found) {
+          v1::Suggestion* s = out->add_suggestions();
+          s->set_text(c.text);
+          s->set_score(c.weight);
+          s->set_corrected(c.corrected);
+        }
         return absl::OkStatus();
       });
 }

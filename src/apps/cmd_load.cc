@@ -32,6 +32,7 @@
 #include "souk/base/clock.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/base/utf8.h"
 #include "souk/eval/qrels.h"
 #include "souk/events/event_jsonl.h"
 #include "souk/v1/feedback.grpc.pb.h"
@@ -54,6 +55,8 @@ QUERIES.tsv (id<TAB>text), and prints latency percentiles and QPS. --rpc:
   search      SearchService.Search for each query text (default)
   recommend   RecommendService.Recommend for each text as a user id, on the home page
   similar     RecommendService.SimilarItems for each text as a product id
+  suggest     SearchService.Suggest for a prefix of each text as typed so far: request i sends
+              its first 1 + i mod 12 characters (the whole text when shorter), limit --k
   events      FeedbackService.LogEvents of --batch events of EVENTS.jsonl (the demo shop's
               events.jsonl layout) per request, in file order; each sent event gets the time
               of sending and an id of its own (the line's, then "-r", the run's start time in
@@ -67,7 +70,7 @@ QUERIES.tsv (id<TAB>text), and prints latency percentiles and QPS. --rpc:
   --json           one JSON object instead of the table
 )";
 
-enum class Rpc { kSearch, kRecommend, kSimilar, kEvents };
+enum class Rpc { kSearch, kRecommend, kSimilar, kSuggest, kEvents };
 
 const char* RpcName(Rpc rpc) {
   switch (rpc) {
@@ -77,6 +80,8 @@ const char* RpcName(Rpc rpc) {
       return "similar";
     case Rpc::kEvents:
       return "events";
+    case Rpc::kSuggest:
+      return "suggest";
     case Rpc::kSearch:
       break;
   }
@@ -221,6 +226,15 @@ class LoadRun {
     return options_.queries[static_cast<size_t>(i) % options_.queries.size()];
   }
 
+  // What a shopper has typed of `text` by request i: its first 1 + i mod 12 characters.
+  static std::string PrefixOf(const std::string& text, int64_t i) {
+    size_t end = 0;
+    for (int64_t chars = 1 + i % 12; chars > 0 && end < text.size(); --chars) {
+      end += std::max<size_t>(1, Utf8SequenceLength(text, end));
+    }
+    return text.substr(0, std::min(end, text.size()));
+  }
+
   // Request i's events: the file's next --batch lines, cycling, stamped now, with ids unique to
   // the request.
   v1::LogEventsRequest EventsOf(int64_t i) const {
@@ -266,6 +280,13 @@ class LoadRun {
         request.set_page_size(options_.page_size);
         v1::SimilarItemsResponse response;
         return stubs.recommend->SimilarItems(&context, request, &response);
+      }
+      case Rpc::kSuggest: {
+        v1::SuggestRequest request;
+        request.set_prefix(PrefixOf(text, i));
+        request.set_limit(static_cast<uint32_t>(std::min(options_.page_size, 10)));
+        v1::SuggestResponse response;
+        return stubs.search->Suggest(&context, request, &response);
       }
       case Rpc::kSearch:
       case Rpc::kEvents:
@@ -342,11 +363,13 @@ absl::StatusOr<LoadOptions> OptionsFromFlags(const Flags& flags) {
     options.rpc = Rpc::kRecommend;
   } else if (rpc == "similar") {
     options.rpc = Rpc::kSimilar;
+  } else if (rpc == "suggest") {
+    options.rpc = Rpc::kSuggest;
   } else if (rpc == "events") {
     options.rpc = Rpc::kEvents;
   } else if (rpc != "search") {
     return absl::InvalidArgumentError(
-        StrCat("--rpc '", rpc, "' is not search, recommend, similar or events"));
+        StrCat("--rpc '", rpc, "' is not search, recommend, similar, suggest or events"));
   }
   SOUK_RETURN_IF_ERROR(flags.Require({options.rpc == Rpc::kEvents ? "events" : "queries"}));
   SOUK_ASSIGN_OR_RETURN(const int64_t clients, flags.GetInt("clients", 1));

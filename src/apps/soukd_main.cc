@@ -19,6 +19,7 @@
 #include "souk/engine/recommend_engine.h"
 #include "souk/engine/search_engine.h"
 #include "souk/engine/snapshot.h"
+#include "souk/engine/suggest_engine.h"
 
 namespace souk::apps {
 namespace {
@@ -65,10 +66,15 @@ int Run(int argc, char** argv) {
   if (!feedback.ok()) return Fail("soukd", feedback.status());
   auto recommend = engine::RecommendEngine::Create(cfg->recommend, engine->get(), &aggregates);
   if (!recommend.ok()) return Fail("soukd", recommend.status());
-  auto server = api::Server::Start(
-      cfg->server,
-      {.search = engine->get(), .recommend = recommend->get(), .feedback = feedback->get()},
-      cfg->snapshot);
+  // After the feedback engine: the searched queries of the replayed log are counted by then.
+  auto suggest = engine::SuggestEngine::Create(cfg->suggest, engine->get(), &aggregates);
+  if (!suggest.ok()) return Fail("soukd", suggest.status());
+  auto server = api::Server::Start(cfg->server,
+                                   {.search = engine->get(),
+                                    .recommend = recommend->get(),
+                                    .feedback = feedback->get(),
+                                    .suggest = suggest->get()},
+                                   cfg->snapshot);
   if (!server.ok()) return Fail("soukd", server.status());
   std::printf("soukd serving on port %d\n", (*server)->port());
   std::fflush(stdout);

@@ -113,6 +113,18 @@ absl::Status BindSearch(YamlBinder b, engine::SearchOptions* o) {
                    "dense_candidates", "rrf_k"});
 }
 
+absl::Status BindSuggest(YamlBinder b, engine::SuggestOptions* o) {
+  b.Bind("min_users", &o->min_users);
+  b.Bind("refresh_s", &o->refresh_s);
+  float catalog_weight = static_cast<float>(o->catalog_weight);
+  b.Bind("catalog_weight", &catalog_weight);
+  o->catalog_weight = catalog_weight;
+  b.Bind("max_prefix_bytes", &o->max_prefix_bytes);
+  b.Bind("max_title_phrases", &o->max_title_phrases);
+  return b.Finish(
+      {"min_users", "refresh_s", "catalog_weight", "max_prefix_bytes", "max_title_phrases"});
+}
+
 // One section for what the snapshot loads (the recommender) and how the engine merges.
 absl::Status BindRecommend(YamlBinder b, recommend::RecommenderOptions* loaded,
                            engine::RecommendOptions* o) {
@@ -305,13 +317,14 @@ absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
   SOUK_RETURN_IF_ERROR(ranker.Finish({"model"}));
   SOUK_RETURN_IF_ERROR(BindSearch(b.Child("search"), &c->search));
   SOUK_RETURN_IF_ERROR(BindRules(b.Child("rules"), &c->search.rules));
+  SOUK_RETURN_IF_ERROR(BindSuggest(b.Child("suggest"), &c->suggest));
   SOUK_RETURN_IF_ERROR(
       BindRecommend(b.Child("recommend"), &c->snapshot.recommender, &c->recommend));
   SOUK_RETURN_IF_ERROR(BindExperiment(b.Child("experiment"), &c->snapshot.experiment));
   SOUK_RETURN_IF_ERROR(BindFeedback(b.Child("feedback"), &c->feedback));
   SOUK_RETURN_IF_ERROR(BindLogging(b.Child("logging"), &c->logging));
   return b.Finish({"server", "index", "analyzer", "lexical", "encoder", "vectors", "ranker",
-                   "search", "rules", "recommend", "experiment", "feedback", "logging"});
+                   "search", "rules", "suggest", "recommend", "experiment", "feedback", "logging"});
 }
 
 // Sets root[a][b][c] = value for "a.b.c=value", creating mappings on the way.
@@ -346,6 +359,7 @@ absl::Status SoukConfig::Validate() const {
   SOUK_RETURN_IF_ERROR(snapshot.Validate());
   SOUK_RETURN_IF_ERROR(recommend.Validate());
   SOUK_RETURN_IF_ERROR(Annotate(feedback.Validate(), "feedback"));
+  SOUK_RETURN_IF_ERROR(suggest.Validate());
   return search.Validate();
 }
 
@@ -512,6 +526,12 @@ std::string ToYaml(const SoukConfig& c) {
       << c.search.dense_candidates << YAML::Key << "rrf_k" << YAML::Value << c.search.rrf_k
       << YAML::EndMap;
   EmitRules(c.search.rules, out);
+  out << YAML::Key << "suggest" << YAML::Value << YAML::BeginMap << YAML::Key << "min_users"
+      << YAML::Value << c.suggest.min_users << YAML::Key << "refresh_s" << YAML::Value
+      << c.suggest.refresh_s << YAML::Key << "catalog_weight" << YAML::Value
+      << c.suggest.catalog_weight << YAML::Key << "max_prefix_bytes" << YAML::Value
+      << c.suggest.max_prefix_bytes << YAML::Key << "max_title_phrases" << YAML::Value
+      << c.suggest.max_title_phrases << YAML::EndMap;
   EmitRecommend(c.snapshot.recommender, c.recommend, out);
   EmitExperiment(c.snapshot.experiment, out);
   EmitFeedback(c.feedback, out);

@@ -1,7 +1,10 @@
 #include "souk/engine/engine_options.h"
 
+#include <cmath>
+
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/events/query_counts.h"
 
 namespace souk::engine {
 
@@ -62,6 +65,21 @@ absl::Status SearchOptions::Validate() const {
   }
   if (!(rrf_k > 0)) return absl::InvalidArgumentError("search.rrf_k: must be > 0");
   return rank::RuleSet::Create(rules).status();
+}
+
+absl::Status SuggestOptions::Validate() const {
+  if (min_users < 1 || min_users > events::QueryCounts::kMaxUsers) {
+    return absl::InvalidArgumentError(
+        StrCat("suggest.min_users: must be 1..", events::QueryCounts::kMaxUsers));
+  }
+  if (refresh_s <= 0) return absl::InvalidArgumentError("suggest.refresh_s: must be > 0");
+  if (!(catalog_weight >= 0) || !std::isfinite(catalog_weight)) {
+    return absl::InvalidArgumentError("suggest.catalog_weight: must be a finite number >= 0");
+  }
+  if (max_prefix_bytes == 0) {
+    return absl::InvalidArgumentError("suggest.max_prefix_bytes: must be > 0");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace souk::engine

@@ -47,21 +47,6 @@ double CatalogWeight(double weight, size_t products) {
 
 }  // namespace
 
-absl::Status SuggestOptions::Validate() const {
-  if (min_users < 1 || min_users > events::QueryCounts::kMaxUsers) {
-    return absl::InvalidArgumentError(
-        StrCat("suggest.min_users: must be 1..", events::QueryCounts::kMaxUsers));
-  }
-  if (refresh_s <= 0) return absl::InvalidArgumentError("suggest.refresh_s: must be > 0");
-  if (!(catalog_weight >= 0) || !std::isfinite(catalog_weight)) {
-    return absl::InvalidArgumentError("suggest.catalog_weight: must be a finite number >= 0");
-  }
-  if (max_prefix_bytes == 0) {
-    return absl::InvalidArgumentError("suggest.max_prefix_bytes: must be > 0");
-  }
-  return absl::OkStatus();
-}
-
 std::vector<suggest::Phrase> CatalogPhrases(const catalog::Catalog& catalog, double weight,
                                             size_t max_title_phrases) {
   std::vector<suggest::Phrase> phrases;

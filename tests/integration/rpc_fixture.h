@@ -22,6 +22,7 @@
 #include "souk/engine/feedback_engine.h"
 #include "souk/engine/index_directory.h"
 #include "souk/engine/snapshot.h"
+#include "souk/engine/suggest_engine.h"
 #include "souk/v1/search.grpc.pb.h"
 #include "support/test_support.h"
 
@@ -72,10 +73,16 @@ class RpcServerTest : public ::testing::Test {
         engine::RecommendEngine::Create(engine::RecommendOptions{}, engine_.get(), &aggregates_);
     ASSERT_OK(recommend);
     recommend_ = std::move(*recommend);
-    auto server = api::Server::Start(
-        server_options,
-        {.search = engine_.get(), .recommend = recommend_.get(), .feedback = feedback_.get()},
-        options_);
+    auto suggest =
+        engine::SuggestEngine::Create(engine::SuggestOptions{}, engine_.get(), &aggregates_);
+    ASSERT_OK(suggest);
+    suggest_ = std::move(*suggest);
+    auto server = api::Server::Start(server_options,
+                                     {.search = engine_.get(),
+                                      .recommend = recommend_.get(),
+                                      .feedback = feedback_.get(),
+                                      .suggest = suggest_.get()},
+                                     options_);
     ASSERT_OK(server);
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
@@ -134,6 +141,7 @@ class RpcServerTest : public ::testing::Test {
   std::unique_ptr<engine::SearchEngine> engine_;
   std::unique_ptr<engine::FeedbackEngine> feedback_;
   std::unique_ptr<engine::RecommendEngine> recommend_;
+  std::unique_ptr<engine::SuggestEngine> suggest_;
   std::unique_ptr<api::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::SearchService::Stub> search_;

@@ -18,6 +18,7 @@
 #include "souk/engine/feedback_engine.h"
 #include "souk/engine/recommend_engine.h"
 #include "souk/engine/search_engine.h"
+#include "souk/engine/suggest_engine.h"
 
 namespace grpc {
 class Server;
@@ -33,11 +34,12 @@ class FeedbackServiceImpl;
 class MetricsExporter;
 class RpcMetrics;
 
-/// What the services call; all three are required.
+/// What the services call; all four are required.
 struct Engines {
   engine::SearchEngine* search = nullptr;
   engine::RecommendEngine* recommend = nullptr;
   engine::FeedbackEngine* feedback = nullptr;
+  const engine::SuggestEngine* suggest = nullptr;
 };
 
 class Server {

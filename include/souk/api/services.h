@@ -16,6 +16,7 @@
 #include "souk/engine/feedback_engine.h"
 #include "souk/engine/recommend_engine.h"
 #include "souk/engine/search_engine.h"
+#include "souk/engine/suggest_engine.h"
 #include "souk/v1/admin.grpc.pb.h"
 #include "souk/v1/catalog.grpc.pb.h"
 #include "souk/v1/feedback.grpc.pb.h"
@@ -24,17 +25,25 @@
 
 namespace souk::api {
 
+/// Search waits for a worker (the request queue); Suggest, a lookup of a few microseconds,
+/// answers on gRPC's thread.
 class SearchServiceImpl final
-    : public v1::SearchService::WithRawCallbackMethod_Search<v1::SearchService::Service> {
+    : public v1::SearchService::WithRawCallbackMethod_Search<
+          v1::SearchService::WithRawCallbackMethod_Suggest<v1::SearchService::Service>> {
  public:
-  SearchServiceImpl(engine::SearchEngine* engine, const CallPolicy* policy, RequestQueue* queue)
-      : engine_(engine), policy_(policy), queue_(queue) {}
+  SearchServiceImpl(engine::SearchEngine* engine, const engine::SuggestEngine* suggest,
+                    const CallPolicy* policy, RequestQueue* queue)
+      : engine_(engine), suggest_(suggest), policy_(policy), queue_(queue) {}
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
                                    grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Suggest(grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
 
  private:
   engine::SearchEngine* engine_;
+  const engine::SuggestEngine* suggest_;
   const CallPolicy* policy_;
   RequestQueue* queue_;  ///< Where the calls wait for a worker.
 };

@@ -20,6 +20,7 @@ struct SoukConfig {
   api::ServerOptions server;
   engine::SnapshotOptions snapshot;  ///< Sections index, analyzer, lexical, encoder, vectors.
   engine::SearchOptions search;
+  engine::SuggestOptions suggest;
   engine::RecommendOptions recommend;  ///< Section recommend, with snapshot.recommender.
   engine::FeedbackOptions feedback;
   logging::LogOptions logging;

@@ -29,17 +29,6 @@
 
 namespace souk::engine {
 
-/// Section `suggest` of the configuration.
-struct SuggestOptions {
-  size_t min_users = 2;           ///< Distinct searchers a query needs (1..QueryCounts::kMaxUsers).
-  int refresh_s = 60;             ///< Seconds between rebuilds (> 0).
-  double catalog_weight = 1;      ///< A catalog phrase's weight per log2(1 + products); 0: none.
-  size_t max_prefix_bytes = 256;  ///< Longer prefixes are INVALID_ARGUMENT.
-  size_t max_title_phrases = 50000;  ///< The most common title starts kept.
-
-  absl::Status Validate() const;
-};
-
 class SuggestEngine {
  public:
   /// Builds the first index before returning, then starts the background rebuilds. `search`

@@ -315,6 +315,23 @@ TEST(SoukConfigTest, StringsNamingAnEnvironmentVariableTakeItsValue) {
                        "server.metrics_address: environment variable SOUK_TEST_UNSET is not set"));
 }
 
+TEST(SoukConfigTest, SuggestSectionIsBoundAndChecked) {
+  auto c = ParseConfig(StrCat(kMinimal,
+                              "suggest: {min_users: 3, refresh_s: 5, catalog_weight: 0.5, "
+                              "max_prefix_bytes: 64, max_title_phrases: 10}\n"));
+  ASSERT_OK(c);
+  EXPECT_EQ(c->suggest.min_users, 3u);
+  EXPECT_EQ(c->suggest.refresh_s, 5);
+  EXPECT_DOUBLE_EQ(c->suggest.catalog_weight, 0.5);
+  EXPECT_EQ(c->suggest.max_prefix_bytes, 64u);
+  EXPECT_EQ(c->suggest.max_title_phrases, 10u);
+  EXPECT_THAT(ToYaml(*c), ::testing::HasSubstr("min_users: 3"));
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "suggest: {min_users: 0}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "suggest.min_users"));
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "suggest: {refresh: 5}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "suggest.refresh"));
+}
+
 TEST(SoukConfigTest, ShippedConfigsAreValid) {
   for (const char* name : {"configs/demo.yaml", "configs/production.example.yaml",
                            "docker/souk.yaml", "docker/souk-cuda.yaml"}) {
