@@ -39,7 +39,7 @@ server: {address: "127.0.0.1:0"}
 index: {dir: "$work/index"}
 feedback: {event_log: "$work/events", sync: false}
 suggest: {refresh_s: 1}
-logging: {level: warn}
+logging: {level: info}  # soukd.out: the suggestions' first build
 YAML
 events=$(wc -l < "$work/shop/events.jsonl")
 echo "machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
@@ -56,4 +56,5 @@ load=("$souk" load --server "127.0.0.1:$port" --rpc suggest --queries "$work/que
 for clients in 1 2 4 8 16; do
   "${load[@]}" --clients "$clients" --requests "$requests" | tee -a "$work/suggest-load.jsonl"
 done
+grep "\[suggest\]" "$work/soukd.out" >&2 || true
 stop_soukd

@@ -109,6 +109,7 @@ void SuggestEngine::RefreshLoop() {
 }
 
 void SuggestEngine::Refresh() {
+  const auto started = std::chrono::steady_clock::now();
   const std::shared_ptr<const Snapshot> snapshot = search_->snapshot();
   std::vector<suggest::Phrase> phrases =
       CatalogPhrases(snapshot->catalog(), options_.catalog_weight, options_.max_title_phrases);
@@ -126,10 +127,23 @@ void SuggestEngine::Refresh() {
   }
   auto index =
       std::make_shared<const suggest::CompletionIndex>(suggest::CompletionIndex::Build(phrases));
-  SOUK_LOG_DEBUG("suggest", "rebuilt: ", index->size(), " phrases (", searched,
-                 " searched queries)");
-  std::lock_guard<std::mutex> lock(index_mu_);
-  index_ = std::move(index);
+  const size_t size = index->size();
+  bool first = false;
+  {
+    std::lock_guard<std::mutex> lock(index_mu_);
+    first = index_ == nullptr;
+    index_ = std::move(index);
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  if (first) {
+    SOUK_LOG_INFO("suggest", "built: ", size, " phrases (", searched, " searched queries) in ", ms,
+                  " ms");
+  } else {
+    SOUK_LOG_DEBUG("suggest", "rebuilt: ", size, " phrases (", searched, " searched queries) in ",
+                   ms, " ms");
+  }
 }
 
 std::shared_ptr<const suggest::CompletionIndex> SuggestEngine::index() const {
