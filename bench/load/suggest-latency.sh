@@ -39,7 +39,7 @@ server: {address: "127.0.0.1:0"}
 index: {dir: "$work/index"}
 feedback: {event_log: "$work/events", sync: false}
 suggest: {refresh_s: 1}
-logging: {level: info}  # soukd.out: the suggestions' first build
+logging: {level: info}  # soukd.out: each build of the suggestions that changed them
 YAML
 events=$(wc -l < "$work/shop/events.jsonl")
 echo "machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \

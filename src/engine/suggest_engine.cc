@@ -16,21 +16,20 @@ namespace {
 
 constexpr size_t kMaxTitleWords = 3;
 
-// Adds one product's worth to each of `names` (each name once per product).
+// Adds one product's worth to each of the folded `names` (each name once per product).
 void CountOnce(const std::vector<std::string>& names,
                absl::flat_hash_map<std::string, size_t>* counts) {
-  std::vector<std::string> seen;
-  for (const std::string& name : names) {
-    std::string folded = text::FoldText(name);
-    if (folded.empty() || std::find(seen.begin(), seen.end(), folded) != seen.end()) continue;
-    ++(*counts)[folded];
-    seen.push_back(std::move(folded));
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string& name = names[i];
+    if (name.empty() || std::find(names.begin(), names.begin() + i, name) != names.begin() + i) {
+      continue;
+    }
+    ++(*counts)[name];
   }
 }
 
-// The first one, two and three words of a title (folded).
-std::vector<std::string> TitleStarts(const std::string& title) {
-  const std::string folded = text::FoldText(title);
+// The first one, two and three words of a folded title.
+std::vector<std::string> TitleStarts(const std::string& folded) {
   std::vector<std::string> starts;
   size_t end = 0;
   for (size_t words = 0; words < kMaxTitleWords && end < folded.size(); ++words) {
@@ -52,11 +51,22 @@ std::vector<suggest::Phrase> CatalogPhrases(const catalog::Catalog& catalog, dou
   std::vector<suggest::Phrase> phrases;
   if (weight <= 0) return phrases;
   absl::flat_hash_map<std::string, size_t> names, starts;
+  // Brands and categories repeat across products: each is folded (ICU) once.
+  absl::flat_hash_map<std::string, std::string> folded_names;
+  const auto fold = [&folded_names](const std::string& name) -> const std::string& {
+    auto it = folded_names.find(name);
+    if (it == folded_names.end()) it = folded_names.emplace(name, text::FoldText(name)).first;
+    return it->second;
+  };
+  std::vector<std::string> product_names;
   for (const catalog::Product& product : catalog.products()) {
-    std::vector<std::string> product_names = product.category_path;
-    if (!product.brand.empty()) product_names.push_back(product.brand);
+    product_names.clear();
+    for (const std::string& category : product.category_path) {
+      product_names.push_back(fold(category));
+    }
+    if (!product.brand.empty()) product_names.push_back(fold(product.brand));
     CountOnce(product_names, &names);
-    CountOnce(TitleStarts(product.title), &starts);
+    CountOnce(TitleStarts(text::FoldText(product.title)), &starts);
   }
   for (const auto& [name, products] : names) {
     phrases.push_back({name, CatalogWeight(weight, products)});
@@ -84,7 +94,9 @@ absl::StatusOr<std::unique_ptr<SuggestEngine>> SuggestEngine::Create(
     const SuggestOptions& options, const SearchEngine* search, const events::Aggregates* events) {
   if (absl::Status s = options.Validate(); !s.ok()) return s;
   std::unique_ptr<SuggestEngine> engine(new SuggestEngine(options, search, events));
-  engine->Refresh();
+  // The first build runs on the refresher's thread too: start-up does not wait for it (about a
+  // second per 100,000 products), and until it is in, suggestions are empty.
+  engine->index_ = std::make_shared<const suggest::CompletionIndex>();
   engine->refresher_ = std::thread([e = engine.get()] { e->RefreshLoop(); });
   return engine;
 }
@@ -99,6 +111,7 @@ SuggestEngine::~SuggestEngine() {
 }
 
 void SuggestEngine::RefreshLoop() {
+  Refresh();
   std::unique_lock<std::mutex> lock(stop_mu_);
   while (!stop_cv_.wait_for(lock, std::chrono::seconds(options_.refresh_s),
                             [this] { return stopping_; })) {
@@ -128,21 +141,18 @@ void SuggestEngine::Refresh() {
   auto index =
       std::make_shared<const suggest::CompletionIndex>(suggest::CompletionIndex::Build(phrases));
   const size_t size = index->size();
-  bool first = false;
   {
     std::lock_guard<std::mutex> lock(index_mu_);
-    first = index_ == nullptr;
     index_ = std::move(index);
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
-  if (first) {
+  // A line when the phrases changed (the first build, new searches, a new catalog), not every
+  // refresh_s.
+  if (last_size_.exchange(size) != size) {
     SOUK_LOG_INFO("suggest", "built: ", size, " phrases (", searched, " searched queries) in ", ms,
                   " ms");
-  } else {
-    SOUK_LOG_DEBUG("suggest", "rebuilt: ", size, " phrases (", searched, " searched queries) in ",
-                   ms, " ms");
   }
 }
 

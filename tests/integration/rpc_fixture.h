@@ -77,6 +77,7 @@ class RpcServerTest : public ::testing::Test {
         engine::SuggestEngine::Create(engine::SuggestOptions{}, engine_.get(), &aggregates_);
     ASSERT_OK(suggest);
     suggest_ = std::move(*suggest);
+    suggest_->Refresh();  // rather than wait for the first background build
     auto server = api::Server::Start(server_options,
                                      {.search = engine_.get(),
                                       .recommend = recommend_.get(),

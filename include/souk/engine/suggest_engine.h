@@ -7,14 +7,17 @@
 //    two and three words, those at least two titles share), each weighted catalog_weight x
 //    log2(1 + the products that have it), so that a brand of 1,000 products weighs about what
 //    a query searched ten times does.
-// They go into one CompletionIndex (suggest/completion_index.h), rebuilt every `refresh_s`
-// seconds in the background and by Refresh(); a Suggest call never waits for a rebuild.
+// They go into one CompletionIndex (suggest/completion_index.h), built in the background when the
+// engine starts and every `refresh_s` seconds after, and by Refresh(); a Suggest call never
+// waits for a build.
 //
 // Thread-safety: Suggest may run on many threads while a rebuild swaps the index in.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -31,8 +34,9 @@ namespace souk::engine {
 
 class SuggestEngine {
  public:
-  /// Builds the first index before returning, then starts the background rebuilds. `search`
-  /// (its snapshot) and `events` (may be null: no searched queries) must outlive the engine.
+  /// Starts the background builds, the first at once; until it is in (about a second per
+  /// 100,000 products), Suggest answers no completion. `search` (its snapshot) and `events`
+  /// (may be null: no searched queries) must outlive the engine.
   static absl::StatusOr<std::unique_ptr<SuggestEngine>> Create(const SuggestOptions& options,
                                                                const SearchEngine* search,
                                                                const events::Aggregates* events);
@@ -58,6 +62,7 @@ class SuggestEngine {
   const events::Aggregates* events_;
   mutable std::mutex index_mu_;  // held only to copy or swap the pointer
   std::shared_ptr<const suggest::CompletionIndex> index_;
+  std::atomic<size_t> last_size_{SIZE_MAX};  // phrases of the last build, for its log line
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // guarded by stop_mu_

@@ -38,6 +38,7 @@ class SuggestEngineTest : public ::testing::Test {
     auto suggest = SuggestEngine::Create(SuggestOptions{}, search_.get(), &aggregates_);
     ASSERT_OK(suggest);
     suggest_ = std::move(*suggest);
+    suggest_->Refresh();  // rather than wait for the first background build
   }
 
   TempDir tmp_;
