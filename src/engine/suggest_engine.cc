@@ -124,8 +124,7 @@ void SuggestEngine::RefreshLoop() {
 void SuggestEngine::Refresh() {
   const auto started = std::chrono::steady_clock::now();
   const std::shared_ptr<const Snapshot> snapshot = search_->snapshot();
-  std::vector<suggest::Phrase> phrases =
-      CatalogPhrases(snapshot->catalog(), options_.catalog_weight, options_.max_title_phrases);
+  std::vector<suggest::Phrase> phrases = CatalogPhrasesOf(*snapshot);
   size_t searched = 0;
   if (events_ != nullptr) {
     for (events::QueryCount& q : events_->queries().Frequent(options_.min_users, NowUnixMillis())) {
@@ -154,6 +153,16 @@ void SuggestEngine::Refresh() {
     SOUK_LOG_INFO("suggest", "built: ", size, " phrases (", searched, " searched queries) in ", ms,
                   " ms");
   }
+}
+
+std::vector<suggest::Phrase> SuggestEngine::CatalogPhrasesOf(const Snapshot& snapshot) {
+  std::lock_guard<std::mutex> lock(catalog_mu_);
+  if (catalog_version_.empty() || catalog_version_ != snapshot.version()) {
+    catalog_phrases_ =
+        CatalogPhrases(snapshot.catalog(), options_.catalog_weight, options_.max_title_phrases);
+    catalog_version_ = snapshot.version();
+  }
+  return catalog_phrases_;
 }
 
 std::shared_ptr<const suggest::CompletionIndex> SuggestEngine::index() const {

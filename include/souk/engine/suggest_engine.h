@@ -56,6 +56,9 @@ class SuggestEngine {
                 const events::Aggregates* events);
   std::shared_ptr<const suggest::CompletionIndex> index() const;
   void RefreshLoop();
+  // The catalog's phrases of `snapshot`, computed once per index version (folding every title
+  // costs about 5 s per million products; the searched queries change far more often).
+  std::vector<suggest::Phrase> CatalogPhrasesOf(const Snapshot& snapshot);
 
   SuggestOptions options_;
   const SearchEngine* search_;
@@ -63,6 +66,9 @@ class SuggestEngine {
   mutable std::mutex index_mu_;  // held only to copy or swap the pointer
   std::shared_ptr<const suggest::CompletionIndex> index_;
   std::atomic<size_t> last_size_{SIZE_MAX};  // phrases of the last build, for its log line
+  std::mutex catalog_mu_;                    // guards the two below
+  std::string catalog_version_;              // the index version catalog_phrases_ are of
+  std::vector<suggest::Phrase> catalog_phrases_;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // guarded by stop_mu_

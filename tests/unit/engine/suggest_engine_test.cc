@@ -76,6 +76,19 @@ TEST_F(SuggestEngineTest, SuggestsQueriesSeveralShoppersSearchedThatFindProducts
             (std::vector<std::string>{"cordless drill"}));
 }
 
+TEST_F(SuggestEngineTest, ANewSnapshotsCatalogIsTakenUpByTheNextBuild) {
+  EXPECT_TRUE(Texts(suggest_->Suggest("ryo", 10)).empty());
+  std::vector<catalog::Product> products = testing::SmallCatalog();
+  products.push_back(testing::MakeProduct("p7", "Ryobi One+ Drill", "Ryobi", {"Tools"}, 59.0));
+  const SnapshotOptions options = testing::OptionsFor(tmp_.File("index2"));
+  ASSERT_OK(WriteIndexDirectory(products, options));
+  auto snapshot = Snapshot::Load(options);
+  ASSERT_OK(snapshot);
+  search_->Swap(*snapshot);
+  suggest_->Refresh();
+  EXPECT_EQ(Texts(suggest_->Suggest("ryo", 10)), (std::vector<std::string>{"ryobi"}));
+}
+
 TEST_F(SuggestEngineTest, BadRequestsAreNamed) {
   EXPECT_THAT(suggest_->Suggest(std::string(300, 'a'), 5),
               StatusIs(absl::StatusCode::kInvalidArgument, "prefix"));
