@@ -232,7 +232,7 @@ class LoadRun {
     for (int64_t chars = 1 + i % 12; chars > 0 && end < text.size(); --chars) {
       end += std::max<size_t>(1, Utf8SequenceLength(text, end));
     }
-    return text.substr(0, std::min(end, text.size()));
+    return text.substr(0, end);
   }
 
   // Request i's events: the file's next --batch lines, cycling, stamped now, with ids unique to

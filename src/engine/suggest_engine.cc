@@ -94,8 +94,8 @@ absl::StatusOr<std::unique_ptr<SuggestEngine>> SuggestEngine::Create(
     const SuggestOptions& options, const SearchEngine* search, const events::Aggregates* events) {
   if (absl::Status s = options.Validate(); !s.ok()) return s;
   std::unique_ptr<SuggestEngine> engine(new SuggestEngine(options, search, events));
-  // The first build runs on the refresher's thread too: start-up does not wait for it (about a
-  // second per 100,000 products), and until it is in, suggestions are empty.
+  // The first build runs on the refresher's thread too: start-up does not wait for it (about
+  // half a second per 100,000 products), and until it is in, suggestions are empty.
   engine->index_ = std::make_shared<const suggest::CompletionIndex>();
   engine->refresher_ = std::thread([e = engine.get()] { e->RefreshLoop(); });
   return engine;
@@ -169,8 +169,6 @@ std::shared_ptr<const suggest::CompletionIndex> SuggestEngine::index() const {
   std::lock_guard<std::mutex> lock(index_mu_);
   return index_;
 }
-
-size_t SuggestEngine::phrases() const { return index()->size(); }
 
 absl::StatusOr<std::vector<suggest::Completion>> SuggestEngine::Suggest(std::string_view prefix,
                                                                         size_t k) const {

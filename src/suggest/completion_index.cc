@@ -30,7 +30,6 @@ std::vector<uint32_t> Labels(std::string_view text) {
 struct BuildNode {
   std::map<uint32_t, std::unique_ptr<BuildNode>> children;
   int64_t phrase = -1;
-  uint32_t index = 0;  // its position in the flat layout
 };
 
 }  // namespace
@@ -65,7 +64,6 @@ CompletionIndex CompletionIndex::Build(const std::vector<Phrase>& phrases) {
   std::vector<BuildNode*> order = {&root};
   index.labels_.push_back(0);
   for (size_t i = 0; i < order.size(); ++i) {
-    order[i]->index = static_cast<uint32_t>(i);
     for (auto& [label, child] : order[i]->children) {
       order.push_back(child.get());
       index.labels_.push_back(label);

@@ -34,7 +34,7 @@ namespace souk::engine {
 
 class SuggestEngine {
  public:
-  /// Starts the background builds, the first at once; until it is in (about a second per
+  /// Starts the background builds, the first at once; until it is in (about half a second per
   /// 100,000 products), Suggest answers no completion. `search` (its snapshot) and `events`
   /// (may be null: no searched queries) must outlive the engine.
   static absl::StatusOr<std::unique_ptr<SuggestEngine>> Create(const SuggestOptions& options,
@@ -48,8 +48,6 @@ class SuggestEngine {
 
   /// Rebuilds the index from the current snapshot and counts now.
   void Refresh();
-  /// Phrases in the current index.
-  size_t phrases() const;
 
  private:
   SuggestEngine(const SuggestOptions& options, const SearchEngine* search,
