@@ -17,6 +17,8 @@ double QueryCounts::DecayedTo(const Entry& entry, int64_t at_ms) const {
 }
 
 bool QueryCounts::MakeRoom(int64_t at_ms) {
+  if (last_sweep_ms_ != INT64_MIN && at_ms - last_sweep_ms_ < half_life_ms_ / 8) return false;
+  last_sweep_ms_ = at_ms;
   for (auto it = entries_.begin(); it != entries_.end();) {
     const Entry& entry = it->second;
     if (entry.as_of_ms <= at_ms && DecayedTo(entry, at_ms) < kForgottenCount) {

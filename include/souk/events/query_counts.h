@@ -5,7 +5,9 @@
 //
 // Bounded: at most max_queries distinct queries. When a new one would pass the bound, queries
 // whose decayed count has fallen below kForgottenCount are dropped first; if none has, the new
-// query is not counted.
+// query is not counted. That sweep reads every query, so it runs at most once per eighth of a
+// half-life of event time: a full table of fresh queries costs a new query one lookup, not a
+// scan of the whole table on the path that logs events.
 //
 // Thread-safety: Add and Frequent may run on many threads at once (one lock).
 #pragma once
@@ -55,6 +57,7 @@ class QueryCounts {
   size_t max_queries_;
   mutable std::mutex mutex_;
   absl::flat_hash_map<std::string, Entry> entries_;  // guarded by mutex_
+  int64_t last_sweep_ms_ = INT64_MIN;                // guarded by mutex_; MakeRoom's last sweep
 };
 
 }  // namespace souk::events
