@@ -22,12 +22,10 @@
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -36,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_vocabulary.h"
 #include "souk/encoder/model_directory.h"
 #include "souk/encoder/text_encoder.h"
 #include "souk/model/bert.h"
@@ -55,34 +54,11 @@ constexpr const char* kSizeNames[] = {"small_L2_H128", "mid_L4_H256", "base_L12_
   std::abort();
 }
 
-// ~2000 distinct lower-case words of 2-3 consonant-vowel syllables, seeded.
-std::vector<std::string> Words() {
-  static const std::vector<std::string> words = [] {
-    const std::string consonants = "bcdfghjklmnprstvz";
-    const std::string vowels = "aeiou";
-    std::mt19937 rng(7);
-    std::vector<std::string> out;
-    std::map<std::string, bool> seen;
-    while (out.size() < 2000) {
-      std::string w;
-      const int syllables = 2 + static_cast<int>(rng() % 2);
-      for (int s = 0; s < syllables; ++s) {
-        w += consonants[rng() % consonants.size()];
-        w += vowels[rng() % vowels.size()];
-      }
-      if (!seen[w]) {
-        seen[w] = true;
-        out.push_back(w);
-      }
-    }
-    return out;
-  }();
-  return words;
-}
+using bench::SyllableWords;
 
 model::BertConfig Config(ModelSize size) {
   model::BertConfig c;
-  c.vocab_size = static_cast<int64_t>(Words().size()) + 5;
+  c.vocab_size = static_cast<int64_t>(SyllableWords().size()) + 5;
   c.max_position_embeddings = 512;
   if (size == kSmall) {
     c.num_hidden_layers = 2, c.hidden_size = 128, c.num_attention_heads = 2;
@@ -94,26 +70,14 @@ model::BertConfig Config(ModelSize size) {
   return c;
 }
 
-// The temp dir holding the model directories; removed at exit.
-struct TempRoot {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("souk_encoder_bench_" + std::to_string(getpid()));
-  ~TempRoot() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
-
 const std::string& ModelDir(ModelSize size) {
-  static TempRoot root;
+  static bench::TempRoot root("souk_encoder_bench");
   static std::map<ModelSize, std::string> dirs;
   auto it = dirs.find(size);
   if (it != dirs.end()) return it->second;
-  std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
-  for (const std::string& w : Words()) vocab.push_back(w);
   const std::string dir = (root.path / kSizeNames[size]).string();
-  const absl::Status written =
-      WriteRandomModelDirectory(dir, Config(size), model::ServingConfig{}, vocab, 42);
+  const absl::Status written = WriteRandomModelDirectory(dir, Config(size), model::ServingConfig{},
+                                                         bench::SyllableVocabulary(), 42);
   if (!written.ok()) Die(std::string(written.message()));
   return dirs.emplace(size, dir).first->second;
 }
@@ -132,7 +96,7 @@ std::unique_ptr<TextEncoder> MakeEncoder(ModelSize size, size_t max_batch, int64
 
 // `count` distinct 6-word queries, seeded.
 std::vector<std::string> Queries(size_t count, uint32_t seed) {
-  const std::vector<std::string>& words = Words();
+  const std::vector<std::string>& words = SyllableWords();
   std::mt19937 rng(seed);
   std::vector<std::string> out;
   out.reserve(count);

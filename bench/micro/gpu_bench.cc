@@ -20,11 +20,9 @@
 #include <benchmark/benchmark.h>
 #include <torch/cuda.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -32,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_vocabulary.h"
 #include "souk/encoder/model_directory.h"
 #include "souk/encoder/text_encoder.h"
 #include "souk/model/bert.h"
@@ -84,30 +83,12 @@ void WaitForDevice() {
   if (TheDevice().is_cuda()) torch::cuda::synchronize();
 }
 
-// Words of two or three syllables, seeded: the vocabulary and the queries.
-const std::vector<std::string>& Words() {
-  static const std::vector<std::string> words = [] {
-    const std::string consonants = "bcdfghjklmnprstvz", vowels = "aeiou";
-    std::mt19937 rng(7);
-    std::set<std::string> seen;
-    std::vector<std::string> out;
-    while (out.size() < 2000) {
-      std::string w;
-      for (int s = 0, n = 2 + static_cast<int>(rng() % 2); s < n; ++s) {
-        w += consonants[rng() % consonants.size()];
-        w += vowels[rng() % vowels.size()];
-      }
-      if (seen.insert(w).second) out.push_back(w);
-    }
-    return out;
-  }();
-  return words;
-}
+using bench::SyllableWords;
 
 // BERT-base: BertConfig's defaults (12 layers, 768 wide, 12 heads, feed-forward 3072).
 model::BertConfig BaseConfig() {
   model::BertConfig c;
-  c.vocab_size = static_cast<int64_t>(Words().size()) + 5;
+  c.vocab_size = static_cast<int64_t>(SyllableWords().size()) + 5;
   c.max_position_embeddings = 512;
   return c;
 }
@@ -160,23 +141,12 @@ BENCHMARK(BM_BertBaseThroughput)
 
 // ---- the served query path ----
 
-struct TempRoot {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("souk_gpu_bench_" + std::to_string(getpid()));
-  ~TempRoot() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
-
 encoder::TextEncoder& BaseEncoder() {
-  static TempRoot root;
+  static bench::TempRoot root("souk_gpu_bench");
   static std::unique_ptr<encoder::TextEncoder> encoder = [] {
-    std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
-    vocab.insert(vocab.end(), Words().begin(), Words().end());
     const std::string dir = (root.path / "base").string();
-    const absl::Status written =
-        encoder::WriteRandomModelDirectory(dir, BaseConfig(), model::ServingConfig{}, vocab, 42);
+    const absl::Status written = encoder::WriteRandomModelDirectory(
+        dir, BaseConfig(), model::ServingConfig{}, bench::SyllableVocabulary(), 42);
     if (!written.ok()) Die(std::string(written.message()));
     encoder::EncoderOptions options;
     options.model_dir = dir;
@@ -196,7 +166,8 @@ void BM_EncodeQuery(benchmark::State& state) {
   std::vector<std::string> queries;
   for (int i = 0; i < 256; ++i) {
     std::string q;
-    for (int w = 0; w < 6; ++w) q += (w > 0 ? " " : "") + Words()[rng() % Words().size()];
+    for (int w = 0; w < 6; ++w)
+      q += (w > 0 ? " " : "") + SyllableWords()[rng() % SyllableWords().size()];
     queries.push_back(std::move(q));
   }
   for (int i = 0; i < 3; ++i) (void)encoder.Encode(queries[static_cast<size_t>(i)]);
