@@ -70,8 +70,8 @@ test: build
 test-asan: deps
 	cmake --preset asan > /dev/null
 	cmake --build build/asan -j $(JOBS)
-	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS) --timeout 900
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # ThreadSanitizer on the concurrent components (batcher, cache, encoder, snapshot swap, HNSW
 # searches, the event log's appends, the live aggregates, the work queue, the request queue).
