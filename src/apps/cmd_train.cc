@@ -1,4 +1,5 @@
-// souk train tokenizer | pretrain | finetune | ranker: the training pipeline (docs/training.md).
+// souk train tokenizer | pretrain | finetune | ranker | seqrec | sentiment: the training
+// pipeline (docs/training.md).
 
 #include <iostream>
 #include <string>
@@ -18,13 +19,14 @@ namespace souk::apps {
 namespace {
 
 constexpr char kTrainUsage[] =
-    R"(usage: souk train <tokenizer|pretrain|finetune|ranker|seqrec> [flags]
+    R"(usage: souk train <tokenizer|pretrain|finetune|ranker|seqrec|sentiment> [flags]
 
   tokenizer  SentencePiece (unigram) on shop text -> DIR/spiece.model
   pretrain   masked-LM pre-training of a BERT -> a model directory
   finetune   contrastive bi-encoder fine-tuning on judged queries -> a model directory
   ranker     LambdaMART ranker on judged queries over an index's candidates -> RANKER.json
   seqrec     sequential recommender (SASRec) on users' item histories -> a model directory
+  sentiment  review sentiment classifier fine-tuned from a pre-trained model -> a model directory
 
 `souk train <step> --help` lists each step's flags; docs/training.md explains them.
 )";
@@ -286,6 +288,7 @@ int RunTrain(int argc, char** argv) {
   if (step == "finetune") return RunFinetuneStep(argc, argv);
   if (step == "ranker") return RunTrainRanker(argc, argv);
   if (step == "seqrec") return RunTrainSeqRec(argc, argv);
+  if (step == "sentiment") return RunTrainSentiment(argc, argv);
   const bool help = step == "--help" || step == "help";
   if (!help && !step.empty()) std::cerr << "souk train: unknown step '" << step << "'\n";
   return Usage(kTrainUsage, help);

@@ -4,11 +4,9 @@
 // Sources (each optional; at least one line must come out of them all):
 //   catalogs    product files as `souk index` reads them (catalog/product_reader.h: JSONL or
 //               Home Depot TSV): one line per product title, one per non-empty description.
-//   reviews     review text. `*.csv` is the `cat,label,review` layout of ChineseNlpCorpus'
-//               online_shopping_10_cats.csv (a header line, RFC 4180 quoting, a U+FEFF at the
-//               start of any line or field ignored (the published file has them before some
-//               reviews); rows of category 酒店 (hotels, not products) are skipped);
-//               `*.jsonl` is a demo shop events.jsonl, whose `review` events give their `text`.
+//   reviews     review text of `*.csv` (online_shopping_10_cats.csv) or `*.jsonl` (demo shop
+//               events) as labeled_reviews.h reads them, held-out reviews left out (the
+//               sentiment split), labels ignored.
 //   text_files  plain UTF-8 text, one sentence per line.
 // One text (a title, description or review) is one line: line breaks inside it become spaces.
 // Lines are trimmed of ASCII blanks; empty lines are dropped; each line is cut at

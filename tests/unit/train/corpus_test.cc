@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "souk/base/str_cat.h"
+#include "souk/train/labeled_reviews.h"
 #include "support/test_support.h"
 
 namespace souk::train {
@@ -13,8 +15,6 @@ using ::souk::testing::StatusIs;
 using ::souk::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-constexpr char kBom[] = "\xEF\xBB\xBF";
 
 TEST(CorpusTest, CatalogGivesTitleAndNonEmptyDescriptionPerProduct) {
   TempDir dir;
@@ -41,63 +41,37 @@ TEST(CorpusTest, ReadsHomeDepotStyleTsvCatalog) {
   EXPECT_THAT(*lines, ElementsAre("Deck Screws", "Coated"));
 }
 
-// The layout of online_shopping_10_cats.csv with every RFC 4180 case the parser must handle.
-std::string ReviewCsv() {
-  return std::string(kBom) + "cat,label,review\r\n" + "书籍,1," + kBom +
-         "做父母一定要有刘墉这样的心态\r\n" + "酒店,1,房间很干净\n" + "衣服,1,\"" + kBom +
-         "质量好,做工也不错\"\n" + "手机,0,\"屏幕 \"\"很亮\"\"\n第二行\"\n" + "水果,0,   \n" +
-         "\n" + kBom + "平板,1,很不错\n";
-}
-
-TEST(CorpusTest, ReadsReviewCsvWithQuotingAndSkipsHotels) {
+// The corpus reads reviews as labeled_reviews.h does (its tests cover the formats) and keeps the
+// training side of the sentiment split only.
+TEST(CorpusTest, ReviewsLeaveTheHeldOutSplitOut) {
   TempDir dir;
+  std::string csv = "cat,label,review\n";
+  std::string events;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 40; ++i) {
+    const std::string text = StrCat("第", i, "条评论 review ", i);
+    csv += StrCat("书籍,", i % 2, ",", text, "\n");
+    if (!IsHeldOutReview(text)) expected.push_back(text);
+  }
+  for (int i = 0; i < 40; ++i) {
+    const std::string text = StrCat("event review ", i);
+    events += StrCat("{\"type\":\"review\",\"product_id\":\"p1\",\"rating\":", 1 + i % 5,
+                     ",\"text\":\"", text, "\"}\n");
+    if (!IsHeldOutReview(text)) expected.push_back(text);
+  }
+  ASSERT_GT(expected.size(), 40u);  // both files give some, and some are held out
+  ASSERT_LT(expected.size(), 80u);
   CorpusOptions options;
-  options.reviews = {dir.WriteFile("reviews.csv", ReviewCsv())};
+  options.reviews = {dir.WriteFile("reviews.csv", csv), dir.WriteFile("events.jsonl", events)};
   CorpusStats stats;
   auto lines = ReadCorpus(options, &stats);
   ASSERT_OK(lines);
-  EXPECT_THAT(*lines, ElementsAre("做父母一定要有刘墉这样的心态", "质量好,做工也不错",
-                                  "屏幕 \"很亮\" 第二行", "很不错"));
-  EXPECT_EQ(stats.review_lines, 4u);
-}
+  EXPECT_EQ(*lines, expected);
+  EXPECT_EQ(stats.review_lines, expected.size());
 
-TEST(CorpusTest, CsvErrorsNameFileAndLine) {
-  TempDir dir;
-  CorpusOptions options;
   options.reviews = {dir.WriteFile("bad.csv", "cat,label,review\n书籍,1,好\n书籍,1\n")};
   EXPECT_THAT(ReadCorpus(options),
               StatusIs(absl::StatusCode::kInvalidArgument, "bad.csv:3: expected 3 fields"));
-
-  options.reviews = {dir.WriteFile("open.csv", "cat,label,review\n书籍,1,\"好\n\n")};
-  EXPECT_THAT(ReadCorpus(options),
-              StatusIs(absl::StatusCode::kInvalidArgument, "open.csv:2: quoted field"));
-
-  options.reviews = {dir.WriteFile("after.csv", "cat,label,review\n书籍,1,\"a\n b\"x\n")};
-  EXPECT_THAT(ReadCorpus(options),
-              StatusIs(absl::StatusCode::kInvalidArgument, "after.csv:3: expected ','"));
-
-  options.reviews = {dir.WriteFile("header.csv", "a,b,c\n书籍,1,好\n")};
-  EXPECT_THAT(ReadCorpus(options),
-              StatusIs(absl::StatusCode::kInvalidArgument, "header.csv:1: expected the header"));
-}
-
-TEST(CorpusTest, ReadsReviewTextsFromDemoShopEvents) {
-  TempDir dir;
-  CorpusOptions options;
-  options.reviews = {dir.WriteFile(
-      "events.jsonl",
-      "{\"type\":\"search\",\"request_id\":\"r1\",\"query\":\"drill\"}\n"
-      "{\"type\":\"review\",\"product_id\":\"p1\",\"rating\":5,\"text\":\"Works great.\"}\n"
-      "\n"
-      "{\"type\":\"review\",\"product_id\":\"p2\",\"rating\":1,\"text\":\"积木质量太差了\"}\n")};
-  auto lines = ReadCorpus(options);
-  ASSERT_OK(lines);
-  EXPECT_THAT(*lines, ElementsAre("Works great.", "积木质量太差了"));
-
-  options.reviews = {
-      dir.WriteFile("broken.jsonl", "{\"type\":\"review\",\"text\":\"a\"}\n{oops\n")};
-  EXPECT_THAT(ReadCorpus(options),
-              StatusIs(absl::StatusCode::kInvalidArgument, "broken.jsonl:2: not a JSON object"));
 }
 
 TEST(CorpusTest, TextFilesAreTrimmedAndCutAtCharacterBoundary) {
@@ -116,11 +90,13 @@ TEST(CorpusTest, KeepsSourceOrderCatalogsReviewsText) {
   TempDir dir;
   CorpusOptions options;
   options.text_files = {dir.WriteFile("a.txt", "text one\n"), dir.WriteFile("b.txt", "text two\n")};
-  options.reviews = {dir.WriteFile("r.csv", "cat,label,review\n书籍,1,review\n")};
+  std::string review = "review 0";
+  for (int i = 1; IsHeldOutReview(review); ++i) review = StrCat("review ", i);
+  options.reviews = {dir.WriteFile("r.csv", StrCat("cat,label,review\n书籍,1,", review, "\n"))};
   options.catalogs = {dir.WriteFile("c.jsonl", "{\"id\":\"p1\",\"title\":\"title\"}\n")};
   auto lines = ReadCorpus(options);
   ASSERT_OK(lines);
-  EXPECT_THAT(*lines, ElementsAre("title", "review", "text one", "text two"));
+  EXPECT_THAT(*lines, ElementsAre("title", review, "text one", "text two"));
 }
 
 TEST(CorpusTest, RejectsUnknownReviewFormatMissingFilesAndEmptyCorpus) {
@@ -148,7 +124,7 @@ TEST(CorpusTest, RejectsInvalidUtf8InTextFiles) {
   EXPECT_THAT(ReadCorpus(options), StatusIs(absl::StatusCode::kInvalidArgument, "bad.txt:2:"));
 }
 
-TEST(CorpusTest, ReadsTheOnlineShoppingReviews) {
+TEST(CorpusTest, ReadsTheTrainingSideOfTheOnlineShoppingReviews) {
   const std::optional<std::string> path =
       SharedDataPath("online-shopping-zh/online_shopping_10_cats.csv");
   if (!path.has_value()) GTEST_SKIP() << "shared data not present";
@@ -157,8 +133,11 @@ TEST(CorpusTest, ReadsTheOnlineShoppingReviews) {
   CorpusStats stats;
   auto lines = ReadCorpus(options, &stats);
   ASSERT_OK(lines);
-  // 62774 rows, 10000 of them hotel reviews, one product review blank.
-  EXPECT_EQ(lines->size(), 52773u);
+  auto reviews = ReadLabeledReviews(*path);
+  ASSERT_OK(reviews);
+  size_t training = 0;
+  for (const LabeledReview& review : *reviews) training += IsHeldOutReview(review.text) ? 0 : 1;
+  EXPECT_EQ(lines->size(), training);
   EXPECT_EQ(stats.review_lines, lines->size());
   for (const std::string& line : *lines) {
     ASSERT_EQ(line.find("\xEF\xBB\xBF"), std::string::npos) << line;
