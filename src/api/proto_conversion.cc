@@ -74,6 +74,7 @@ void ToProto(const engine::ResultExplanation& e, v1::Explanation* out) {
     fc->set_contribution(c.contribution);
   }
   for (const std::string& rule : e.rules) out->add_rules(rule);
+  if (e.review_sentiment) out->set_review_sentiment(*e.review_sentiment);
 }
 }  // namespace
 

@@ -176,6 +176,7 @@ int RetrainRanker(const Flags& flags) {
   if (!event_log.ok()) return Fail("souk retrain", event_log.status());
   options.event_log = *event_log;
   options.training.aggregates = cfg->feedback.aggregates;  // the features as serving counts them
+  options.training.sentiment = cfg->feedback.sentiment.classifier;
   cfg->snapshot.ranker_model.clear();  // candidates and features do not depend on a ranker
   cfg->snapshot.experiment = {};
   cfg->snapshot.recommender = {};

@@ -116,6 +116,7 @@ int RunTrainRanker(int argc, char** argv) {
   if (!cfg.ok()) return Fail("souk train ranker", cfg.status());
   cfg->snapshot.ranker_model.clear();  // candidates and features do not depend on a ranker
   options.aggregates = cfg->feedback.aggregates;  // behaviour features count as serving's do
+  options.sentiment = cfg->feedback.sentiment.classifier;
   auto snapshot = engine::Snapshot::Load(cfg->snapshot);
   if (!snapshot.ok()) return Fail("souk train ranker", snapshot.status());
   auto engine = engine::SearchEngine::Create(cfg->search, *snapshot);

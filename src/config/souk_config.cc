@@ -287,8 +287,15 @@ absl::Status BindFeedback(YamlBinder b, engine::FeedbackOptions* o) {
   b.Bind("prior_strength", &prior);
   o->aggregates.prior_strength = prior;
   b.Bind("max_user_actions", &o->aggregates.max_user_actions);
+  YamlBinder sentiment = b.Child("sentiment");
+  sentiment.Bind("model_dir", &o->sentiment.classifier.model_dir);
+  sentiment.Bind("device", &o->sentiment.classifier.device);
+  sentiment.Bind("batch_size", &o->sentiment.classifier.batch_size);
+  sentiment.Bind("max_pending", &o->sentiment.max_pending);
+  SOUK_RETURN_IF_ERROR(sentiment.Finish({"model_dir", "device", "batch_size", "max_pending"}));
   return b.Finish({"event_log", "sync", "max_batch_events", "max_page_products",
-                   "max_future_skew_s", "half_life_hours", "prior_strength", "max_user_actions"});
+                   "max_future_skew_s", "half_life_hours", "prior_strength", "max_user_actions",
+                   "sentiment"});
 }
 
 void EmitFeedback(const engine::FeedbackOptions& o, YAML::Emitter& out) {
@@ -299,7 +306,12 @@ void EmitFeedback(const engine::FeedbackOptions& o, YAML::Emitter& out) {
       << YAML::Value << o.limits.max_future_skew_ms / 1000 << YAML::Key << "half_life_hours"
       << YAML::Value << o.aggregates.half_life_ms / 3600000 << YAML::Key << "prior_strength"
       << YAML::Value << o.aggregates.prior_strength << YAML::Key << "max_user_actions"
-      << YAML::Value << o.aggregates.max_user_actions << YAML::EndMap;
+      << YAML::Value << o.aggregates.max_user_actions << YAML::Key << "sentiment" << YAML::Value
+      << YAML::BeginMap << YAML::Key << "model_dir" << YAML::Value
+      << o.sentiment.classifier.model_dir << YAML::Key << "device" << YAML::Value
+      << o.sentiment.classifier.device << YAML::Key << "batch_size" << YAML::Value
+      << o.sentiment.classifier.batch_size << YAML::Key << "max_pending" << YAML::Value
+      << o.sentiment.max_pending << YAML::EndMap << YAML::EndMap;
 }
 
 absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {

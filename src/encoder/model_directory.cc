@@ -11,6 +11,7 @@
 #include "souk/base/file_util.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/model/bert_heads.h"
 #include "souk/model/pooling.h"
 #include "souk/model/tensor_io.h"
 #include "souk/text/analyzed_tokenizer.h"
@@ -156,9 +157,14 @@ absl::StatusOr<LoadedModel> LoadModelDirectory(const std::string& dir) {
 
 }  // namespace internal
 
-absl::Status WriteRandomModelDirectory(const std::string& dir, const model::BertConfig& config,
-                                       const model::ServingConfig& serving,
-                                       const std::vector<std::string>& vocab, uint64_t seed) {
+namespace {
+
+// A random model of `config` with `labels` classes (0: a plain BertModel with a pooler), and the
+// files beside its weights.
+absl::Status WriteRandomDirectory(const std::string& dir, const model::BertConfig& config,
+                                  const model::ServingConfig& serving,
+                                  const std::vector<std::string>& vocab, int64_t labels,
+                                  uint64_t seed) {
   SOUK_RETURN_IF_ERROR(config.Validate());
   SOUK_RETURN_IF_ERROR(serving.ValidateFor(config));
   if (vocab.size() > static_cast<size_t>(config.vocab_size)) {
@@ -167,9 +173,14 @@ absl::Status WriteRandomModelDirectory(const std::string& dir, const model::Bert
   SOUK_RETURN_IF_ERROR(MakeDirectories(dir));
   try {
     torch::manual_seed(seed);
-    model::BertModel bert(config, /*add_pooling_layer=*/true);
-    SOUK_RETURN_IF_ERROR(
-        model::WriteTensors(StrCat(dir, "/", kWeightsFile), bert->NamedParameters()));
+    const std::string weights = StrCat(dir, "/", kWeightsFile);
+    if (labels == 0) {
+      model::BertModel bert(config, /*add_pooling_layer=*/true);
+      SOUK_RETURN_IF_ERROR(model::WriteTensors(weights, bert->NamedParameters()));
+    } else {
+      model::BertForSequenceClassification classifier(config, labels);
+      SOUK_RETURN_IF_ERROR(model::WriteTensors(weights, classifier->NamedParameters()));
+    }
   } catch (const c10::Error& e) {
     return absl::InternalError(StrCat("building a random BERT: ", e.what_without_backtrace()));
   }
@@ -178,6 +189,22 @@ absl::Status WriteRandomModelDirectory(const std::string& dir, const model::Bert
   std::string lines;
   for (const std::string& token : vocab) lines += token + "\n";
   return WriteFileAtomically(StrCat(dir, "/", kVocabFile), lines);
+}
+
+}  // namespace
+
+absl::Status WriteRandomModelDirectory(const std::string& dir, const model::BertConfig& config,
+                                       const model::ServingConfig& serving,
+                                       const std::vector<std::string>& vocab, uint64_t seed) {
+  return WriteRandomDirectory(dir, config, serving, vocab, 0, seed);
+}
+
+absl::Status WriteRandomClassifierDirectory(const std::string& dir, const model::BertConfig& config,
+                                            const model::ServingConfig& serving,
+                                            const std::vector<std::string>& vocab, int64_t labels,
+                                            uint64_t seed) {
+  if (labels < 1) return absl::InvalidArgumentError("labels: must be >= 1");
+  return WriteRandomDirectory(dir, config, serving, vocab, labels, seed);
 }
 
 }  // namespace souk::encoder

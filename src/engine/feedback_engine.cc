@@ -6,10 +6,21 @@
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/base/text_lines.h"
 #include "souk/engine/snapshot.h"
 
 namespace souk::engine {
+absl::Status ReviewSentimentOptions::Validate() const {
+  if (!enabled()) return absl::OkStatus();
+  SOUK_RETURN_IF_ERROR(classifier.Validate());
+  if (max_pending == 0) {
+    return absl::InvalidArgumentError("sentiment.max_pending: must be > 0");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status FeedbackOptions::Validate() const {
+  SOUK_RETURN_IF_ERROR(sentiment.Validate());
   SOUK_RETURN_IF_ERROR(Annotate(limits.Validate(), "limits"));
   SOUK_RETURN_IF_ERROR(Annotate(aggregates.Validate(), "aggregates"));
   if (max_batch_events == 0) return absl::InvalidArgumentError("max_batch_events: must be > 0");
@@ -24,6 +35,13 @@ absl::StatusOr<std::unique_ptr<FeedbackEngine>> FeedbackEngine::Create(
       new FeedbackEngine(options, search, std::move(split), aggregates));
   if (!options.enabled()) return engine;
   SOUK_ASSIGN_OR_RETURN(engine->log_, events::EventLog::Open(options.log));
+  if (options.sentiment.enabled()) {
+    SOUK_ASSIGN_OR_RETURN(auto classifier,
+                          encoder::SentimentClassifier::Load(options.sentiment.classifier));
+    engine->scorer_ = std::make_unique<ReviewScorer>(std::move(classifier), aggregates,
+                                                     options.sentiment.max_pending,
+                                                     options.sentiment.classifier.batch_size);
+  }
   const auto start = std::chrono::steady_clock::now();
   SOUK_RETURN_IF_ERROR(engine->log_->Replay(0, [&](uint64_t, const events::Event& e) {
     engine->Count(e);
@@ -31,6 +49,11 @@ absl::StatusOr<std::unique_ptr<FeedbackEngine>> FeedbackEngine::Create(
   }));
   SOUK_LOG_INFO("engine", "event log ", options.log.path, ": replayed ", engine->log_->size(),
                 " events in ", MillisSince(start), " ms");
+  if (engine->scorer_ != nullptr && engine->scorer_->dropped() > 0) {
+    SOUK_LOG_WARN("engine", engine->scorer_->dropped(),
+                  " logged reviews left unscored: more than feedback.sentiment.max_pending (",
+                  options.sentiment.max_pending, ") waited at once");
+  }
   return engine;
 }
 
@@ -42,6 +65,10 @@ void FeedbackEngine::Count(const events::Event& event) {
   const std::shared_ptr<const Snapshot> snapshot = search_->snapshot();
   aggregates_->Apply(event, [&](std::string_view id) { return snapshot->catalog().BrandOf(id); });
   metrics_.Apply(event);
+  if (scorer_ != nullptr && event.type == events::EventType::kReview &&
+      !TrimBlanks(event.text).empty()) {
+    scorer_->Submit(event.product_id, event.text);
+  }
 }
 
 absl::Status FeedbackEngine::CheckBatch(size_t events) const {

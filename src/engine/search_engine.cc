@@ -335,6 +335,7 @@ absl::Status SearchEngine::Explain(const rank::Ranker* ranker, const CandidateSe
                                    const std::vector<std::vector<std::string>>& fired, size_t first,
                                    std::vector<ResultItem>* items) const {
   static const size_t kBm25Column = rank::FindFeature("bm25f").value();
+  static const size_t kSentimentColumn = rank::FindFeature("review_sentiment").value();
   std::vector<float> rows;        // the feature rows of the page's candidates, for the ranker
   std::vector<size_t> explained;  // which items those rows belong to
   for (size_t i = 0; i < items->size(); ++i) {
@@ -351,6 +352,8 @@ absl::Status SearchEngine::Explain(const rank::Ranker* ranker, const CandidateSe
     e.cosine = candidate.cosine;
     e.dense_rank = candidate.dense_rank;
     e.retrieval_score = set.retrieval_scores[c];
+    const float sentiment = set.features[c * rank::kNumFeatures + kSentimentColumn];
+    if (!std::isnan(sentiment)) e.review_sentiment = sentiment;
     (*items)[i].explanation = std::move(e);
     rows.insert(rows.end(), set.features.begin() + c * rank::kNumFeatures,
                 set.features.begin() + (c + 1) * rank::kNumFeatures);

@@ -182,6 +182,31 @@ std::vector<UserAction> Aggregates::RecentActions(std::string_view user_id) cons
   return {it->second.begin(), it->second.end()};
 }
 
+void Aggregates::ApplySentiment(std::string_view product_id, double positive) {
+  {
+    SentimentShard& shard = sentiment_shards_[ShardOf(product_id, kShards)];
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    ReviewSentiment& product = shard.products[Key(product_id)];
+    product.reviews += 1;
+    product.positive += positive;
+  }
+  std::lock_guard<std::mutex> lock(shop_mutex_);
+  shop_sentiment_.reviews += 1;
+  shop_sentiment_.positive += positive;
+}
+
+ReviewSentiment Aggregates::Sentiment(std::string_view product_id) const {
+  const SentimentShard& shard = sentiment_shards_[ShardOf(product_id, kShards)];
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  const auto it = shard.products.find(Key(product_id));
+  return it == shard.products.end() ? ReviewSentiment{} : it->second;
+}
+
+ReviewSentiment Aggregates::ShopSentiment() const {
+  std::lock_guard<std::mutex> lock(shop_mutex_);
+  return shop_sentiment_;
+}
+
 uint64_t Aggregates::events_applied() const {
   std::lock_guard<std::mutex> lock(shop_mutex_);
   return applied_;

@@ -48,6 +48,10 @@ constexpr size_t kUserBrandAffinity = Column("user_brand_affinity");
 constexpr size_t kUserCategoryAffinity = Column("user_category_affinity");
 constexpr size_t kUserProductClicks = Column("user_product_clicks");
 constexpr size_t kUserProductPurchases = Column("user_product_purchases");
+constexpr size_t kReviewSentiment = Column("review_sentiment");
+// Reviews' worth of the shop's mean in a product's review_sentiment: one glowing review does
+// not make a product the best reviewed.
+constexpr double kSentimentPrior = 2;
 
 // The per-field coverage columns, in Field order.
 constexpr std::array<size_t, lexical::kNumFields> kFieldCoverage = {
@@ -150,6 +154,11 @@ std::vector<float> FeatureExtractor::Extract(const std::vector<std::string>& que
   const events::ProductCounts shop = request.aggregates == nullptr
                                          ? events::ProductCounts{}
                                          : request.aggregates->ShopCounts(request.now_ms);
+  const events::ReviewSentiment shop_sentiment = request.aggregates == nullptr
+                                                     ? events::ReviewSentiment{}
+                                                     : request.aggregates->ShopSentiment();
+  const double shop_mean =
+      shop_sentiment.reviews > 0 ? shop_sentiment.positive / shop_sentiment.reviews : 0.5;
   const int64_t now_unix_s = request.now_ms / 1000;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& c = candidates[i];
@@ -164,6 +173,9 @@ std::vector<float> FeatureExtractor::Extract(const std::vector<std::string>& que
     const float median = category_median_price_[c.doc.value()];
     if (median > 0) row[kPriceToCategoryMedian] = row[kPrice] / median;
     EventFeatures(catalog_.product(c.doc), request, shop, row);
+    if (request.aggregates != nullptr) {
+      SentimentFeature(catalog_.product(c.doc), *request.aggregates, shop_mean, row);
+    }
     if (history != nullptr) UserFeatures(c.doc, *history, row);
   }
   return features;
@@ -184,6 +196,15 @@ void FeatureExtractor::EventFeatures(const catalog::Product& product, const Requ
       events.Smooth(events.BrandCounts(product.brand, request.now_ms), shop);
   row[kBrandClickThrough] = static_cast<float>(brand.click_through);
   row[kBrandConversionRate] = static_cast<float>(brand.conversion);
+}
+
+void FeatureExtractor::SentimentFeature(const catalog::Product& product,
+                                        const events::Aggregates& events, double shop_mean,
+                                        float* row) const {
+  const events::ReviewSentiment sentiment = events.Sentiment(product.id);
+  if (sentiment.reviews == 0) return;
+  row[kReviewSentiment] = static_cast<float>((sentiment.positive + kSentimentPrior * shop_mean) /
+                                             (sentiment.reviews + kSentimentPrior));
 }
 
 std::unique_ptr<FeatureExtractor::UserHistory> FeatureExtractor::History(

@@ -67,6 +67,8 @@ struct Collected {
   rank::RankingData train;
   rank::RankingData heldout;
   std::vector<Group> heldout_groups;
+  /// Scores logged reviews for review_sentiment; null without options.sentiment.
+  std::unique_ptr<encoder::SentimentClassifier> sentiment;
 };
 
 // Appends one query group: the candidates' features with `labels`, weighing `weight`.
@@ -209,20 +211,24 @@ absl::Status CollectLoggedSearches(const engine::SearchEngine& engine, const std
     const auto it = judged.find(search.request_id);
     return it == judged.end() ? nullptr : &searches[it->second].query;
   };
-  return ReplaySearches(engine, log, options.aggregates, query_of,
-                        [&](const events::Event& event, engine::CandidateSet set) {
-                          const size_t index = judged.at(event.request_id);
-                          const LoggedSearch& search = searches[index];
-                          std::vector<WeightedOutcome> outcomes;
-                          if (options.position_debias)
-                            outcomes = WeightOutcomes({search}, propensities);
-                          Group group = MakeGroup(std::move(set), JudgmentsOf(search), options);
-                          group.shown = search.shown;
-                          if (options.shown_page_only) KeepShown(&group);
-                          Add(std::move(group), outcomes, index >= first_heldout, options,
-                              collected, result);
-                          return absl::OkStatus();
-                        });
+  std::vector<float> review_sentiment;
+  if (collected->sentiment != nullptr) {
+    SOUK_ASSIGN_OR_RETURN(review_sentiment, ScoreReviews(log, *collected->sentiment));
+  }
+  return ReplaySearches(
+      engine, log, options.aggregates, query_of,
+      [&](const events::Event& event, engine::CandidateSet set) {
+        const size_t index = judged.at(event.request_id);
+        const LoggedSearch& search = searches[index];
+        std::vector<WeightedOutcome> outcomes;
+        if (options.position_debias) outcomes = WeightOutcomes({search}, propensities);
+        Group group = MakeGroup(std::move(set), JudgmentsOf(search), options);
+        group.shown = search.shown;
+        if (options.shown_page_only) KeepShown(&group);
+        Add(std::move(group), outcomes, index >= first_heldout, options, collected, result);
+        return absl::OkStatus();
+      },
+      review_sentiment);
 }
 
 rank::RankingData EmptyData() {
@@ -387,7 +393,11 @@ absl::StatusOr<RankerTrainingResult> TrainRanker(const engine::SearchEngine& eng
   SOUK_RETURN_IF_ERROR(options.Validate());
   const auto start = std::chrono::steady_clock::now();
   RankerTrainingResult result;
-  Collected collected{EmptyData(), EmptyData(), {}};
+  Collected collected{EmptyData(), EmptyData(), {}, nullptr};
+  if (!options.sentiment.model_dir.empty() && !options.sessions.empty()) {
+    SOUK_ASSIGN_OR_RETURN(collected.sentiment,
+                          encoder::SentimentClassifier::Load(options.sentiment));
+  }
   SOUK_RETURN_IF_ERROR(CollectQrels(engine, options, &collected, &result));
   for (const std::string& path : options.sessions) {
     SOUK_RETURN_IF_ERROR(CollectLoggedSearches(engine, path, options, &collected, &result));

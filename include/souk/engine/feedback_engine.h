@@ -8,9 +8,13 @@
 // the business metrics count the events, so a reader never sees an event that a crash could
 // take back.
 //
+// With feedback.sentiment, the text of every counted review goes to a ReviewScorer, whose scores
+// reach the aggregates shortly after (review_scorer.h); LogEvents does not wait for them.
+//
 // On Create the log is replayed into the (fresh) aggregates and metrics: the state after a
-// restart is the state before it. The aggregates belong to the caller, so that Search and
-// Recommend can read what this engine counts; brands are counted as the serving catalog has them.
+// restart is the state before it (review scores follow as the scorer catches up). The aggregates
+// belong to the caller, so that Search and Recommend can read what this engine counts; brands are
+// counted as the serving catalog has them.
 //
 // Thread-safety: Log may run on many threads (the log serializes its appends);
 // aggregates() is safe to read meanwhile.
@@ -23,6 +27,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "souk/encoder/sentiment_classifier.h"
+#include "souk/engine/review_scorer.h"
 #include "souk/engine/search_engine.h"
 #include "souk/events/aggregates.h"
 #include "souk/events/business_metrics.h"
@@ -33,6 +39,16 @@
 
 namespace souk::engine {
 
+/// Section `feedback.sentiment`: scoring the text of accepted reviews (engine/review_scorer.h).
+struct ReviewSentimentOptions {
+  /// model_dir (empty: reviews are not scored), device, batch_size.
+  encoder::SentimentOptions classifier;
+  size_t max_pending = 200000;  ///< Reviews waiting to be scored at most; more are dropped.
+
+  bool enabled() const { return !classifier.model_dir.empty(); }
+  absl::Status Validate() const;
+};
+
 /// Section `feedback` of the configuration.
 struct FeedbackOptions {
   /// The event log; an empty path turns feedback off (LogEvents is FAILED_PRECONDITION and the
@@ -41,6 +57,7 @@ struct FeedbackOptions {
   events::EventLimits limits;
   events::AggregateOptions aggregates;
   size_t max_batch_events = 10000;  ///< Larger batches are INVALID_ARGUMENT as a whole.
+  ReviewSentimentOptions sentiment;
 
   bool enabled() const { return !log.path.empty(); }
   absl::Status Validate() const;
@@ -79,6 +96,8 @@ class FeedbackEngine {
   const events::BusinessMetrics& metrics() const { return metrics_; }
   /// Events in the log (0 when feedback is off).
   uint64_t logged() const { return log_ == nullptr ? 0 : log_->size(); }
+  /// Null unless feedback.sentiment names a model.
+  const ReviewScorer* review_scorer() const { return scorer_.get(); }
 
  private:
   FeedbackEngine(const FeedbackOptions& options, const SearchEngine* search,
@@ -90,6 +109,7 @@ class FeedbackEngine {
   std::unique_ptr<events::EventLog> log_;
   events::Aggregates* aggregates_;
   events::BusinessMetrics metrics_;
+  std::unique_ptr<ReviewScorer> scorer_;  ///< Declared last: stopped before the rest goes.
 };
 
 }  // namespace souk::engine

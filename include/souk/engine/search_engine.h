@@ -67,6 +67,8 @@ struct ResultExplanation {
   std::vector<rank::Contribution> contributions;
   /// Ids of the merchandising rules that moved or placed it ("diversity" for the brand cap).
   std::vector<std::string> rules;
+  /// The review_sentiment feature; absent without a scored review.
+  std::optional<float> review_sentiment;
 };
 
 struct ResultItem {

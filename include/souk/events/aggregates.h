@@ -14,6 +14,9 @@
 // last, at most max_user_actions; what Recommend reads so that a click shows in the next call.
 // Per query: how often it was searched and by how many users (queries(), query_counts.h), what
 // query suggestions are made of.
+// Per product: what its reviews say, as a sentiment classifier scored their text
+// (ApplySentiment; engine/review_scorer.h). Not decayed: a product's reviews are few, and what
+// they say of it does not go stale as a click does.
 //
 // Times are the events' own (timestamp_ms), so a replay rebuilds the same state, and events that
 // arrive late or out of order count as of when they happened.
@@ -63,6 +66,12 @@ struct ProductRates {
   double conversion = 0;     ///< Purchases per impression.
 };
 
+/// The scored reviews of one product (or of the shop).
+struct ReviewSentiment {
+  double reviews = 0;   ///< Reviews scored.
+  double positive = 0;  ///< The sum of their P(positive).
+};
+
 struct UserAction {
   std::string product_id;
   EventType type = EventType::kClick;
@@ -93,6 +102,13 @@ class Aggregates {
   /// and BrandRates return, for a reader of many products that reads the shop once.
   ProductRates Smooth(const ProductCounts& counts, const ProductCounts& shop) const;
 
+  /// Counts one review's P(positive) in [0, 1] for `product_id` and the shop. Scores arrive
+  /// after the review's Apply (a classifier reads the text meanwhile), so they count apart.
+  void ApplySentiment(std::string_view product_id, double positive);
+  /// Zeros for a product without a scored review.
+  ReviewSentiment Sentiment(std::string_view product_id) const;
+  ReviewSentiment ShopSentiment() const;
+
   /// The user's recent actions on products, oldest first; empty for an unknown user.
   std::vector<UserAction> RecentActions(std::string_view user_id) const;
 
@@ -117,6 +133,10 @@ class Aggregates {
     mutable std::mutex mutex;
     absl::flat_hash_map<std::string, std::deque<UserAction>> users;
   };
+  struct SentimentShard {
+    mutable std::mutex mutex;
+    absl::flat_hash_map<std::string, ReviewSentiment> products;
+  };
   static constexpr size_t kShards = 32;
 
   void AddTo(CountShards& shards, std::string_view key, int64_t at_ms, const ProductCounts& delta);
@@ -129,9 +149,11 @@ class Aggregates {
   CountShards product_shards_;
   CountShards brand_shards_;
   std::array<UserShard, kShards> user_shards_;
+  std::array<SentimentShard, kShards> sentiment_shards_;
   QueryCounts queries_;
-  mutable std::mutex shop_mutex_;  ///< Guards shop_ and applied_.
+  mutable std::mutex shop_mutex_;  ///< Guards shop_, shop_sentiment_ and applied_.
   Decayed shop_;
+  ReviewSentiment shop_sentiment_;
   uint64_t applied_ = 0;
 };
 

@@ -64,6 +64,9 @@ inline constexpr std::array kFeatureTable = {
     FeatureInfo{"user_category_affinity", "share of the user's recent actions in the category"},
     FeatureInfo{"user_product_clicks", "the user's recent clicks on the product"},
     FeatureInfo{"user_product_purchases", "the user's recent purchases of the product"},
+    FeatureInfo{"review_sentiment",
+                "mean P(positive) of the product's reviews' text, smoothed toward the shop's "
+                "mean by 2 reviews; NaN without a scored review"},
 };
 inline constexpr size_t kNumFeatures = kFeatureTable.size();
 
@@ -110,6 +113,9 @@ class FeatureExtractor {
   /// The user's recent actions by brand, category and product; null without any.
   std::unique_ptr<UserHistory> History(const RequestContext& request) const;
   void UserFeatures(catalog::DocId doc, const UserHistory& history, float* row) const;
+  /// `shop_mean`: the shop's mean review P(positive), read once for all candidates.
+  void SentimentFeature(const catalog::Product& product, const events::Aggregates& events,
+                        double shop_mean, float* row) const;
 
   const catalog::Catalog& catalog_;
   const lexical::InvertedIndex& index_;

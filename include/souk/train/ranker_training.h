@@ -33,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "souk/base/confidence.h"
+#include "souk/encoder/sentiment_classifier.h"
 #include "souk/engine/search_engine.h"
 #include "souk/eval/metrics.h"
 #include "souk/events/aggregates.h"
@@ -55,6 +56,9 @@ struct RankerTrainingOptions {
   bool shown_page_only = true;
   PropensityOptions propensity;
   events::AggregateOptions aggregates;  ///< The serving `feedback` section's, for the features.
+  /// The serving feedback.sentiment classifier (empty model_dir: none): logged reviews are
+  /// scored with it, so that review_sentiment is what serving would have read.
+  encoder::SentimentOptions sentiment;
   rank::LambdaMartOptions lambdamart;
   /// A ranker to compare on the same held-out searches (the serving one); empty: none, and the
   /// baseline is retrieval order.

@@ -169,6 +169,20 @@ TEST(SoukConfigTest, FeedbackAndExperimentAreReadPrintedAndChecked) {
               StatusIs(absl::StatusCode::kInvalidArgument, "feedback: max_batch_events"));
   EXPECT_THAT(ParseConfig(kMinimal, {"feedback.half_life_hours=0"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "feedback.half_life_hours"));
+  EXPECT_FALSE(ParseConfig(kMinimal)->feedback.sentiment.enabled());
+  auto scored =
+      ParseConfig(kMinimal, {"feedback.sentiment.model_dir=m", "feedback.sentiment.batch_size=8",
+                             "feedback.sentiment.max_pending=100"});
+  ASSERT_OK(scored);
+  EXPECT_TRUE(scored->feedback.sentiment.enabled());
+  EXPECT_EQ(scored->feedback.sentiment.classifier.model_dir, "m");
+  EXPECT_EQ(scored->feedback.sentiment.classifier.batch_size, 8u);
+  EXPECT_EQ(ParseConfig(ToYaml(*scored))->feedback.sentiment.max_pending, 100u);
+  EXPECT_THAT(
+      ParseConfig(kMinimal, {"feedback.sentiment.model_dir=m", "feedback.sentiment.max_pending=0"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "feedback: sentiment.max_pending"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"feedback.sentiment.modeldir=m"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "feedback.sentiment.modeldir"));
   EXPECT_THAT(ParseConfig("index: {dir: x}\nexperiment: {variants: [{name: a, weight: -1}]}\n"),
               StatusIs(absl::StatusCode::kInvalidArgument, "experiment: variants[0].weight"));
   EXPECT_THAT(

@@ -146,6 +146,32 @@ TEST_F(RankedSearchTest, DebugExplanationsAddUpToTheScore) {
   EXPECT_FALSE(engine_->Search(Query("drill"))->items[0].explanation.has_value());
 }
 
+TEST_F(RankedSearchTest, ExplanationsSayWhatTheReviewsSay) {
+  events::Aggregates aggregates({});
+  aggregates.ApplySentiment("p1", 0.9);
+  aggregates.ApplySentiment("p5", 0.3);
+  auto engine = SearchEngine::Create(SearchOptions{}, engine_->snapshot(), &aggregates);
+  ASSERT_OK(engine);
+  SearchQuery q = Query("drill");
+  q.debug = true;
+  auto page = (*engine)->Search(q);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->items.size(), 4u);
+  for (const ResultItem& item : page->items) {
+    ASSERT_TRUE(item.explanation.has_value());
+    const std::optional<float>& sentiment = item.explanation->review_sentiment;
+    if (item.product->id == "p1") {
+      ASSERT_TRUE(sentiment.has_value());
+      EXPECT_NEAR(*sentiment, (0.9 + 2 * 0.6) / 3, 1e-6);  // the shop's mean is 0.6
+    } else if (item.product->id == "p5") {
+      ASSERT_TRUE(sentiment.has_value());
+      EXPECT_NEAR(*sentiment, (0.3 + 2 * 0.6) / 3, 1e-6);
+    } else {
+      EXPECT_FALSE(sentiment.has_value()) << item.product->id;
+    }
+  }
+}
+
 TEST_F(RankedSearchTest, APinAndABoostTakeEffectAndAreExplained) {
   // The ranker puts the cheapest drills first and the DeWalt (p5, 149.0) last.
   rank::RulesConfig rules;

@@ -129,13 +129,33 @@ TEST(AggregatesTest, ConcurrentAppliesAreAllCounted) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 500; ++i) {
         agg.Apply(Act(EventType::kClick, kT0, StrCat("p", i % 7), StrCat("u", t)));
+        agg.ApplySentiment(StrCat("p", i % 7), 0.5);
         (void)agg.Rates("p1", kT0);
+        (void)agg.Sentiment("p1");
       }
     });
   }
   for (std::thread& t : threads) t.join();
   EXPECT_DOUBLE_EQ(agg.ShopCounts(kT0).clicks, 2000);
   EXPECT_EQ(agg.RecentActions("u3").size(), 200u);
+  EXPECT_DOUBLE_EQ(agg.ShopSentiment().reviews, 2000);
+}
+
+TEST(AggregatesTest, SumsReviewSentimentPerProductAndShop) {
+  Aggregates agg({});
+  agg.ApplySentiment("p1", 0.9);
+  agg.ApplySentiment("p1", 0.3);
+  agg.ApplySentiment("p2", 0.5);
+  EXPECT_DOUBLE_EQ(agg.Sentiment("p1").reviews, 2);
+  EXPECT_DOUBLE_EQ(agg.Sentiment("p1").positive, 1.2);
+  EXPECT_DOUBLE_EQ(agg.Sentiment("p2").positive, 0.5);
+  EXPECT_DOUBLE_EQ(agg.Sentiment("p3").reviews, 0);
+  EXPECT_DOUBLE_EQ(agg.ShopSentiment().reviews, 3);
+  EXPECT_DOUBLE_EQ(agg.ShopSentiment().positive, 1.7);
+  // A review event itself counts no sentiment: its score arrives apart.
+  agg.Apply(Act(EventType::kReview, kT0, "p3"));
+  EXPECT_DOUBLE_EQ(agg.Sentiment("p3").reviews, 0);
+  EXPECT_DOUBLE_EQ(agg.ShopSentiment().reviews, 3);
 }
 
 TEST(AggregatesTest, OptionsAreValidated) {

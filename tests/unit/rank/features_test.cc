@@ -191,5 +191,20 @@ TEST_F(FeaturesTest, BehaviourFeaturesReadTheAggregatesAndTheUsersHistory) {
   EXPECT_FLOAT_EQ(At(anonymous, 0, "product_click_through"), 0.5f);
 }
 
+TEST_F(FeaturesTest, ReviewSentimentIsTheSmoothedMeanOfTheScoredReviews) {
+  events::Aggregates agg({});
+  agg.ApplySentiment("drill", 1.0);
+  agg.ApplySentiment("drill", 0.9);
+  agg.ApplySentiment("bits", 0.2);
+  const std::vector<float> f =
+      extractor_->Extract({}, EveryProduct(), {.now_ms = kNow * 1000, .aggregates = &agg});
+  // The shop's mean is 0.7; two reviews' worth of it join each product's own.
+  EXPECT_FLOAT_EQ(At(f, 0, "review_sentiment"), (1.9f + 2 * 0.7f) / 4);
+  EXPECT_FLOAT_EQ(At(f, 1, "review_sentiment"), (0.2f + 2 * 0.7f) / 3);
+  EXPECT_TRUE(std::isnan(At(f, 2, "review_sentiment")));  // no scored review
+  const std::vector<float> without = extractor_->Extract({}, EveryProduct(), {.now_ms = kNow});
+  EXPECT_TRUE(std::isnan(At(without, 0, "review_sentiment")));
+}
+
 }  // namespace
 }  // namespace souk::rank

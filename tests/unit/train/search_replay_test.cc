@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "souk/encoder/model_directory.h"
 #include "souk/rank/features.h"
 #include "support/test_support.h"
 #include "unit/engine/engine_fixture.h"
@@ -86,6 +87,74 @@ TEST_F(SearchReplayTest, EachSearchSeesOnlyTheEventsBeforeIt) {
   EXPECT_EQ(Feature(sets[1], "p5", "user_brand_affinity"), 0.0f);  // DeWalt
   EXPECT_NEAR(Feature(sets[2], "p1", "log_product_purchases"), std::log(2.0f), 1e-5);
   EXPECT_TRUE(std::isnan(Feature(sets[2], "p1", "user_product_purchases")));
+}
+
+TEST_F(SearchReplayTest, ReviewScoresCountFromTheirReviewOn) {
+  const std::vector<Event> log = {
+      Search(kT0, "u1", "r1"),
+      Act(EventType::kReview, kT0 + 1000, "u1", "p1"),
+      Act(EventType::kReview, kT0 + 2000, "u2", "p5"),
+      Act(EventType::kReview, kT0 + 2500, "u2", "p6"),  // not scored (a blank text)
+      Search(kT0 + 3000, "u2", "r2"),
+  };
+  const std::vector<float> scores = {NAN, 0.9f, 0.3f, NAN, NAN};
+  const std::string query = "drill";
+  std::vector<engine::CandidateSet> sets;
+  ASSERT_OK(ReplaySearches(
+      *engine_, log, {}, [&](const Event&) { return &query; },
+      [&](const Event&, engine::CandidateSet set) {
+        sets.push_back(std::move(set));
+        return absl::OkStatus();
+      },
+      scores));
+  ASSERT_EQ(sets.size(), 2u);
+  EXPECT_TRUE(std::isnan(Feature(sets[0], "p1", "review_sentiment")));
+  // The shop's mean is 0.6; each product has one review and two of the mean's worth.
+  EXPECT_NEAR(Feature(sets[1], "p1", "review_sentiment"), (0.9 + 1.2) / 3, 1e-6);
+  EXPECT_NEAR(Feature(sets[1], "p5", "review_sentiment"), (0.3 + 1.2) / 3, 1e-6);
+  EXPECT_TRUE(std::isnan(Feature(sets[1], "p6", "review_sentiment")));
+
+  const std::vector<float> short_scores = {NAN};
+  EXPECT_THAT(
+      ReplaySearches(
+          *engine_, log, {}, [&](const Event&) { return &query; },
+          [&](const Event&, engine::CandidateSet) { return absl::OkStatus(); }, short_scores),
+      souk::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                              "review_sentiment: 1 values for 5 events"));
+}
+
+TEST_F(SearchReplayTest, ScoreReviewsScoresReviewTextsOnly) {
+  model::BertConfig config;
+  config.vocab_size = 12;
+  config.hidden_size = 16;
+  config.num_hidden_layers = 1;
+  config.num_attention_heads = 2;
+  config.intermediate_size = 32;
+  config.max_position_embeddings = 16;
+  model::ServingConfig serving;
+  serving.max_length = 16;
+  const std::vector<std::string> vocab = {"[PAD]",  "[UNK]", "[CLS]", "[SEP]",
+                                          "[MASK]", "great", "drill", "bad"};
+  ASSERT_OK(encoder::WriteRandomClassifierDirectory(tmp_.File("sentiment"), config, serving, vocab,
+                                                    2, 1));
+  auto classifier = encoder::SentimentClassifier::Load({.model_dir = tmp_.File("sentiment")});
+  ASSERT_OK(classifier);
+  std::vector<Event> log = {Search(kT0, "u1", "r1"), Act(EventType::kReview, kT0, "u1", "p1"),
+                            Act(EventType::kReview, kT0, "u1", "p5"),
+                            Act(EventType::kReview, kT0, "u1", "p6")};
+  log[1].text = "great drill";
+  log[2].text = " ";
+  log[3].text = "bad";
+  auto scores = ScoreReviews(log, **classifier);
+  ASSERT_OK(scores);
+  const std::vector<std::string> texts = {"great drill", "bad"};
+  auto expected = (*classifier)->Score(texts);
+  ASSERT_OK(expected);
+  ASSERT_EQ(scores->size(), 4u);
+  EXPECT_TRUE(std::isnan((*scores)[0]));
+  EXPECT_FLOAT_EQ((*scores)[1], (*expected)[0]);
+  EXPECT_TRUE(std::isnan((*scores)[2]));
+  EXPECT_FLOAT_EQ((*scores)[3], (*expected)[1]);
 }
 
 TEST_F(SearchReplayTest, ErrorsStopTheReplayNamingTheSearch) {

@@ -13,6 +13,7 @@
 #include "pipeline_fixture.h"
 #include "souk/base/check.h"
 #include "souk/base/str_cat.h"
+#include "souk/encoder/sentiment_classifier.h"
 #include "souk/model/bert_config.h"
 #include "souk/model/tensor_io.h"
 #include "souk/train/labeled_reviews.h"
@@ -108,6 +109,15 @@ TEST(SentimentTest, LearnsTheWordThatDecidesTheLabel) {
   EXPECT_TRUE(weights->count("bert.pooler.dense.weight"));
   EXPECT_FALSE(weights->count("cls.predictions.bias"));  // the masked-LM head is not carried
   EXPECT_TRUE(std::ifstream(dir.File("spiece.model")).good());
+
+  // The server's classifier reads the directory and says what the model learned.
+  auto classifier = encoder::SentimentClassifier::Load({.model_dir = dir.path()});
+  ASSERT_OK(classifier);
+  const std::vector<std::string> reviews = {"blue wooden ladder", "blue cotton ladder"};
+  auto scores = (*classifier)->Score(reviews);
+  ASSERT_OK(scores);
+  EXPECT_GT((*scores)[0], 0.5);
+  EXPECT_LT((*scores)[1], 0.5);
 }
 
 TEST(SentimentTest, ResumingGivesTheParametersOfAnUninterruptedRun) {

@@ -1,0 +1,167 @@
+#include "souk/encoder/sentiment_classifier.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "absl/strings/numbers.h"
+#include "nlohmann/json.hpp"
+#include "souk/base/ascii.h"
+#include "souk/base/logging.h"
+#include "souk/base/status_macros.h"
+#include "souk/base/str_cat.h"
+#include "souk/encoder/model_directory.h"
+#include "souk/model/bert_config.h"
+#include "souk/model/bert_heads.h"
+#include "souk/model/device.h"
+#include "souk/model/serving_config.h"
+#include "souk/model/tensor_io.h"
+
+namespace souk::encoder {
+namespace {
+
+constexpr char kClassifierWeight[] = "classifier.weight";
+
+// The label id2label calls positive; label 1 of an unnamed two-label model.
+absl::StatusOr<int64_t> PositiveLabel(const model::BertConfig& config, int64_t labels,
+                                      const std::string& dir) {
+  const auto names = config.extra.find("id2label");
+  if (names != config.extra.end()) {
+    const nlohmann::json id2label = nlohmann::json::parse(names->second, nullptr, false);
+    if (id2label.is_object()) {
+      for (const auto& [id, name] : id2label.items()) {
+        if (!name.is_string()) continue;
+        const std::string lower = AsciiLower(name.get<std::string>());
+        int64_t label = 0;
+        if ((lower == "positive" || lower == "pos") && absl::SimpleAtoi(id, &label)) return label;
+      }
+    }
+  }
+  if (labels == 2) return 1;
+  return absl::FailedPreconditionError(
+      StrCat(dir, "/", kConfigFile, ": ", labels, " labels and none named positive in id2label"));
+}
+
+}  // namespace
+
+struct SentimentClassifier::Impl {
+  SentimentOptions options;
+  std::unique_ptr<text::Tokenizer> tokenizer;
+  model::BertForSequenceClassification classifier{nullptr};
+  torch::Device device{torch::kCPU};
+  int64_t max_length = 128;
+  int64_t positive = 1;
+  std::mutex forward_mutex;  // one forward pass at a time: the module is not reentrant on CUDA
+
+  absl::StatusOr<std::vector<float>> ScoreBatch(std::span<const std::string> texts);
+};
+
+absl::Status SentimentOptions::Validate() const {
+  if (model_dir.empty()) return absl::InvalidArgumentError("sentiment.model_dir: empty");
+  if (batch_size == 0) return absl::InvalidArgumentError("sentiment.batch_size: must be >= 1");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Load(
+    const SentimentOptions& options) {
+  SOUK_RETURN_IF_ERROR(options.Validate());
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  const std::string& dir = options.model_dir;
+  SOUK_ASSIGN_OR_RETURN(impl->device, model::ResolveDevice(options.device, "sentiment.device"));
+  SOUK_ASSIGN_OR_RETURN(const model::BertConfig config,
+                        model::BertConfig::Load(StrCat(dir, "/", kConfigFile)));
+  absl::StatusOr<model::ServingConfig> serving =
+      model::ServingConfig::Load(StrCat(dir, "/", kServingFile));
+  if (serving.ok()) {
+    impl->max_length = std::min(serving->max_length, config.max_position_embeddings);
+  } else if (!absl::IsNotFound(serving.status())) {
+    return serving.status();
+  } else {
+    impl->max_length = std::min<int64_t>(impl->max_length, config.max_position_embeddings);
+  }
+  SOUK_ASSIGN_OR_RETURN(auto weights, model::ReadTensors(StrCat(dir, "/", kWeightsFile)));
+  const auto head = weights.find(kClassifierWeight);
+  if (head == weights.end() || head->second.dim() != 2) {
+    return absl::FailedPreconditionError(StrCat(dir, "/", kWeightsFile, ": no ", kClassifierWeight,
+                                                " matrix: not a sequence classification model"));
+  }
+  const int64_t labels = head->second.size(0);
+  SOUK_ASSIGN_OR_RETURN(impl->positive, PositiveLabel(config, labels, dir));
+  if (impl->positive < 0 || impl->positive >= labels) {
+    return absl::FailedPreconditionError(
+        StrCat(dir, "/", kConfigFile, ": positive label ", impl->positive, " of ", labels));
+  }
+  SOUK_ASSIGN_OR_RETURN(impl->tokenizer, LoadTokenizer(dir));
+  try {
+    SOUK_ASSIGN_OR_RETURN(auto classifier,
+                          model::BertForSequenceClassificationImpl::Create(config, labels));
+    SOUK_RETURN_IF_ERROR(classifier->LoadStateDict(weights, /*strict=*/true));
+    classifier->eval();
+    if (impl->device.is_cuda()) classifier->to(impl->device, torch::kHalf);
+    impl->classifier = model::BertForSequenceClassification(classifier);
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat(dir, ": ", e.what_without_backtrace()));
+  }
+  SOUK_LOG_INFO("sentiment", "loaded ", dir, ": ", labels, " labels, positive ", impl->positive,
+                ", max_length ", impl->max_length, ", ", impl->device.str());
+  return std::unique_ptr<SentimentClassifier>(new SentimentClassifier(std::move(impl)));
+}
+
+SentimentClassifier::SentimentClassifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SentimentClassifier::~SentimentClassifier() = default;
+
+const std::string& SentimentClassifier::model_dir() const { return impl_->options.model_dir; }
+
+absl::StatusOr<std::vector<float>> SentimentClassifier::Impl::ScoreBatch(
+    std::span<const std::string> texts) {
+  std::vector<text::Encoding> encodings;
+  size_t longest = 0;
+  for (const std::string& text : texts) {
+    encodings.push_back(tokenizer->Encode(text, static_cast<size_t>(max_length)));
+    longest = std::max(longest, encodings.back().ids.size());
+  }
+  const auto b = static_cast<int64_t>(texts.size());
+  const auto t = static_cast<int64_t>(longest);
+  torch::Tensor ids = torch::full({b, t}, tokenizer->pad_id(), torch::kLong);
+  torch::Tensor mask = torch::zeros({b, t}, torch::kLong);
+  auto ids_a = ids.accessor<int64_t, 2>();
+  auto mask_a = mask.accessor<int64_t, 2>();
+  for (int64_t i = 0; i < b; ++i) {
+    const std::vector<int64_t>& row = encodings[static_cast<size_t>(i)].ids;
+    for (size_t j = 0; j < row.size(); ++j) {
+      ids_a[i][static_cast<int64_t>(j)] = row[j];
+      mask_a[i][static_cast<int64_t>(j)] = 1;
+    }
+  }
+  try {
+    torch::InferenceMode inference;
+    std::lock_guard<std::mutex> lock(forward_mutex);
+    const torch::Tensor probabilities =
+        torch::softmax(classifier->forward(ids.to(device), mask.to(device)).to(torch::kFloat), 1)
+            .select(1, positive)
+            .to(torch::kCPU)
+            .contiguous();
+    const float* p = probabilities.data_ptr<float>();
+    return std::vector<float>(p, p + b);
+  } catch (const c10::Error& e) {
+    return absl::InternalError(StrCat("sentiment forward: ", e.what_without_backtrace()));
+  }
+}
+
+absl::StatusOr<std::vector<float>> SentimentClassifier::Score(
+    std::span<const std::string> texts) const {
+  std::vector<float> scores;
+  scores.reserve(texts.size());
+  const size_t batch = impl_->options.batch_size;
+  for (size_t begin = 0; begin < texts.size(); begin += batch) {
+    SOUK_ASSIGN_OR_RETURN(
+        std::vector<float> part,
+        impl_->ScoreBatch(texts.subspan(begin, std::min(batch, texts.size() - begin))));
+    scores.insert(scores.end(), part.begin(), part.end());
+  }
+  return scores;
+}
+
+}  // namespace souk::encoder
