@@ -161,6 +161,18 @@ void AddEncoder(const encoder::TextEncoder& encoder, std::vector<MetricFamily>* 
   }
 }
 
+void AddReviewScorer(const engine::ReviewScorer& scorer, std::vector<MetricFamily>* out) {
+  out->push_back(Single("souk_reviews_scored_total", "Reviews whose text the sentiment model read",
+                        MetricType::Counter, static_cast<double>(scorer.scored())));
+  MetricFamily unscored = Family("souk_reviews_unscored_total",
+                                 "Reviews left unscored, by reason: the queue was full "
+                                 "(feedback.sentiment.max_pending), or the model failed",
+                                 MetricType::Counter);
+  AddValue(&unscored, {{"reason", "full"}}, static_cast<double>(scorer.dropped()));
+  AddValue(&unscored, {{"reason", "failed"}}, static_cast<double>(scorer.failed()));
+  out->push_back(std::move(unscored));
+}
+
 void AddQueue(const RequestQueue& queue, std::vector<MetricFamily>* out) {
   const RequestQueue::Counters c = queue.counters();
   out->push_back(Single("souk_request_queue_waiting", "Calls waiting for a worker now",
@@ -188,6 +200,7 @@ std::vector<MetricFamily> Collect(const engine::SearchEngine& search,
       Family("souk_events_logged", "Events in the feedback log", MetricType::Gauge);
   AddValue(&logged, {}, static_cast<double>(feedback.logged()));
   out.push_back(std::move(logged));
+  if (feedback.review_scorer() != nullptr) AddReviewScorer(*feedback.review_scorer(), &out);
   MetricFamily loaded = Family("souk_snapshot_loaded_timestamp_seconds",
                                "When the serving snapshot was loaded", MetricType::Gauge);
   const std::shared_ptr<const engine::Snapshot> snapshot = search.snapshot();

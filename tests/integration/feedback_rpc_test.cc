@@ -7,6 +7,7 @@
 #include "souk/api/proto_conversion.h"
 #include "souk/base/clock.h"
 #include "souk/base/str_cat.h"
+#include "souk/encoder/model_directory.h"
 #include "souk/v1/admin.grpc.pb.h"
 #include "souk/v1/feedback.grpc.pb.h"
 #include "souk/v1/recommend.grpc.pb.h"
@@ -251,6 +252,66 @@ TEST_F(FeedbackRpcTest, StatsAndPrometheusReportTheBusinessMetrics) {
   EXPECT_THAT(scrape, HasSubstr("souk_revenue_total{variant=\"default\"} 149"));
   EXPECT_THAT(scrape, HasSubstr("souk_conversion{variant=\"default\",window=\"24h\"} 1"));
   EXPECT_THAT(scrape, HasSubstr("souk_events_logged 4"));
+}
+
+// A server scoring reviews with a (random) sentiment model.
+class ReviewSentimentRpcTest : public FeedbackRpcTest {
+ protected:
+  void ConfigureFeedback(engine::FeedbackOptions* options) override {
+    model::BertConfig config;
+    config.vocab_size = 16;
+    config.hidden_size = 16;
+    config.num_hidden_layers = 1;
+    config.num_attention_heads = 2;
+    config.intermediate_size = 32;
+    config.max_position_embeddings = 16;
+    model::ServingConfig serving;
+    serving.max_length = 16;
+    const std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+                                            "great", "drill", "broke", "fast"};
+    const std::string dir = tmp_.File("sentiment");
+    ASSERT_OK(encoder::WriteRandomClassifierDirectory(dir, config, serving, vocab, 2, 4));
+    options->sentiment.classifier.model_dir = dir;
+  }
+};
+
+TEST_F(ReviewSentimentRpcTest, ReviewsAreScoredIntoExplanationsAndMetrics) {
+  v1::LogEventsRequest request;
+  for (const char* text : {"great drill", "broke fast"}) {
+    v1::Event* e = Add(&request, StrCat("review-", request.events_size()));
+    e->mutable_review()->set_product_id("p1");
+    e->mutable_review()->set_rating(3);
+    e->mutable_review()->set_text(text);
+  }
+  v1::LogEventsResponse response;
+  ASSERT_TRUE(LogEvents(request, &response).ok());
+  ASSERT_EQ(response.accepted(), 2);
+  ASSERT_NE(feedback_->review_scorer(), nullptr);
+  feedback_->review_scorer()->WaitUntilIdle();
+
+  v1::SearchRequest search;
+  search.set_query("drill");
+  search.set_page_size(10);
+  search.set_debug(true);
+  v1::SearchResponse page;
+  const grpc::Status searched = Search(search, &page);
+  ASSERT_TRUE(searched.ok()) << searched.error_message();
+  bool saw_p1 = false;
+  for (const v1::SearchResult& result : page.results()) {
+    if (result.product_id() == "p1") {
+      saw_p1 = true;
+      ASSERT_TRUE(result.explanation().has_review_sentiment());
+      // Its two reviews are the shop's only ones: the smoothed mean is their mean.
+      const double mean = aggregates_.Sentiment("p1").positive / 2;
+      EXPECT_NEAR(result.explanation().review_sentiment(), mean, 1e-5);
+    } else {
+      EXPECT_FALSE(result.explanation().has_review_sentiment()) << result.product_id();
+    }
+  }
+  EXPECT_TRUE(saw_p1);
+  const std::string scrape = testing::HttpGet(server_->metrics_port(), "/metrics");
+  EXPECT_THAT(scrape, HasSubstr("souk_reviews_scored_total 2"));
+  EXPECT_THAT(scrape, HasSubstr("souk_reviews_unscored_total{reason=\"full\"} 0"));
 }
 
 }  // namespace

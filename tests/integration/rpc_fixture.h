@@ -65,6 +65,7 @@ class RpcServerTest : public ::testing::Test {
     engine::FeedbackOptions feedback_options;
     feedback_options.log.path = tmp_.File("events");
     feedback_options.log.sync = false;  // the process-crash test (soukd_process_test) syncs
+    ConfigureFeedback(&feedback_options);
     auto feedback = engine::FeedbackEngine::Create(feedback_options, engine_.get(),
                                                    (*snapshot)->split(), &aggregates_);
     ASSERT_OK(feedback);
@@ -93,6 +94,8 @@ class RpcServerTest : public ::testing::Test {
 
   /// Subclasses change the server's options here (keys, TLS, limits).
   virtual void ConfigureServer(api::ServerOptions*) {}
+  /// And the feedback engine's (a sentiment model).
+  virtual void ConfigureFeedback(engine::FeedbackOptions*) {}
 
   grpc::Status Search(const v1::SearchRequest& request, v1::SearchResponse* response) {
     grpc::ClientContext context;
