@@ -13,6 +13,7 @@ int RunLoad(int argc, char** argv);
 int RunAnalyze(int argc, char** argv);
 int RunEmbed(int argc, char** argv);
 int RunTokenize(int argc, char** argv);
+int RunSentiment(int argc, char** argv);  // souk sentiment
 int RunTrain(int argc, char** argv);
 int RunTrainRanker(int argc, char** argv);  // souk train ranker
 int RunTrainSeqRec(int argc, char** argv);  // souk train seqrec

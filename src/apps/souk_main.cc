@@ -21,8 +21,9 @@ commands:
   analyze  the analyzer's index terms of lines of stdin
   embed    embed lines of stdin with a model directory (one JSON array per line)
   tokenize token ids of lines of stdin, as a model directory's tokenizer makes them
+  sentiment  P(positive) of texts (arguments or lines of stdin) by a review sentiment model
   train    train models: tokenizer, pretrain (masked LM), finetune (contrastive bi-encoder),
-           ranker (LambdaMART), seqrec (sequential recommender)
+           ranker (LambdaMART), seqrec (sequential recommender), sentiment (review classifier)
   retrain  the next ranker version from the event log, promoted when not worse than the serving one
   dense    dense retrieval with a model directory: a queries file as a TREC run
   recommend  every user's next items by a sequential recommender, as a TREC run
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   if (command == "analyze") return souk::apps::RunAnalyze(argc, argv);
   if (command == "embed") return souk::apps::RunEmbed(argc, argv);
   if (command == "tokenize") return souk::apps::RunTokenize(argc, argv);
+  if (command == "sentiment") return souk::apps::RunSentiment(argc, argv);
   if (command == "train") return souk::apps::RunTrain(argc, argv);
   if (command == "retrain") return souk::apps::RunRetrain(argc, argv);
   if (command == "dense") return souk::apps::RunDense(argc, argv);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The souk CLI end to end on a small demo shop: gen -> index -> search (table and TREC run) ->
 # eval -> soukd + souk query, the training pipeline (tokenizer -> pretrain -> resume -> finetune
-# -> dense -> embed) on a tiny model, the ranker and its retraining from soukd's event log, plus
+# -> dense -> embed, and sentiment) on a tiny model, the ranker and its retraining from soukd's event log, plus
 # the errors a user meets first.
 # Usage: cli_test.sh path/to/souk path/to/soukd
 set -euo pipefail
@@ -179,6 +179,24 @@ if "$souk" train finetune --model "$tmp/pre" --catalog "$tmp/shop/catalog.jsonl"
   fail "finetune accepted a qrels file naming an unknown product"
 fi
 grep -q "nope" "$tmp/err" || fail "unknown product error: $(cat "$tmp/err")"
+
+# Review sentiment: fine-tuned from the pre-trained model, then read by `souk sentiment`.
+{ echo "cat,label,review"; for i in $(seq 40); do echo "书籍,1,很好 喜欢 $i"; echo "水果,0,很差 $i"; done; } \
+  > "$tmp/reviews.csv"
+"$souk" train sentiment --model "$tmp/pre" --reviews "$tmp/reviews.csv" --out "$tmp/sent" \
+  --epochs 1 --batch 8 --max-length 16 --device cpu --threads 1 --no-plot > "$tmp/sent.out" \
+  2> "$tmp/sent.err" || fail "train sentiment: $(cat "$tmp/sent.err")"
+grep -q "^held-out accuracy " "$tmp/sent.out" || fail "sentiment summary: $(cat "$tmp/sent.out")"
+grep -q "^  水果: [0-9]* reviews, accuracy " "$tmp/sent.out" || fail "per category: $(cat "$tmp/sent.out")"
+"$souk" sentiment --model "$tmp/sent" "很好 喜欢" "很差" > "$tmp/scores.out" 2> /dev/null ||
+  fail "souk sentiment"
+[[ $(grep -cE "^[01]\.[0-9]{4}	" "$tmp/scores.out") -eq 2 ]] || fail "scores: $(cat "$tmp/scores.out")"
+printf '很好\n很差\n一般\n' | "$souk" sentiment --model "$tmp/sent" > "$tmp/scores.out" 2> "$tmp/err" ||
+  fail "souk sentiment on stdin"
+[[ $(wc -l < "$tmp/scores.out") -eq 3 ]] || fail "stdin scores: $(cat "$tmp/scores.out")"
+grep -q "3 texts in" "$tmp/err" || fail "sentiment rate: $(cat "$tmp/err")"
+if "$souk" sentiment --model "$tmp/pre" "x" 2> "$tmp/err"; then fail "an encoder scored sentiment"; fi
+grep -q "not a sequence classification model" "$tmp/err" || fail "encoder as sentiment: $(cat "$tmp/err")"
 
 # The ranker: trained on the shop's sessions over the served candidates, then served by search.
 "$souk" train ranker --index "$tmp/index" --sessions "$tmp/shop/events.jsonl" \
