@@ -70,7 +70,7 @@ grpc::ServerUnaryReactor* SearchServiceImpl::Suggest(grpc::CallbackServerContext
         const size_t limit = in.limit() == 0 ? suggest::CompletionIndex::kMaxCompletions
                                              : static_cast<size_t>(in.limit());
         SOUK_ASSIGN_OR_RETURN(std::vector<suggest::Completion> found,
-                              suggest_->Suggest(in.prefix(), limit));
+                              suggest_->Suggest(in.prefix(), limit, in.user_id()));
         for (const suggest::Completion& c : found) {
           v1::Suggestion* s = out->add_suggestions();
           s->set_text(c.text);

@@ -121,8 +121,11 @@ absl::Status BindSuggest(YamlBinder b, engine::SuggestOptions* o) {
   o->catalog_weight = catalog_weight;
   b.Bind("max_prefix_bytes", &o->max_prefix_bytes);
   b.Bind("max_title_phrases", &o->max_title_phrases);
-  return b.Finish(
-      {"min_users", "refresh_s", "catalog_weight", "max_prefix_bytes", "max_title_phrases"});
+  float personal_boost = static_cast<float>(o->personal_boost);
+  b.Bind("personal_boost", &personal_boost);
+  o->personal_boost = personal_boost;
+  return b.Finish({"min_users", "refresh_s", "catalog_weight", "max_prefix_bytes",
+                   "max_title_phrases", "personal_boost"});
 }
 
 // One section for what the snapshot loads (the recommender) and how the engine merges.
@@ -543,7 +546,8 @@ std::string ToYaml(const SoukConfig& c) {
       << c.suggest.refresh_s << YAML::Key << "catalog_weight" << YAML::Value
       << c.suggest.catalog_weight << YAML::Key << "max_prefix_bytes" << YAML::Value
       << c.suggest.max_prefix_bytes << YAML::Key << "max_title_phrases" << YAML::Value
-      << c.suggest.max_title_phrases << YAML::EndMap;
+      << c.suggest.max_title_phrases << YAML::Key << "personal_boost" << YAML::Value
+      << c.suggest.personal_boost << YAML::EndMap;
   EmitRecommend(c.snapshot.recommender, c.recommend, out);
   EmitExperiment(c.snapshot.experiment, out);
   EmitFeedback(c.feedback, out);

@@ -79,6 +79,9 @@ absl::Status SuggestOptions::Validate() const {
   if (max_prefix_bytes == 0) {
     return absl::InvalidArgumentError("suggest.max_prefix_bytes: must be > 0");
   }
+  if (!(personal_boost >= 0) || !std::isfinite(personal_boost)) {
+    return absl::InvalidArgumentError("suggest.personal_boost: must be a finite number >= 0");
+  }
   return absl::OkStatus();
 }
 

@@ -1,6 +1,7 @@
 #include "souk/engine/suggest_engine.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 
@@ -170,8 +171,8 @@ std::shared_ptr<const suggest::CompletionIndex> SuggestEngine::index() const {
   return index_;
 }
 
-absl::StatusOr<std::vector<suggest::Completion>> SuggestEngine::Suggest(std::string_view prefix,
-                                                                        size_t k) const {
+absl::StatusOr<std::vector<suggest::Completion>> SuggestEngine::Suggest(
+    std::string_view prefix, size_t k, std::string_view user_id) const {
   if (prefix.size() > options_.max_prefix_bytes) {
     return absl::InvalidArgumentError(
         StrCat("prefix: ", prefix.size(), " bytes; the limit is ", options_.max_prefix_bytes));
@@ -181,7 +182,83 @@ absl::StatusOr<std::vector<suggest::Completion>> SuggestEngine::Suggest(std::str
     return absl::InvalidArgumentError(
         StrCat("limit: ", k, " is not in 1..", suggest::CompletionIndex::kMaxCompletions));
   }
-  return index()->Complete(prefix, k);
+  if (user_id.empty() || events_ == nullptr || options_.personal_boost == 0) {
+    return index()->Complete(prefix, k);
+  }
+  std::vector<suggest::Completion> found =
+      index()->Complete(prefix, suggest::CompletionIndex::kMaxCompletions);
+  Personalize(user_id, &found);
+  if (found.size() > k) found.resize(k);
+  return found;
+}
+
+namespace {
+
+// Click 1, add-to-cart 2, purchase 3, as the ranker's user affinities weigh them; a review 1.
+double ActionWeight(events::EventType type) {
+  switch (type) {
+    case events::EventType::kAddToCart:
+      return 2;
+    case events::EventType::kPurchase:
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+bool IsAsciiWordByte(char c) {
+  return static_cast<unsigned char>(c) < 0x80 && std::isalnum(static_cast<unsigned char>(c));
+}
+
+// Whether `text` holds `name` as whole words: "lg" is in "lg tv", not in "bulgarian" (Chinese
+// names have no word boundaries to check).
+bool ContainsName(std::string_view text, std::string_view name) {
+  for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+    const size_t end = at + name.size();
+    const bool starts = at == 0 || !IsAsciiWordByte(text[at - 1]) || !IsAsciiWordByte(name.front());
+    const bool ends =
+        end == text.size() || !IsAsciiWordByte(text[end]) || !IsAsciiWordByte(name.back());
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void SuggestEngine::Personalize(std::string_view user_id,
+                                std::vector<suggest::Completion>* completions) const {
+  const std::vector<events::UserAction> actions = events_->RecentActions(user_id);
+  if (actions.empty() || completions->empty()) return;
+  // The user's share of actions on each brand and category name, folded as completions are.
+  const std::shared_ptr<const Snapshot> snapshot = search_->snapshot();
+  absl::flat_hash_map<std::string, double> share;
+  double total = 0;
+  for (const events::UserAction& action : actions) {
+    const std::optional<catalog::DocId> doc = snapshot->catalog().Find(action.product_id);
+    if (!doc) continue;  // no longer sold
+    const catalog::Product& product = snapshot->catalog().product(*doc);
+    const double weight = ActionWeight(action.type);
+    total += weight;
+    if (!product.brand.empty()) share[text::FoldText(product.brand)] += weight;
+    for (const std::string& category : product.category_path) {
+      share[text::FoldText(category)] += weight;
+    }
+  }
+  if (total == 0) return;
+  for (suggest::Completion& completion : *completions) {
+    double best = 0;
+    for (const auto& [name, weight] : share) {
+      if (!name.empty() && ContainsName(completion.text, name)) {
+        best = std::max(best, weight / total);
+      }
+    }
+    completion.weight *= 1 + options_.personal_boost * best;
+  }
+  std::stable_sort(completions->begin(), completions->end(),
+                   [](const suggest::Completion& a, const suggest::Completion& b) {
+                     if (a.corrected != b.corrected) return !a.corrected;
+                     return a.weight > b.weight;
+                   });
 }
 
 }  // namespace souk::engine

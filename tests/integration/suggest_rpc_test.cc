@@ -14,19 +14,20 @@ using ::testing::HasSubstr;
 
 class SuggestRpcTest : public ::souk::testing::RpcServerTest {
  protected:
-  grpc::Status Suggest(const std::string& prefix, uint32_t limit, v1::SuggestResponse* response) {
+  grpc::Status Suggest(const std::string& prefix, uint32_t limit, v1::SuggestResponse* response,
+                       const std::string& user = "u1") {
     v1::SuggestRequest request;
     request.set_prefix(prefix);
-    request.set_user_id("u1");
+    request.set_user_id(user);
     request.set_limit(limit);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     return search_->Suggest(&context, request, response);
   }
 
-  std::vector<std::string> Texts(const std::string& prefix) {
+  std::vector<std::string> Texts(const std::string& prefix, const std::string& user = "u1") {
     v1::SuggestResponse response;
-    const grpc::Status status = Suggest(prefix, 0, &response);
+    const grpc::Status status = Suggest(prefix, 0, &response, user);
     EXPECT_TRUE(status.ok()) << status.error_message();
     std::vector<std::string> out;
     for (const v1::Suggestion& s : response.suggestions()) out.push_back(s.text());
@@ -76,6 +77,29 @@ TEST_F(SuggestRpcTest, SuggestsWhatSeveralShoppersSearched) {
   ASSERT_TRUE(Suggest("corldess", 10, &response).ok());  // one swap
   ASSERT_EQ(response.suggestions_size(), 1);
   EXPECT_TRUE(response.suggestions(0).corrected());
+}
+
+TEST_F(SuggestRpcTest, AShopperWhoBoughtABrandSeesItFirst) {
+  LogSearch("e1", "alice", "drill dewalt");
+  LogSearch("e2", "bob", "drill dewalt");
+  LogSearch("e3", "carol", "drill dewalt");
+  LogSearch("e4", "alice", "drill makita");
+  LogSearch("e5", "bob", "drill makita");
+  v1::LogEventsRequest request;
+  v1::Event* e = request.add_events();
+  e->set_event_id("bought");
+  e->set_timestamp_ms(NowUnixMillis() - 1000);
+  e->set_user_id("fan");
+  e->mutable_purchase()->set_product_id("p1");  // a Makita drill
+  e->mutable_purchase()->set_quantity(1);
+  e->mutable_purchase()->set_unit_price(99);
+  v1::LogEventsResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(v1::FeedbackService::NewStub(channel_)->LogEvents(&context, request, &response).ok());
+  ASSERT_EQ(response.accepted(), 1);
+  suggest_->Refresh();
+  EXPECT_EQ(Texts("drill"), (std::vector<std::string>{"drill dewalt", "drill makita"}));
+  EXPECT_EQ(Texts("drill", "fan"), (std::vector<std::string>{"drill makita", "drill dewalt"}));
 }
 
 TEST_F(SuggestRpcTest, BadRequestsAreInvalidArgumentsNamingTheField) {

@@ -98,6 +98,9 @@ struct SuggestOptions {
   double catalog_weight = 1;      ///< A catalog phrase's weight per log2(1 + products); 0: none.
   size_t max_prefix_bytes = 256;  ///< Longer prefixes are INVALID_ARGUMENT.
   size_t max_title_phrases = 50000;  ///< The most common title starts kept.
+  /// With a user_id, a completion naming a brand or category the user recently acted on weighs
+  /// (1 + personal_boost x the user's share of actions there); 0: not personalized.
+  double personal_boost = 1;
 
   absl::Status Validate() const;
 };

@@ -76,6 +76,30 @@ TEST_F(SuggestEngineTest, SuggestsQueriesSeveralShoppersSearchedThatFindProducts
             (std::vector<std::string>{"cordless drill"}));
 }
 
+TEST_F(SuggestEngineTest, AUsersBrandComesFirstForThatUser) {
+  const int64_t now = NowUnixMillis();
+  for (const char* user : {"a", "b", "c"}) aggregates_.Apply(Searched("drill dewalt", user, now));
+  for (const char* user : {"a", "b"}) aggregates_.Apply(Searched("drill makita", user, now));
+  // "fan" bought a Makita drill (p1); "bulk" bought something else entirely.
+  aggregates_.Apply({.event_id = "buy",
+                     .timestamp_ms = now,
+                     .user_id = "fan",
+                     .type = events::EventType::kPurchase,
+                     .product_id = "p1",
+                     .quantity = 1,
+                     .unit_price = 99});
+  suggest_->Refresh();
+  const std::vector<std::string> popular = {"drill dewalt", "drill makita"};
+  EXPECT_EQ(Texts(suggest_->Suggest("drill", 10)), popular);
+  EXPECT_EQ(Texts(suggest_->Suggest("drill", 10, "someone-new")), popular);
+  const auto personal = suggest_->Suggest("drill", 10, "fan");
+  EXPECT_EQ(Texts(personal), (std::vector<std::string>{"drill makita", "drill dewalt"}));
+  // All of the fan's actions are on Makita: its weight doubles (personal_boost 1).
+  EXPECT_NEAR((*personal)[0].weight, 4, 1e-3);
+  EXPECT_EQ(Texts(suggest_->Suggest("drill", 1, "fan")),
+            (std::vector<std::string>{"drill makita"}));
+}
+
 TEST_F(SuggestEngineTest, ANewSnapshotsCatalogIsTakenUpByTheNextBuild) {
   EXPECT_TRUE(Texts(suggest_->Suggest("ryo", 10)).empty());
   std::vector<catalog::Product> products = testing::SmallCatalog();
@@ -108,6 +132,8 @@ TEST(SuggestOptionsTest, BadOptionsAreNamed) {
               StatusIs(absl::StatusCode::kInvalidArgument, "suggest.refresh_s"));
   EXPECT_THAT((SuggestOptions{.catalog_weight = -1}).Validate(),
               StatusIs(absl::StatusCode::kInvalidArgument, "suggest.catalog_weight"));
+  EXPECT_THAT((SuggestOptions{.personal_boost = -0.5}).Validate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "suggest.personal_boost"));
 }
 
 }  // namespace
