@@ -54,7 +54,8 @@ struct SentimentClassifier::Impl {
   int64_t positive = 1;
   std::mutex forward_mutex;  // one forward pass at a time: the module is not reentrant on CUDA
 
-  absl::StatusOr<std::vector<float>> ScoreBatch(std::span<const std::string> texts);
+  /// P(positive) of each encoding of `batch`, padded to the longest.
+  absl::StatusOr<std::vector<float>> ScoreBatch(const std::vector<const text::Encoding*>& batch);
 };
 
 absl::Status SentimentOptions::Validate() const {
@@ -115,21 +116,17 @@ SentimentClassifier::~SentimentClassifier() = default;
 const std::string& SentimentClassifier::model_dir() const { return impl_->options.model_dir; }
 
 absl::StatusOr<std::vector<float>> SentimentClassifier::Impl::ScoreBatch(
-    std::span<const std::string> texts) {
-  std::vector<text::Encoding> encodings;
+    const std::vector<const text::Encoding*>& batch) {
   size_t longest = 0;
-  for (const std::string& text : texts) {
-    encodings.push_back(tokenizer->Encode(text, static_cast<size_t>(max_length)));
-    longest = std::max(longest, encodings.back().ids.size());
-  }
-  const auto b = static_cast<int64_t>(texts.size());
+  for (const text::Encoding* encoding : batch) longest = std::max(longest, encoding->ids.size());
+  const auto b = static_cast<int64_t>(batch.size());
   const auto t = static_cast<int64_t>(longest);
   torch::Tensor ids = torch::full({b, t}, tokenizer->pad_id(), torch::kLong);
   torch::Tensor mask = torch::zeros({b, t}, torch::kLong);
   auto ids_a = ids.accessor<int64_t, 2>();
   auto mask_a = mask.accessor<int64_t, 2>();
   for (int64_t i = 0; i < b; ++i) {
-    const std::vector<int64_t>& row = encodings[static_cast<size_t>(i)].ids;
+    const std::vector<int64_t>& row = batch[static_cast<size_t>(i)]->ids;
     for (size_t j = 0; j < row.size(); ++j) {
       ids_a[i][static_cast<int64_t>(j)] = row[j];
       mask_a[i][static_cast<int64_t>(j)] = 1;
@@ -150,16 +147,30 @@ absl::StatusOr<std::vector<float>> SentimentClassifier::Impl::ScoreBatch(
   }
 }
 
+// Texts are batched shortest first: a batch pads to its longest text, and reviews run from a
+// few tokens to max_length, so batches of mixed lengths spend most of their work on padding
+// (bench/RESULTS.md, "Review sentiment").
 absl::StatusOr<std::vector<float>> SentimentClassifier::Score(
     std::span<const std::string> texts) const {
-  std::vector<float> scores;
-  scores.reserve(texts.size());
-  const size_t batch = impl_->options.batch_size;
-  for (size_t begin = 0; begin < texts.size(); begin += batch) {
-    SOUK_ASSIGN_OR_RETURN(
-        std::vector<float> part,
-        impl_->ScoreBatch(texts.subspan(begin, std::min(batch, texts.size() - begin))));
-    scores.insert(scores.end(), part.begin(), part.end());
+  std::vector<text::Encoding> encodings;
+  encodings.reserve(texts.size());
+  for (const std::string& text : texts) {
+    encodings.push_back(impl_->tokenizer->Encode(text, static_cast<size_t>(impl_->max_length)));
+  }
+  std::vector<size_t> order(texts.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return encodings[a].ids.size() < encodings[b].ids.size();
+  });
+  std::vector<float> scores(texts.size());
+  const size_t batch_size = impl_->options.batch_size;
+  std::vector<const text::Encoding*> batch;
+  for (size_t begin = 0; begin < order.size(); begin += batch_size) {
+    const size_t end = std::min(order.size(), begin + batch_size);
+    batch.clear();
+    for (size_t i = begin; i < end; ++i) batch.push_back(&encodings[order[i]]);
+    SOUK_ASSIGN_OR_RETURN(const std::vector<float> part, impl_->ScoreBatch(batch));
+    for (size_t i = begin; i < end; ++i) scores[order[i]] = part[i - begin];
   }
   return scores;
 }
