@@ -15,6 +15,7 @@
 #include "souk/model/bert_config.h"
 #include "souk/model/bert_heads.h"
 #include "souk/model/device.h"
+#include "souk/model/padding.h"
 #include "souk/model/serving_config.h"
 #include "souk/model/tensor_io.h"
 
@@ -117,21 +118,11 @@ const std::string& SentimentClassifier::model_dir() const { return impl_->option
 
 absl::StatusOr<std::vector<float>> SentimentClassifier::Impl::ScoreBatch(
     const std::vector<const text::Encoding*>& batch) {
-  size_t longest = 0;
-  for (const text::Encoding* encoding : batch) longest = std::max(longest, encoding->ids.size());
+  std::vector<const std::vector<int64_t>*> rows;
+  rows.reserve(batch.size());
+  for (const text::Encoding* encoding : batch) rows.push_back(&encoding->ids);
+  const auto [ids, mask] = model::PadRows(rows, tokenizer->pad_id());
   const auto b = static_cast<int64_t>(batch.size());
-  const auto t = static_cast<int64_t>(longest);
-  torch::Tensor ids = torch::full({b, t}, tokenizer->pad_id(), torch::kLong);
-  torch::Tensor mask = torch::zeros({b, t}, torch::kLong);
-  auto ids_a = ids.accessor<int64_t, 2>();
-  auto mask_a = mask.accessor<int64_t, 2>();
-  for (int64_t i = 0; i < b; ++i) {
-    const std::vector<int64_t>& row = batch[static_cast<size_t>(i)]->ids;
-    for (size_t j = 0; j < row.size(); ++j) {
-      ids_a[i][static_cast<int64_t>(j)] = row[j];
-      mask_a[i][static_cast<int64_t>(j)] = 1;
-    }
-  }
   try {
     torch::InferenceMode inference;
     std::lock_guard<std::mutex> lock(forward_mutex);

@@ -6,6 +6,7 @@
 
 #include "dense_internal.h"
 #include "souk/base/str_cat.h"
+#include "souk/model/padding.h"
 #include "souk/model/pooling.h"
 
 namespace souk::train::internal {
@@ -47,21 +48,10 @@ torch::Tensor LogIdfWeights(const std::vector<text::Encoding>& docs, int64_t voc
 
 std::pair<torch::Tensor, torch::Tensor> PadBatch(const std::vector<const text::Encoding*>& batch,
                                                  int64_t pad_id) {
-  size_t longest = 0;
-  for (const text::Encoding* e : batch) longest = std::max(longest, e->ids.size());
-  const auto b = static_cast<int64_t>(batch.size());
-  torch::Tensor ids = torch::full({b, static_cast<int64_t>(longest)}, pad_id, torch::kLong);
-  torch::Tensor mask = torch::zeros_like(ids);
-  auto ids_a = ids.accessor<int64_t, 2>();
-  auto mask_a = mask.accessor<int64_t, 2>();
-  for (int64_t i = 0; i < b; ++i) {
-    const std::vector<int64_t>& row = batch[static_cast<size_t>(i)]->ids;
-    for (size_t j = 0; j < row.size(); ++j) {
-      ids_a[i][static_cast<int64_t>(j)] = row[j];
-      mask_a[i][static_cast<int64_t>(j)] = 1;
-    }
-  }
-  return {ids, mask};
+  std::vector<const std::vector<int64_t>*> rows;
+  rows.reserve(batch.size());
+  for (const text::Encoding* e : batch) rows.push_back(&e->ids);
+  return model::PadRows(rows, pad_id);
 }
 
 namespace {

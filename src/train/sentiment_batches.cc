@@ -2,6 +2,7 @@
 
 #include "sentiment_batches_internal.h"
 #include "souk/base/check.h"
+#include "souk/model/padding.h"
 #include "souk/train/masking.h"
 #include "torch_runtime_internal.h"
 
@@ -64,24 +65,16 @@ std::vector<std::vector<int64_t>> ReviewExamples::LengthSortedBatches(int64_t ba
 }
 
 ReviewBatch ReviewExamples::Batch(const std::vector<int64_t>& rows, int64_t pad_id) const {
-  size_t longest = 0;
-  for (const int64_t row : rows) longest = std::max(longest, ids_[static_cast<size_t>(row)].size());
-  const auto b = static_cast<int64_t>(rows.size());
-  const auto t = static_cast<int64_t>(longest);
-  ReviewBatch batch{torch::full({b, t}, pad_id, torch::kInt64), torch::zeros({b, t}, torch::kInt64),
-                    torch::empty({b}, torch::kInt64)};
-  auto ids = batch.input_ids.accessor<int64_t, 2>();
-  auto mask = batch.attention_mask.accessor<int64_t, 2>();
-  auto labels = batch.labels.accessor<int64_t, 1>();
-  for (int64_t i = 0; i < b; ++i) {
-    const size_t row = static_cast<size_t>(rows[static_cast<size_t>(i)]);
-    for (size_t j = 0; j < ids_[row].size(); ++j) {
-      ids[i][static_cast<int64_t>(j)] = ids_[row][j];
-      mask[i][static_cast<int64_t>(j)] = 1;
-    }
-    labels[i] = labels_[row];
+  std::vector<const std::vector<int64_t>*> ids;
+  ids.reserve(rows.size());
+  for (const int64_t row : rows) ids.push_back(&ids_[static_cast<size_t>(row)]);
+  auto [input_ids, attention_mask] = model::PadRows(ids, pad_id);
+  torch::Tensor labels = torch::empty({static_cast<int64_t>(rows.size())}, torch::kInt64);
+  auto labels_a = labels.accessor<int64_t, 1>();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    labels_a[static_cast<int64_t>(i)] = labels_[static_cast<size_t>(rows[i])];
   }
-  return batch;
+  return {std::move(input_ids), std::move(attention_mask), std::move(labels)};
 }
 
 }  // namespace souk::train::internal

@@ -7,7 +7,6 @@
 #include "souk/api/proto_conversion.h"
 #include "souk/base/clock.h"
 #include "souk/base/str_cat.h"
-#include "souk/encoder/model_directory.h"
 #include "souk/v1/admin.grpc.pb.h"
 #include "souk/v1/feedback.grpc.pb.h"
 #include "souk/v1/recommend.grpc.pb.h"
@@ -258,20 +257,8 @@ TEST_F(FeedbackRpcTest, StatsAndPrometheusReportTheBusinessMetrics) {
 class ReviewSentimentRpcTest : public FeedbackRpcTest {
  protected:
   void ConfigureFeedback(engine::FeedbackOptions* options) override {
-    model::BertConfig config;
-    config.vocab_size = 16;
-    config.hidden_size = 16;
-    config.num_hidden_layers = 1;
-    config.num_attention_heads = 2;
-    config.intermediate_size = 32;
-    config.max_position_embeddings = 16;
-    model::ServingConfig serving;
-    serving.max_length = 16;
-    const std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
-                                            "great", "drill", "broke", "fast"};
-    const std::string dir = tmp_.File("sentiment");
-    ASSERT_OK(encoder::WriteRandomClassifierDirectory(dir, config, serving, vocab, 2, 4));
-    options->sentiment.classifier.model_dir = dir;
+    options->sentiment.classifier.model_dir =
+        engine::testing::WriteTinySentimentModel(tmp_.File("sentiment"));
   }
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "souk/catalog/product.h"
+#include "souk/encoder/model_directory.h"
 #include "souk/engine/engine_options.h"
 #include "souk/engine/index_directory.h"
 #include "souk/engine/search_engine.h"
@@ -76,6 +77,24 @@ inline std::vector<std::string> ResultIds(const SearchEngine& engine, const Sear
     for (const ResultItem& item : page->items) ids.push_back(item.product->id);
   }
   return ids;
+}
+
+/// Writes a random two-label sentiment model (a one-layer BERT over a few review words) into
+/// `dir` and returns `dir`: what a scorer needs to run, not to be right.
+inline std::string WriteTinySentimentModel(const std::string& dir) {
+  model::BertConfig config;
+  config.vocab_size = 16;
+  config.hidden_size = 16;
+  config.num_hidden_layers = 1;
+  config.num_attention_heads = 2;
+  config.intermediate_size = 32;
+  config.max_position_embeddings = 16;
+  model::ServingConfig serving;
+  serving.max_length = 16;
+  const std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+                                          "great", "drill", "broke", "fast",  "bad"};
+  EXPECT_OK(encoder::WriteRandomClassifierDirectory(dir, config, serving, vocab, 2, 4));
+  return dir;
 }
 
 }  // namespace souk::engine::testing

@@ -6,7 +6,6 @@
 #include "engine_fixture.h"
 #include "souk/base/clock.h"
 #include "souk/base/str_cat.h"
-#include "souk/encoder/model_directory.h"
 #include "souk/encoder/sentiment_classifier.h"
 #include "souk/engine/index_directory.h"
 #include "souk/engine/snapshot.h"
@@ -58,23 +57,7 @@ class FeedbackEngineTest : public ::testing::Test {
             .text = std::move(text)};
   }
 
-  // A random two-label classifier over the words of the reviews below.
-  std::string SentimentModel() {
-    const std::string dir = tmp_.File("sentiment");
-    model::BertConfig config;
-    config.vocab_size = 16;
-    config.hidden_size = 16;
-    config.num_hidden_layers = 1;
-    config.num_attention_heads = 2;
-    config.intermediate_size = 32;
-    config.max_position_embeddings = 16;
-    model::ServingConfig serving;
-    serving.max_length = 16;
-    const std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
-                                            "great", "drill", "broke", "fast",  "bad"};
-    EXPECT_OK(encoder::WriteRandomClassifierDirectory(dir, config, serving, vocab, 2, 11));
-    return dir;
-  }
+  std::string SentimentModel() { return testing::WriteTinySentimentModel(tmp_.File("sentiment")); }
 
   TempDir tmp_;
   std::unique_ptr<SearchEngine> search_;

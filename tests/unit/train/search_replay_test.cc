@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "souk/encoder/model_directory.h"
 #include "souk/rank/features.h"
 #include "support/test_support.h"
 #include "unit/engine/engine_fixture.h"
@@ -124,19 +123,7 @@ TEST_F(SearchReplayTest, ReviewScoresCountFromTheirReviewOn) {
 }
 
 TEST_F(SearchReplayTest, ScoreReviewsScoresReviewTextsOnly) {
-  model::BertConfig config;
-  config.vocab_size = 12;
-  config.hidden_size = 16;
-  config.num_hidden_layers = 1;
-  config.num_attention_heads = 2;
-  config.intermediate_size = 32;
-  config.max_position_embeddings = 16;
-  model::ServingConfig serving;
-  serving.max_length = 16;
-  const std::vector<std::string> vocab = {"[PAD]",  "[UNK]", "[CLS]", "[SEP]",
-                                          "[MASK]", "great", "drill", "bad"};
-  ASSERT_OK(encoder::WriteRandomClassifierDirectory(tmp_.File("sentiment"), config, serving, vocab,
-                                                    2, 1));
+  engine::testing::WriteTinySentimentModel(tmp_.File("sentiment"));
   auto classifier = encoder::SentimentClassifier::Load({.model_dir = tmp_.File("sentiment")});
   ASSERT_OK(classifier);
   std::vector<Event> log = {Search(kT0, "u1", "r1"), Act(EventType::kReview, kT0, "u1", "p1"),
