@@ -16,11 +16,13 @@ namespace souk::apps {
 namespace {
 
 constexpr char kUsage[] =
-    R"(usage: souk sentiment --model DIR [--device cpu|cuda|cuda:N|auto] [--batch 32] [TEXT...]
+    R"(usage: souk sentiment --model DIR [--device cpu|cuda|cuda:N|auto] [--batch 32] [--threads 0]
+                      [TEXT...]
 
 Scores each TEXT, or without any each line of stdin, with a sentiment model directory (souk
 train sentiment, or a Hugging Face BertForSequenceClassification): one line "P(positive)<TAB>
-text" per text, in order. The count and rate go to stderr.
+text" per text, in order. The count and rate go to stderr. --threads: libtorch's CPU threads
+(0: every core).
 )";
 
 constexpr size_t kLinesPerChunk = 1024;  // bounds memory on long inputs
@@ -37,8 +39,8 @@ absl::Status ScoreAndPrint(const encoder::SentimentClassifier& classifier,
 }  // namespace
 
 int RunSentiment(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 2,
-                            {.with_value = {"model", "device", "batch"}, .boolean = {"help"}});
+  auto flags = Flags::Parse(
+      argc, argv, 2, {.with_value = {"model", "device", "batch", "threads"}, .boolean = {"help"}});
   if (!flags.ok()) return Fail("souk sentiment", flags.status());
   if (flags->Has("help") || !flags->Has("model")) return Usage(kUsage, flags->Has("help"));
   encoder::SentimentOptions options;
@@ -49,6 +51,9 @@ int RunSentiment(int argc, char** argv) {
   if (*batch < 1)
     return Fail("souk sentiment", absl::InvalidArgumentError("--batch: must be >= 1"));
   options.batch_size = static_cast<size_t>(*batch);
+  auto threads = flags->GetInt("threads", 0);
+  if (!threads.ok()) return Fail("souk sentiment", threads.status());
+  options.threads = static_cast<int>(*threads);
   auto classifier = encoder::SentimentClassifier::Load(options);
   if (!classifier.ok()) return Fail("souk sentiment", classifier.status());
   const auto start = std::chrono::steady_clock::now();

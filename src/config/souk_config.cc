@@ -294,8 +294,10 @@ absl::Status BindFeedback(YamlBinder b, engine::FeedbackOptions* o) {
   sentiment.Bind("model_dir", &o->sentiment.classifier.model_dir);
   sentiment.Bind("device", &o->sentiment.classifier.device);
   sentiment.Bind("batch_size", &o->sentiment.classifier.batch_size);
+  sentiment.Bind("threads", &o->sentiment.classifier.threads);
   sentiment.Bind("max_pending", &o->sentiment.max_pending);
-  SOUK_RETURN_IF_ERROR(sentiment.Finish({"model_dir", "device", "batch_size", "max_pending"}));
+  SOUK_RETURN_IF_ERROR(
+      sentiment.Finish({"model_dir", "device", "batch_size", "threads", "max_pending"}));
   return b.Finish({"event_log", "sync", "max_batch_events", "max_page_products",
                    "max_future_skew_s", "half_life_hours", "prior_strength", "max_user_actions",
                    "sentiment"});
@@ -313,7 +315,8 @@ void EmitFeedback(const engine::FeedbackOptions& o, YAML::Emitter& out) {
       << YAML::BeginMap << YAML::Key << "model_dir" << YAML::Value
       << o.sentiment.classifier.model_dir << YAML::Key << "device" << YAML::Value
       << o.sentiment.classifier.device << YAML::Key << "batch_size" << YAML::Value
-      << o.sentiment.classifier.batch_size << YAML::Key << "max_pending" << YAML::Value
+      << o.sentiment.classifier.batch_size << YAML::Key << "threads" << YAML::Value
+      << o.sentiment.classifier.threads << YAML::Key << "max_pending" << YAML::Value
       << o.sentiment.max_pending << YAML::EndMap << YAML::EndMap;
 }
 

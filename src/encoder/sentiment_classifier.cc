@@ -62,6 +62,7 @@ struct SentimentClassifier::Impl {
 absl::Status SentimentOptions::Validate() const {
   if (model_dir.empty()) return absl::InvalidArgumentError("sentiment.model_dir: empty");
   if (batch_size == 0) return absl::InvalidArgumentError("sentiment.batch_size: must be >= 1");
+  if (threads < 0) return absl::InvalidArgumentError("sentiment.threads: must be >= 0");
   return absl::OkStatus();
 }
 
@@ -97,6 +98,7 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Load(
   }
   SOUK_ASSIGN_OR_RETURN(impl->tokenizer, LoadTokenizer(dir));
   try {
+    if (options.threads > 0) at::set_num_threads(options.threads);
     SOUK_ASSIGN_OR_RETURN(auto classifier,
                           model::BertForSequenceClassificationImpl::Create(config, labels));
     SOUK_RETURN_IF_ERROR(classifier->LoadStateDict(weights, /*strict=*/true));

@@ -25,6 +25,9 @@ struct SentimentOptions {
   std::string model_dir;       ///< A BertForSequenceClassification directory.
   std::string device = "cpu";  ///< As EncoderOptions::device.
   size_t batch_size = 32;      ///< Texts per forward pass.
+  /// libtorch's intra-op threads (process-wide, as EncoderOptions::threads): 1 keeps the
+  /// scorer off the cores serving searches; 0 leaves libtorch's own setting (every core).
+  int threads = 1;
 
   absl::Status Validate() const;
 };

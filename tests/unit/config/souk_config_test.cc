@@ -172,11 +172,12 @@ TEST(SoukConfigTest, FeedbackAndExperimentAreReadPrintedAndChecked) {
   EXPECT_FALSE(ParseConfig(kMinimal)->feedback.sentiment.enabled());
   auto scored =
       ParseConfig(kMinimal, {"feedback.sentiment.model_dir=m", "feedback.sentiment.batch_size=8",
-                             "feedback.sentiment.max_pending=100"});
+                             "feedback.sentiment.threads=2", "feedback.sentiment.max_pending=100"});
   ASSERT_OK(scored);
   EXPECT_TRUE(scored->feedback.sentiment.enabled());
   EXPECT_EQ(scored->feedback.sentiment.classifier.model_dir, "m");
   EXPECT_EQ(scored->feedback.sentiment.classifier.batch_size, 8u);
+  EXPECT_EQ(scored->feedback.sentiment.classifier.threads, 2);
   EXPECT_EQ(ParseConfig(ToYaml(*scored))->feedback.sentiment.max_pending, 100u);
   EXPECT_THAT(
       ParseConfig(kMinimal, {"feedback.sentiment.model_dir=m", "feedback.sentiment.max_pending=0"}),

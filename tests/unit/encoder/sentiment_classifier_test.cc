@@ -139,6 +139,10 @@ TEST(SentimentClassifierTest, WhatIsNotASentimentModelIsNamed) {
   options.model_dir = "";
   EXPECT_THAT(SentimentClassifier::Load(options),
               StatusIs(absl::StatusCode::kInvalidArgument, "sentiment.model_dir"));
+  options.model_dir = dir.File("three");
+  options.threads = -1;
+  EXPECT_THAT(SentimentClassifier::Load(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "sentiment.threads"));
 }
 
 }  // namespace
