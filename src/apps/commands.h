@@ -15,8 +15,8 @@ int RunEmbed(int argc, char** argv);
 int RunTokenize(int argc, char** argv);
 int RunSentiment(int argc, char** argv);  // souk sentiment
 int RunTrain(int argc, char** argv);
-int RunTrainRanker(int argc, char** argv);  // souk train ranker
-int RunTrainSeqRec(int argc, char** argv);  // souk train seqrec
+int RunTrainRanker(int argc, char** argv);     // souk train ranker
+int RunTrainSeqRec(int argc, char** argv);     // souk train seqrec
 int RunTrainSentiment(int argc, char** argv);  // souk train sentiment
 int RunRecommend(int argc, char** argv);
 int RunDense(int argc, char** argv);
