@@ -6,7 +6,6 @@
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
-#include "souk/base/text_lines.h"
 #include "souk/engine/snapshot.h"
 
 namespace souk::engine {
@@ -65,10 +64,7 @@ void FeedbackEngine::Count(const events::Event& event) {
   const std::shared_ptr<const Snapshot> snapshot = search_->snapshot();
   aggregates_->Apply(event, [&](std::string_view id) { return snapshot->catalog().BrandOf(id); });
   metrics_.Apply(event);
-  if (scorer_ != nullptr && event.type == events::EventType::kReview &&
-      !TrimBlanks(event.text).empty()) {
-    scorer_->Submit(event.product_id, event.text);
-  }
+  if (scorer_ != nullptr && HasReviewText(event)) scorer_->Submit(event.product_id, event.text);
 }
 
 absl::Status FeedbackEngine::CheckBatch(size_t events) const {

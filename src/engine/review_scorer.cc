@@ -5,8 +5,13 @@
 
 #include "souk/base/check.h"
 #include "souk/base/logging.h"
+#include "souk/base/text_lines.h"
 
 namespace souk::engine {
+
+bool HasReviewText(const events::Event& event) {
+  return event.type == events::EventType::kReview && !TrimBlanks(event.text).empty();
+}
 
 ReviewScorer::ReviewScorer(std::unique_ptr<encoder::SentimentClassifier> classifier,
                            events::Aggregates* aggregates, size_t max_pending, size_t batch_size)

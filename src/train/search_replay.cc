@@ -5,7 +5,7 @@
 
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
-#include "souk/base/text_lines.h"
+#include "souk/engine/review_scorer.h"
 
 namespace souk::train {
 
@@ -45,7 +45,7 @@ absl::StatusOr<std::vector<float>> ScoreReviews(const std::vector<events::Event>
   std::vector<size_t> reviews;
   std::vector<std::string> texts;
   for (size_t i = 0; i < log.size(); ++i) {
-    if (log[i].type != events::EventType::kReview || TrimBlanks(log[i].text).empty()) continue;
+    if (!engine::HasReviewText(log[i])) continue;
     reviews.push_back(i);
     texts.push_back(log[i].text);
   }

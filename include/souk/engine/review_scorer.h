@@ -27,6 +27,10 @@
 
 namespace souk::engine {
 
+/// Whether `event` is a review with text to score: soukd's scorer and ranker training's replay
+/// (train/search_replay.h) must read the same reviews.
+bool HasReviewText(const events::Event& event);
+
 class ReviewScorer {
  public:
   /// `aggregates` must outlive the scorer. Precondition: classifier != null, max_pending >= 1,
