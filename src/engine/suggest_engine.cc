@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "souk/base/clock.h"
@@ -123,6 +124,7 @@ void SuggestEngine::RefreshLoop() {
 }
 
 void SuggestEngine::Refresh() {
+  std::lock_guard<std::mutex> build_lock(refresh_mu_);
   const auto started = std::chrono::steady_clock::now();
   const std::shared_ptr<const Snapshot> snapshot = search_->snapshot();
   std::vector<suggest::Phrase> phrases = CatalogPhrasesOf(*snapshot);
@@ -150,14 +152,13 @@ void SuggestEngine::Refresh() {
                       .count();
   // A line when the phrases changed (the first build, new searches, a new catalog), not every
   // refresh_s.
-  if (last_size_.exchange(size) != size) {
+  if (std::exchange(last_size_, size) != size) {
     SOUK_LOG_INFO("suggest", "built: ", size, " phrases (", searched, " searched queries) in ", ms,
                   " ms");
   }
 }
 
 std::vector<suggest::Phrase> SuggestEngine::CatalogPhrasesOf(const Snapshot& snapshot) {
-  std::lock_guard<std::mutex> lock(catalog_mu_);
   if (catalog_version_.empty() || catalog_version_ != snapshot.version()) {
     catalog_phrases_ =
         CatalogPhrases(snapshot.catalog(), options_.catalog_weight, options_.max_title_phrases);

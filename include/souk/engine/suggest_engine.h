@@ -19,7 +19,6 @@
 // Thread-safety: Suggest may run on many threads while a rebuild swaps the index in.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -65,7 +64,8 @@ class SuggestEngine {
   void Personalize(std::string_view user_id, std::vector<suggest::Completion>* completions) const;
   void RefreshLoop();
   // The catalog's phrases of `snapshot`, computed once per index version (folding every title
-  // costs about 5 s per million products; the searched queries change far more often).
+  // costs about 5 s per million products; the searched queries change far more often). Called
+  // with refresh_mu_ held.
   std::vector<suggest::Phrase> CatalogPhrasesOf(const Snapshot& snapshot);
 
   SuggestOptions options_;
@@ -73,9 +73,11 @@ class SuggestEngine {
   const events::Aggregates* events_;
   mutable std::mutex index_mu_;  // held only to copy or swap the pointer
   std::shared_ptr<const suggest::CompletionIndex> index_;
-  std::atomic<size_t> last_size_{SIZE_MAX};  // phrases of the last build, for its log line
-  std::mutex catalog_mu_;                    // guards the two below
-  std::string catalog_version_;              // the index version catalog_phrases_ are of
+  // One build at a time, so that a build which read older counts cannot be published after a
+  // newer one (the refresher's and a caller's Refresh may overlap). Guards the three below.
+  std::mutex refresh_mu_;
+  size_t last_size_ = SIZE_MAX;  // phrases of the last build, for its log line
+  std::string catalog_version_;  // the index version catalog_phrases_ are of
   std::vector<suggest::Phrase> catalog_phrases_;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

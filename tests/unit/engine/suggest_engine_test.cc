@@ -3,6 +3,10 @@
 
 #include "souk/engine/suggest_engine.h"
 
+#include <atomic>
+#include <string>
+#include <thread>
+
 #include "engine_fixture.h"
 #include "souk/base/clock.h"
 
@@ -93,11 +97,30 @@ TEST_F(SuggestEngineTest, AUsersBrandComesFirstForThatUser) {
   EXPECT_EQ(Texts(suggest_->Suggest("drill", 10)), popular);
   EXPECT_EQ(Texts(suggest_->Suggest("drill", 10, "someone-new")), popular);
   const auto personal = suggest_->Suggest("drill", 10, "fan");
-  EXPECT_EQ(Texts(personal), (std::vector<std::string>{"drill makita", "drill dewalt"}));
+  ASSERT_EQ(Texts(personal), (std::vector<std::string>{"drill makita", "drill dewalt"}));
   // All of the fan's actions are on Makita: its weight doubles (personal_boost 1).
   EXPECT_NEAR((*personal)[0].weight, 4, 1e-3);
   EXPECT_EQ(Texts(suggest_->Suggest("drill", 1, "fan")),
             (std::vector<std::string>{"drill makita"}));
+}
+
+// The refresher's build and a caller's may overlap: one that read older counts must not be
+// published after Refresh() returns.
+TEST_F(SuggestEngineTest, RefreshSeesEverySearchCountedBeforeItWhileOthersRun) {
+  std::atomic<bool> done = false;
+  std::thread other([&] {
+    while (!done) suggest_->Refresh();
+  });
+  const int64_t now = NowUnixMillis();
+  for (int round = 0; round < 20; ++round) {
+    const std::string query = "drill " + std::to_string(round);
+    for (const char* user : {"a", "b"}) aggregates_.Apply(Searched(query, user, now));
+    suggest_->Refresh();
+    EXPECT_EQ(Texts(suggest_->Suggest(query, 1)), (std::vector<std::string>{query}))
+        << "round " << round;
+  }
+  done = true;
+  other.join();
 }
 
 TEST_F(SuggestEngineTest, ANewSnapshotsCatalogIsTakenUpByTheNextBuild) {
