@@ -64,11 +64,15 @@ $(DEMO_DIR)/shop/interactions.txt $(DEMO_DIR)/shop/baskets.txt &: $(DEMO_DIR)/sh
 	scripts/demo-interactions.sh $(DEMO_DIR)/shop/events.jsonl $(DEMO_DIR)/shop/interactions.txt \
 	  $(DEMO_DIR)/shop/baskets.txt
 
+# Query rewrites learned from the demo shop's sessions (configs/demo.yaml lexical.rewrites).
+$(DEMO_DIR)/shop/rewrites.tsv: $(DEMO_DIR)/shop/catalog.jsonl
+	$(SOUK) train rewrites --events $(DEMO_DIR)/shop/events.jsonl --out $@
+
 # The index is rebuilt on every run (BM25F in a second, the product embeddings in about half a
 # minute) so it always matches the binary, the config and the demo encoder.
 run: apps $(DEMO_DIR)/shop/catalog.jsonl $(DEMO_DIR)/model/model.safetensors \
      $(DEMO_DIR)/sentiment/model.safetensors $(DEMO_DIR)/shop/interactions.txt \
-     $(DEMO_DIR)/shop/baskets.txt
+     $(DEMO_DIR)/shop/baskets.txt $(DEMO_DIR)/shop/rewrites.tsv
 	$(SOUK) index --catalog $(DEMO_DIR)/shop/catalog.jsonl --out $(DEMO_DIR)/index --config configs/demo.yaml \
 	  --threads $(JOBS)
 	$(SOUKD) --config configs/demo.yaml

@@ -19,7 +19,7 @@ namespace souk::apps {
 namespace {
 
 constexpr char kTrainUsage[] =
-    R"(usage: souk train <tokenizer|pretrain|finetune|ranker|seqrec|sentiment> [flags]
+    R"(usage: souk train <tokenizer|pretrain|finetune|ranker|seqrec|sentiment|rewrites> [flags]
 
   tokenizer  SentencePiece (unigram) on shop text -> DIR/spiece.model
   pretrain   masked-LM pre-training of a BERT -> a model directory
@@ -27,6 +27,7 @@ constexpr char kTrainUsage[] =
   ranker     LambdaMART ranker on judged queries over an index's candidates -> RANKER.json
   seqrec     sequential recommender (SASRec) on users' item histories -> a model directory
   sentiment  review sentiment classifier fine-tuned from a pre-trained model -> a model directory
+  rewrites   learned query rewrites from a search log's reformulations -> REWRITES.tsv
 
 `souk train <step> --help` lists each step's flags; docs/training.md explains them.
 )";
@@ -289,6 +290,7 @@ int RunTrain(int argc, char** argv) {
   if (step == "ranker") return RunTrainRanker(argc, argv);
   if (step == "seqrec") return RunTrainSeqRec(argc, argv);
   if (step == "sentiment") return RunTrainSentiment(argc, argv);
+  if (step == "rewrites") return RunTrainRewrites(argc, argv);
   const bool help = step == "--help" || step == "help";
   if (!help && !step.empty()) std::cerr << "souk train: unknown step '" << step << "'\n";
   return Usage(kTrainUsage, help);

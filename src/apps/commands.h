@@ -18,6 +18,7 @@ int RunTrain(int argc, char** argv);
 int RunTrainRanker(int argc, char** argv);     // souk train ranker
 int RunTrainSeqRec(int argc, char** argv);     // souk train seqrec
 int RunTrainSentiment(int argc, char** argv);  // souk train sentiment
+int RunTrainRewrites(int argc, char** argv);   // souk train rewrites
 int RunRecommend(int argc, char** argv);
 int RunDense(int argc, char** argv);
 int RunAdmin(int argc, char** argv);

@@ -23,7 +23,8 @@ commands:
   tokenize token ids of lines of stdin, as a model directory's tokenizer makes them
   sentiment  P(positive) of texts (arguments or lines of stdin) by a review sentiment model
   train    train models: tokenizer, pretrain (masked LM), finetune (contrastive bi-encoder),
-           ranker (LambdaMART), seqrec (sequential recommender), sentiment (review classifier)
+           ranker (LambdaMART), seqrec (sequential recommender), sentiment (review classifier),
+           rewrites (learned query rewrites)
   retrain  the next ranker version from the event log, promoted when not worse than the serving one
   dense    dense retrieval with a model directory: a queries file as a TREC run
   recommend  every user's next items by a sequential recommender, as a TREC run

@@ -99,7 +99,14 @@ absl::Status BindLexical(YamlBinder b, lexical::LexicalOptions* o) {
   SOUK_RETURN_IF_ERROR(
       spelling.Finish({"enabled", "min_df", "min_length", "two_edits_min_length", "split_min_part",
                        "rare_max_df", "rare_min_length", "rare_min_ratio"}));
-  return b.Finish({"k1", "fields", "spelling"});
+  YamlBinder rewrites = b.Child("rewrites");
+  rewrites.Bind("synonyms", &o->rewrites.synonyms);
+  rewrites.Bind("synonyms_file", &o->rewrites.synonyms_file);
+  rewrites.Bind("learned_file", &o->rewrites.learned_file);
+  rewrites.Bind("max_added_terms", &o->rewrites.max_added_terms);
+  SOUK_RETURN_IF_ERROR(
+      rewrites.Finish({"synonyms", "synonyms_file", "learned_file", "max_added_terms"}));
+  return b.Finish({"k1", "fields", "spelling", "rewrites"});
 }
 
 absl::Status BindSearch(YamlBinder b, engine::SearchOptions* o) {
@@ -517,7 +524,12 @@ std::string ToYaml(const SoukConfig& c) {
       << l.spelling.split_min_part << YAML::Key << "rare_max_df" << YAML::Value
       << l.spelling.rare_max_df << YAML::Key << "rare_min_length" << YAML::Value
       << l.spelling.rare_min_length << YAML::Key << "rare_min_ratio" << YAML::Value
-      << l.spelling.rare_min_ratio << YAML::EndMap << YAML::EndMap;
+      << l.spelling.rare_min_ratio << YAML::EndMap;
+  out << YAML::Key << "rewrites" << YAML::Value << YAML::BeginMap << YAML::Key << "synonyms"
+      << YAML::Value << YAML::Flow << l.rewrites.synonyms << YAML::Key << "synonyms_file"
+      << YAML::Value << l.rewrites.synonyms_file << YAML::Key << "learned_file" << YAML::Value
+      << l.rewrites.learned_file << YAML::Key << "max_added_terms" << YAML::Value
+      << l.rewrites.max_added_terms << YAML::EndMap << YAML::EndMap;
   const encoder::EncoderOptions& e = c.snapshot.encoder;
   out << YAML::Key << "encoder" << YAML::Value << YAML::BeginMap << YAML::Key << "model_dir"
       << YAML::Value << e.model_dir << YAML::Key << "device" << YAML::Value << e.device << YAML::Key

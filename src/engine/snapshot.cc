@@ -154,6 +154,8 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
   if (options.lexical.spelling.enabled) {
     snap->spelling_ = lexical::SpellingCorrector::Build(*snap->lexical_, options.lexical.spelling);
   }
+  SOUK_ASSIGN_OR_RETURN(snap->rewriter_,
+                        lexical::QueryRewriter::Load(options.lexical.rewrites, *snap->analyzer_));
   if (options.dense()) SOUK_RETURN_IF_ERROR(snap->LoadDense(options, manifest));
   snap->features_ = std::make_unique<rank::FeatureExtractor>(*snap->catalog_, *snap->lexical_);
   SOUK_RETURN_IF_ERROR(snap->LoadRankers(options));
@@ -168,6 +170,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(const SnapshotOpt
       " products, ", snap->lexical_->num_terms(), " terms, ", snap->lexical_->MemoryBytes() >> 20,
       " MiB lexical, ",
       snap->spelling_ ? StrCat(snap->spelling_->num_candidates(), " spelling candidates, ") : "",
+      snap->rewriter_ ? StrCat(snap->rewriter_->num_synonym_rules(), " synonym rules, ",
+                               snap->rewriter_->num_learned_rules(), " learned rewrites, ")
+                      : "",
       snap->vectors_ ? StrCat(snap->vectors_->size(), " vectors, ") : "",
       snap->ranker() ? StrCat("ranker of ", snap->ranker()->model().rounds(), " trees, ") : "",
       snap->split_->size() > 1 ? StrCat(snap->split_->size(), " A/B variants, ") : "",
@@ -219,8 +224,9 @@ absl::Status Snapshot::LoadRankers(const SnapshotOptions& options) {
 }
 
 std::vector<std::string> Snapshot::QueryTerms(std::string_view query) const {
-  std::vector<std::string> terms = analyzer_->Analyze(query);
-  return spelling_ ? spelling_->Correct(terms) : terms;
+  std::vector<std::string> typed = analyzer_->Analyze(query);
+  std::vector<std::string> terms = spelling_ ? spelling_->Correct(typed) : typed;
+  return rewriter_ ? rewriter_->Rewrite(typed, std::move(terms)) : terms;
 }
 
 absl::StatusOr<std::vector<float>> Snapshot::EncodeQuery(

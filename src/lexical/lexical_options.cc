@@ -47,6 +47,12 @@ absl::Status SpellingOptions::Validate() const {
   return absl::OkStatus();
 }
 
+absl::Status RewriteOptions::Validate() const {
+  if (max_added_terms < 1)
+    return absl::InvalidArgumentError("rewrites.max_added_terms must be >= 1");
+  return absl::OkStatus();
+}
+
 absl::Status LexicalOptions::Validate() const {
   // Written as !(x > 0) so that NaN fails too.
   if (!(k1 > 0) || !std::isfinite(k1)) {
@@ -69,7 +75,8 @@ absl::Status LexicalOptions::Validate() const {
   if (!any_weight) {
     return absl::InvalidArgumentError("fields: at least one field weight must be > 0");
   }
-  return spelling.Validate();
+  if (absl::Status s = spelling.Validate(); !s.ok()) return s;
+  return rewrites.Validate();
 }
 
 }  // namespace souk::lexical

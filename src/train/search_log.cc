@@ -54,9 +54,25 @@ class SearchLogReader {
     SOUK_ASSIGN_OR_RETURN(const std::string query, StringField(event, "query", line));
     std::string text = AsciiLowerCollapsingBlanks(query);
     if (text.empty()) return absl::OkStatus();
+    SOUK_ASSIGN_OR_RETURN(std::string user, OptionalString(event, "user_id", line));
+    SOUK_ASSIGN_OR_RETURN(std::string session, OptionalString(event, "session_id", line));
+    const auto ts = event.find("ts");
+    if (ts != event.end() && !ts->is_number_integer()) {
+      return LineError(path_, line, "\"ts\" must be an integer");
+    }
     request_search_[request] = searches_.size();
-    searches_.push_back({std::move(request), std::move(text), {}, {}});
+    searches_.push_back({.request_id = std::move(request),
+                         .query = std::move(text),
+                         .user_id = std::move(user),
+                         .session_id = std::move(session),
+                         .ts = ts == event.end() ? 0 : ts->get<int64_t>()});
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::string> OptionalString(const nlohmann::json& event, const char* key,
+                                             size_t line) const {
+    if (!event.contains(key)) return std::string();
+    return StringField(event, key, line);
   }
 
   absl::Status AddImpression(const nlohmann::json& event, size_t line) {

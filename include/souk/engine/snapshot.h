@@ -20,6 +20,7 @@
 #include "souk/engine/engine_options.h"
 #include "souk/engine/index_directory.h"
 #include "souk/lexical/inverted_index.h"
+#include "souk/lexical/query_rewriter.h"
 #include "souk/lexical/spelling.h"
 #include "souk/rank/features.h"
 #include "souk/rank/ranker.h"
@@ -40,7 +41,9 @@ class Snapshot {
   const text::Analyzer& analyzer() const { return *analyzer_; }
   const lexical::InvertedIndex& lexical() const { return *lexical_; }
   /// The analyzed terms of a query, the ones the index lacks corrected when lexical.spelling is
-  /// enabled (lexical/spelling.h): what lexical retrieval and the ranking features read.
+  /// enabled (lexical/spelling.h), with the terms of lexical.rewrites' synonyms and learned
+  /// rewrites added (lexical/query_rewriter.h): what lexical retrieval and the ranking features
+  /// read.
   std::vector<std::string> QueryTerms(std::string_view query) const;
   /// Null when lexical.spelling is disabled.
   const lexical::SpellingCorrector* spelling() const { return spelling_.get(); }
@@ -84,6 +87,7 @@ class Snapshot {
   std::unique_ptr<text::Analyzer> analyzer_;
   std::unique_ptr<lexical::InvertedIndex> lexical_;
   std::unique_ptr<lexical::SpellingCorrector> spelling_;
+  std::unique_ptr<lexical::QueryRewriter> rewriter_;  ///< Null without rules.
   std::unique_ptr<encoder::TextEncoder> encoder_;
   bool encoder_reads_query_terms_ = false;  ///< See EncodeQuery().
   std::unique_ptr<vector::VectorIndex> vectors_;

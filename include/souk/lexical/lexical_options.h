@@ -15,7 +15,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -48,6 +50,20 @@ struct SpellingOptions {
   absl::Status Validate() const;
 };
 
+/// Terms queries get added at query time (query_rewriter.h): a shop's synonyms and the rewrites
+/// `souk train rewrites` learned from its search log.
+struct RewriteOptions {
+  /// Synonym rules in Solr's synonyms.txt syntax, one per entry: "sofa, couch, settee" (each
+  /// phrase adds the others) or "telly, tele => tv" (one way).
+  std::vector<std::string> synonyms;
+  std::string synonyms_file;    ///< More rules, one per line; '#' starts a comment. Empty: none.
+  std::string learned_file;     ///< A learned rewrites TSV (docs/formats/query-rewrites.md).
+  size_t max_added_terms = 16;  ///< Most terms one query gets added.
+
+  /// max_added_terms >= 1.
+  absl::Status Validate() const;
+};
+
 struct LexicalOptions {
   /// Saturation of the summed pseudo-frequency (Robertson & Zaragoza 2009, section 3.3: 1.2 is
   /// the usual default; short product titles favour lower values).
@@ -62,10 +78,12 @@ struct LexicalOptions {
   }};
 
   SpellingOptions spelling;
+  RewriteOptions rewrites;
 
   const FieldOptions& field(Field f) const { return fields[static_cast<size_t>(f)]; }
   FieldOptions& field(Field f) { return fields[static_cast<size_t>(f)]; }
-  /// k1 > 0; each weight >= 0 and at least one > 0; each b in [0, 1]; spelling valid.
+  /// k1 > 0; each weight >= 0 and at least one > 0; each b in [0, 1]; spelling and rewrites
+  /// valid.
   absl::Status Validate() const;
 };
 

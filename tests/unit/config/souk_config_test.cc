@@ -113,6 +113,27 @@ TEST(SoukConfigTest, SpellingIsReadPrintedAndChecked) {
       StatusIs(absl::StatusCode::kInvalidArgument, "lexical.spelling.max_edits: unknown key"));
 }
 
+TEST(SoukConfigTest, RewritesAreReadPrintedAndChecked) {
+  auto c = ParseConfig(
+      "index: {dir: x}\nlexical: {rewrites: {synonyms: [\"sofa, couch\", \"telly => tv\"],\n"
+      "  synonyms_file: syn.txt, learned_file: learned.tsv, max_added_terms: 4}}\n");
+  ASSERT_OK(c);
+  const lexical::RewriteOptions& r = c->snapshot.lexical.rewrites;
+  EXPECT_THAT(r.synonyms, ElementsAre("sofa, couch", "telly => tv"));
+  EXPECT_EQ(r.synonyms_file, "syn.txt");
+  EXPECT_EQ(r.learned_file, "learned.tsv");
+  EXPECT_EQ(r.max_added_terms, 4u);
+  auto printed = ParseConfig(ToYaml(*c));
+  ASSERT_OK(printed);
+  EXPECT_EQ(printed->snapshot.lexical.rewrites.synonyms, r.synonyms);
+  EXPECT_EQ(printed->snapshot.lexical.rewrites.learned_file, "learned.tsv");
+  EXPECT_THAT(ParseConfig(kMinimal, {"lexical.rewrites.max_added_terms=0"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "max_added_terms must be >= 1"));
+  EXPECT_THAT(
+      ParseConfig(kMinimal, {"lexical.rewrites.synonym=x"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "lexical.rewrites.synonym: unknown key"));
+}
+
 TEST(SoukConfigTest, RecommendIsReadPrintedAndChecked) {
   auto c = ParseConfig(
       "index: {dir: x}\nrecommend: {interactions: i.txt, seqrec_model: m, max_per_category: 0,\n"

@@ -44,6 +44,29 @@ TEST_F(SearchEngineTest, FindsAndRanksByBm25) {
   EXPECT_TRUE(Ids(Query("submarine")).empty());
 }
 
+// lexical.rewrites: a synonym and a learned rewrite widen what a query finds, after a reload of
+// the same index; a bad rule fails the load naming it.
+TEST_F(SearchEngineTest, SynonymsAndLearnedRewritesWidenTheQuery) {
+  EXPECT_THAT(Ids(Query("hosepipe")), ::testing::IsEmpty());
+  EXPECT_THAT(Ids(Query("wireless earbuds")), ::testing::IsEmpty());
+  SnapshotOptions options = OptionsFor(tmp_.File("index"));
+  options.lexical.rewrites.synonyms = {"hosepipe, garden hose"};
+  options.lexical.rewrites.learned_file =
+      tmp_.WriteFile("learned.tsv", "from\tto\tusers\nwireless earbuds\t蓝牙耳机\t3\n");
+  auto snapshot = Snapshot::Load(options);
+  ASSERT_OK(snapshot);
+  EXPECT_THAT((*snapshot)->QueryTerms("Hosepipe"), ElementsAre("hosepip", "garden", "hose"));
+  engine_->Swap(*snapshot);
+  EXPECT_THAT(Ids(Query("hosepipe")), ElementsAre("p4"));
+  EXPECT_THAT(Ids(Query("wireless earbuds")), ElementsAre("p3"));
+  // A learned rewrite needs its whole query.
+  EXPECT_THAT(Ids(Query("wireless earbuds case")), ::testing::IsEmpty());
+
+  options.lexical.rewrites.synonyms = {"hosepipe"};
+  EXPECT_THAT(Snapshot::Load(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "rewrites.synonyms[0]"));
+}
+
 TEST_F(SearchEngineTest, DebugExplainsBm25WithoutChangingTheAnswer) {
   SearchQuery q = Query("cordless drill", 3);
   q.debug = true;

@@ -64,6 +64,25 @@ TEST(ReadSearchLogTest, APositionMissingFromTheEventComesFromThePage) {
   EXPECT_THAT((*searches)[0].outcomes, ElementsAre(Outcome("p2", 2, 1)));
 }
 
+TEST(ReadSearchLogTest, ASearchKeepsItsShopperSessionAndTime) {
+  TempDir dir;
+  const std::string path = dir.WriteFile(
+      "events.jsonl",
+      "{\"type\":\"search\",\"request_id\":\"r1\",\"query\":\"drill\",\"user_id\":\"u7\","
+      "\"session_id\":\"s3\",\"ts\":1700000000}\n" +
+          Search("r2", "hose"));
+  auto searches = ReadSearchLog(path);
+  ASSERT_OK(searches);
+  ASSERT_EQ(searches->size(), 2u);
+  EXPECT_EQ((*searches)[0].user_id, "u7");
+  EXPECT_EQ((*searches)[0].session_id, "s3");
+  EXPECT_EQ((*searches)[0].ts, 1700000000);
+  // All three are optional.
+  EXPECT_EQ((*searches)[1].user_id, "");
+  EXPECT_EQ((*searches)[1].session_id, "");
+  EXPECT_EQ((*searches)[1].ts, 0);
+}
+
 TEST(ReadSearchLogTest, BadEventsAreNamedWithFileAndLine) {
   TempDir dir;
   const std::string bad_page = dir.WriteFile("a.jsonl", Search("r1", "x") + Page("r1", "\"p1\",3"));
@@ -79,6 +98,14 @@ TEST(ReadSearchLogTest, BadEventsAreNamedWithFileAndLine) {
       dir.WriteFile("c.jsonl", "{\"type\":\"search\",\"request_id\":\"r\"}");
   EXPECT_THAT(ReadSearchLog(no_query), StatusIs(absl::StatusCode::kInvalidArgument,
                                                 "c.jsonl:1: expected a string \"query\""));
+  const std::string bad_user = dir.WriteFile(
+      "d.jsonl", "{\"type\":\"search\",\"request_id\":\"r\",\"query\":\"q\",\"user_id\":7}");
+  EXPECT_THAT(ReadSearchLog(bad_user), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                "d.jsonl:1: expected a string \"user_id\""));
+  const std::string bad_ts = dir.WriteFile(
+      "e.jsonl", "{\"type\":\"search\",\"request_id\":\"r\",\"query\":\"q\",\"ts\":\"now\"}");
+  EXPECT_THAT(ReadSearchLog(bad_ts),
+              StatusIs(absl::StatusCode::kInvalidArgument, "e.jsonl:1: \"ts\" must be an integer"));
 }
 
 }  // namespace
