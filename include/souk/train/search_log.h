@@ -22,12 +22,12 @@ struct LoggedOutcome {
 
 struct LoggedSearch {
   std::string request_id;
-  std::string query;               ///< AsciiLowerCollapsingBlanks of the typed query; never empty.
-  std::vector<std::string> shown;  ///< The page, position k at index k - 1; empty if not logged.
-  std::vector<LoggedOutcome> outcomes;  ///< One per product clicked, carted or bought.
-  std::string user_id{};                ///< Empty when the event had none.
-  std::string session_id{};             ///< Empty when the event had none.
-  int64_t ts = 0;                       ///< Unix seconds; 0 when the event had none.
+  std::string query;  ///< AsciiLowerCollapsingBlanks of the typed query; never empty.
+  std::vector<std::string> shown{};  ///< The page, position k at index k - 1; empty if not logged.
+  std::vector<LoggedOutcome> outcomes{};  ///< One per product clicked, carted or bought.
+  std::string user_id{};                  ///< Empty when the event had none.
+  std::string session_id{};               ///< Empty when the event had none.
+  int64_t ts = 0;                         ///< Unix seconds; 0 when the event had none.
 };
 
 /// The searches of an events file in log order; searches whose normalized query is empty are
