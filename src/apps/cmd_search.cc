@@ -21,7 +21,8 @@ constexpr char kUsage[] =
     R"(usage: souk search --index DIR [--k N] [--config FILE] [--set k=v ...] "a query"
        souk search --index DIR --queries QUERIES.tsv --output RUN [--k N] [--tag TAG] [...]
 
-The first form prints the top N (default 10) as a table. The second reads
+The first form prints the top N (default 10) as a table, and the query's terms as the index
+searched them (spelling corrected, synonyms and rewrites added) to stderr. The second reads
 `query_id<TAB>query` lines (no header) and writes a TREC run (`qid Q0 docid rank score tag`).
 )";
 
@@ -96,6 +97,10 @@ int RunSearch(int argc, char** argv) {
   query.page_size = *k;
   auto page = (*engine)->Search(query);
   if (!page.ok()) return Fail("souk search", page.status());
+  // What the index searched for: the analyzed terms after spelling, synonyms and rewrites.
+  std::cerr << "query terms:";
+  for (const std::string& term : (*snapshot)->QueryTerms(query.query)) std::cerr << ' ' << term;
+  std::cerr << '\n';
   PrintTable(*page);
   return 0;
 }

@@ -31,6 +31,11 @@ title=$(sed -E 's/.*"title":"([^"]+)".*/\1/' <<< "$line")
 "$souk" search --index "$tmp/index" --k 10 "$title" > "$tmp/table.out"
 grep -q "$id" "$tmp/table.out" || fail "searching '$title' did not find $id: $(cat "$tmp/table.out")"
 
+# The query's terms as the index searched them go to stderr, a synonym's added.
+"$souk" search --index "$tmp/index" --set 'lexical.rewrites.synonyms=["zzzsofa => couch"]' \
+  "ZZZSofa" > /dev/null 2> "$tmp/terms.err" || fail "search with a synonym"
+grep -q "^query terms: zzzsofa couch$" "$tmp/terms.err" || fail "query terms: $(cat "$tmp/terms.err")"
+
 printf 'q1\t%s\nq2\tzzzzqqq nothing\n' "$title" > "$tmp/queries.tsv"
 "$souk" search --index "$tmp/index" --queries "$tmp/queries.tsv" --k 5 --output "$tmp/run.txt" 2> /dev/null
 awk 'NF != 6 {exit 1}' "$tmp/run.txt" || fail "run lines must have 6 fields"
