@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/str_join.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "souk/base/file_util.h"
@@ -98,9 +99,7 @@ int RunSearch(int argc, char** argv) {
   auto page = (*engine)->Search(query);
   if (!page.ok()) return Fail("souk search", page.status());
   // What the index searched for: the analyzed terms after spelling, synonyms and rewrites.
-  std::cerr << "query terms:";
-  for (const std::string& term : (*snapshot)->QueryTerms(query.query)) std::cerr << ' ' << term;
-  std::cerr << '\n';
+  std::cerr << "query terms: " << absl::StrJoin((*snapshot)->QueryTerms(query.query), " ") << "\n";
   PrintTable(*page);
   return 0;
 }

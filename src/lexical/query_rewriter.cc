@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_join.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 
@@ -15,18 +16,10 @@ struct AnalyzedRule {
   std::vector<std::string> to;
 };
 
-std::string Joined(const std::vector<std::string>& terms) {
-  std::string out;
-  for (const std::string& term : terms) {
-    if (!out.empty()) out += ' ';
-    out += term;
-  }
-  return out;
-}
-
-bool StartsAt(const std::vector<std::string>& terms, size_t at,
+// Whether `phrase` occurs in terms[at, end).
+bool OccursAt(const std::vector<std::string>& terms, size_t at, size_t end,
               const std::vector<std::string>& phrase) {
-  return at + phrase.size() <= terms.size() &&
+  return at + phrase.size() <= end &&
          std::equal(phrase.begin(), phrase.end(), terms.begin() + static_cast<ptrdiff_t>(at));
 }
 
@@ -57,7 +50,7 @@ absl::StatusOr<std::unique_ptr<QueryRewriter>> QueryRewriter::Build(
     }
     const size_t id = data->rules.size();
     if (rule.whole_query) {
-      data->learned_by_query[Joined(analyzed.from)].push_back(id);
+      data->learned_by_query[absl::StrJoin(analyzed.from, " ")].push_back(id);
     } else {
       data->synonyms_by_first_term[analyzed.from.front()].push_back(id);
       ++data->num_synonyms;
@@ -102,7 +95,7 @@ std::vector<std::string> QueryRewriter::Rewrite(const std::vector<std::string>& 
     }
   };
   if (!data_->learned_by_query.empty() && !typed.empty()) {
-    const auto it = data_->learned_by_query.find(Joined(typed));
+    const auto it = data_->learned_by_query.find(absl::StrJoin(typed, " "));
     if (it != data_->learned_by_query.end()) {
       for (size_t id : it->second) add(data_->rules[id]);
     }
@@ -113,7 +106,7 @@ std::vector<std::string> QueryRewriter::Rewrite(const std::vector<std::string>& 
     if (it == data_->synonyms_by_first_term.end()) continue;
     for (size_t id : it->second) {
       const AnalyzedRule& rule = data_->rules[id];
-      if (StartsAt(terms, at, rule.from) && rule.from.size() + at <= before) add(rule);
+      if (OccursAt(terms, at, before, rule.from)) add(rule);
     }
   }
   return terms;

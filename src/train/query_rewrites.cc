@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_join.h"
 
 namespace souk::train {
 namespace {
@@ -26,8 +27,7 @@ class QueryTable {
   // The key of `typed`, or "" when it has no terms.
   std::string Add(const std::string& typed) {
     std::vector<std::string> terms = analyzer_.Analyze(typed);
-    std::string key;
-    for (const std::string& term : terms) key += (key.empty() ? "" : " ") + term;
+    std::string key = absl::StrJoin(terms, " ");
     if (key.empty()) return key;
     Query& query = queries_[key];
     if (query.terms.empty()) query.terms = std::move(terms);
