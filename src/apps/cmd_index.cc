@@ -13,21 +13,25 @@ namespace souk::apps {
 namespace {
 constexpr char kUsage[] =
     R"(usage: souk index --catalog FILE --out DIR [--config FILE] [--set k=v ...]
-                  [--model DIR] [--threads N] [--skip-malformed]
+                  [--model DIR] [--threads N] [--expander DIR] [--skip-malformed]
 
 Reads FILE (.jsonl or .tsv, docs/formats/catalog.md) and writes the index directory DIR
 (docs/formats/index-dir.md), replacing it only once complete. Analyzer and BM25F settings come
 from --config (the server's YAML) or the defaults. With an encoder (--model DIR, or the
 config's encoder.model_dir) every product is embedded too, for dense retrieval; --threads sets
-the encoder's threads for that (default: the config's). --skip-malformed skips and counts bad
-lines instead of stopping at the first.
+the encoder's threads for that (default: the config's). With an expander (--expander DIR, a
+masked-LM model as `souk train pretrain` writes, or the config's expansion.model_dir) each
+product's expansion field gets the words the model predicts for its title (docs/search.md,
+"Document expansion"; settings under expansion.* in the config or --set).
+--skip-malformed skips and counts bad lines instead of stopping at the first.
 )";
 }  // namespace
 
 int RunIndex(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 2,
-                            {.with_value = {"catalog", "out", "config", "set", "model", "threads"},
-                             .boolean = {"skip-malformed", "help"}});
+  auto flags = Flags::Parse(
+      argc, argv, 2,
+      {.with_value = {"catalog", "out", "config", "set", "model", "threads", "expander"},
+       .boolean = {"skip-malformed", "help"}});
   if (!flags.ok()) return Fail("souk index", flags.status());
   if (flags->Has("help") || !flags->Require({"catalog", "out"}).ok()) {
     return Usage(kUsage, flags->Has("help"));
@@ -35,6 +39,7 @@ int RunIndex(int argc, char** argv) {
   auto cfg = ConfigFromFlags(*flags, flags->Get("out"));
   if (!cfg.ok()) return Fail("souk index", cfg.status());
   if (flags->Has("model")) cfg->snapshot.encoder.model_dir = flags->Get("model");
+  if (flags->Has("expander")) cfg->snapshot.expansion.model_dir = flags->Get("expander");
   auto threads = flags->GetInt("threads", cfg->snapshot.encoder.threads);
   if (!threads.ok()) return Fail("souk index", threads.status());
   cfg->snapshot.encoder.threads = static_cast<int>(*threads);
@@ -58,6 +63,10 @@ int RunIndex(int argc, char** argv) {
     std::cout << ", " << summary->manifest.products << " vectors of dim "
               << summary->manifest.vectors_dim << " (embedded in " << summary->embedding_seconds
               << " s)";
+  }
+  if (!summary->manifest.expansion_model.empty()) {
+    std::cout << ", expansion words for " << summary->expanded_products << " products (in "
+              << summary->expansion_seconds << " s)";
   }
   if (summary->manifest.vectors_hnsw) {
     std::cout << ", HNSW graph (built in " << summary->hnsw_seconds << " s)";

@@ -69,6 +69,7 @@ absl::Status ValidateProduct(const Product& product) {
   SOUK_RETURN_IF_ERROR(CheckText(product, "title", product.title));
   SOUK_RETURN_IF_ERROR(CheckText(product, "description", product.description));
   SOUK_RETURN_IF_ERROR(CheckText(product, "brand", product.brand));
+  SOUK_RETURN_IF_ERROR(CheckText(product, "expansion", product.expansion));
   SOUK_RETURN_IF_ERROR(CheckCategory(product));
   if (product.price.has_value() && !(std::isfinite(*product.price) && *product.price >= 0)) {
     return Invalid(product, StrCat("price ", *product.price, " is not a finite number >= 0"));

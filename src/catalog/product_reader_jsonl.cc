@@ -92,6 +92,7 @@ absl::Status SetField(const std::string& key, const Json& value, Product* produc
   if (key == "title") return Assign(TextField(key, value), &product->title);
   if (key == "description") return Assign(TextField(key, value), &product->description);
   if (key == "brand") return Assign(TextField(key, value), &product->brand);
+  if (key == "expansion") return Assign(TextField(key, value), &product->expansion);
   if (key == "category") return Assign(CategoryField(value), &product->category_path);
   if (key == "attributes") return Assign(AttributesField(value), &product->attributes);
   if (key == "price" || key == "stock" || key == "created") {
@@ -162,6 +163,7 @@ Json ToJson(const Product& product) {
     json["attributes"] = std::move(attributes);
   }
   if (product.created_unix_s != 0) json["created"] = product.created_unix_s;
+  if (!product.expansion.empty()) json["expansion"] = product.expansion;
   return json;
 }
 

@@ -86,7 +86,8 @@ absl::Status BindLexical(YamlBinder b, lexical::LexicalOptions* o) {
     field.Bind("b", &o->fields[i].b);
     SOUK_RETURN_IF_ERROR(field.Finish({"weight", "b"}));
   }
-  SOUK_RETURN_IF_ERROR(fields.Finish({"title", "brand", "category", "attributes", "description"}));
+  SOUK_RETURN_IF_ERROR(
+      fields.Finish({"title", "brand", "category", "attributes", "description", "expansion"}));
   YamlBinder spelling = b.Child("spelling");
   spelling.Bind("enabled", &o->spelling.enabled);
   spelling.Bind("min_df", &o->spelling.min_df);
@@ -184,6 +185,19 @@ absl::Status BindEncoder(YamlBinder b, encoder::EncoderOptions* o) {
   SOUK_RETURN_IF_ERROR(batching.Finish({"max_batch_size", "max_wait_us", "max_queue"}));
   return b.Finish(
       {"model_dir", "device", "threads", "cuda_precision", "cache_entries", "batching"});
+}
+
+absl::Status BindExpansion(YamlBinder b, encoder::ExpansionOptions* o) {
+  b.Bind("model_dir", &o->model_dir);
+  b.Bind("device", &o->device);
+  b.Bind("threads", &o->threads);
+  b.Bind("batch_size", &o->batch_size);
+  b.Bind("mask_slots", &o->mask_slots);
+  b.Bind("terms", &o->terms);
+  b.Bind("min_probability", &o->min_probability);
+  b.Bind("min_lift", &o->min_lift);
+  return b.Finish({"model_dir", "device", "threads", "batch_size", "mask_slots", "terms",
+                   "min_probability", "min_lift"});
 }
 
 absl::Status BindVectors(YamlBinder b, engine::VectorOptions* o) {
@@ -336,6 +350,7 @@ absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
   SOUK_RETURN_IF_ERROR(BindAnalyzer(b.Child("analyzer"), &c->snapshot.analyzer));
   SOUK_RETURN_IF_ERROR(BindLexical(b.Child("lexical"), &c->snapshot.lexical));
   SOUK_RETURN_IF_ERROR(BindEncoder(b.Child("encoder"), &c->snapshot.encoder));
+  SOUK_RETURN_IF_ERROR(BindExpansion(b.Child("expansion"), &c->snapshot.expansion));
   SOUK_RETURN_IF_ERROR(BindVectors(b.Child("vectors"), &c->snapshot.vectors));
   YamlBinder ranker = b.Child("ranker");
   ranker.Bind("model", &c->snapshot.ranker_model);
@@ -348,8 +363,9 @@ absl::Status BindRoot(const YAML::Node& root, SoukConfig* c) {
   SOUK_RETURN_IF_ERROR(BindExperiment(b.Child("experiment"), &c->snapshot.experiment));
   SOUK_RETURN_IF_ERROR(BindFeedback(b.Child("feedback"), &c->feedback));
   SOUK_RETURN_IF_ERROR(BindLogging(b.Child("logging"), &c->logging));
-  return b.Finish({"server", "index", "analyzer", "lexical", "encoder", "vectors", "ranker",
-                   "search", "rules", "suggest", "recommend", "experiment", "feedback", "logging"});
+  return b.Finish({"server", "index", "analyzer", "lexical", "encoder", "expansion", "vectors",
+                   "ranker", "search", "rules", "suggest", "recommend", "experiment", "feedback",
+                   "logging"});
 }
 
 // Sets root[a][b][c] = value for "a.b.c=value", creating mappings on the way.
@@ -539,6 +555,13 @@ std::string ToYaml(const SoukConfig& c) {
       << "max_batch_size" << YAML::Value << e.batching.max_batch_size << YAML::Key << "max_wait_us"
       << YAML::Value << e.batching.max_wait.count() << YAML::Key << "max_queue" << YAML::Value
       << e.batching.max_queue << YAML::EndMap << YAML::EndMap;
+  const encoder::ExpansionOptions& x = c.snapshot.expansion;
+  out << YAML::Key << "expansion" << YAML::Value << YAML::BeginMap << YAML::Key << "model_dir"
+      << YAML::Value << x.model_dir << YAML::Key << "device" << YAML::Value << x.device << YAML::Key
+      << "threads" << YAML::Value << x.threads << YAML::Key << "batch_size" << YAML::Value
+      << x.batch_size << YAML::Key << "mask_slots" << YAML::Value << x.mask_slots << YAML::Key
+      << "terms" << YAML::Value << x.terms << YAML::Key << "min_probability" << YAML::Value
+      << x.min_probability << YAML::Key << "min_lift" << YAML::Value << x.min_lift << YAML::EndMap;
   const engine::VectorOptions& v = c.snapshot.vectors;
   out << YAML::Key << "vectors" << YAML::Value << YAML::BeginMap << YAML::Key << "backend"
       << YAML::Value << v.backend << YAML::Key << "device" << YAML::Value << v.exact.device

@@ -159,7 +159,11 @@ absl::StatusOr<LoadedModel> LoadModelDirectory(const std::string& dir) {
 
 namespace {
 
-// A random model of `config` with `labels` classes (0: a plain BertModel with a pooler), and the
+// What WriteRandomDirectory writes: a classifier's labels, or one of these.
+constexpr int64_t kPlainBert = 0;      // a BertModel with a pooler
+constexpr int64_t kMaskedLmHead = -1;  // a BertForMaskedLM
+
+// A random model of `config` with `labels` classes (or kPlainBert, kMaskedLmHead), and the
 // files beside its weights.
 absl::Status WriteRandomDirectory(const std::string& dir, const model::BertConfig& config,
                                   const model::ServingConfig& serving,
@@ -174,9 +178,12 @@ absl::Status WriteRandomDirectory(const std::string& dir, const model::BertConfi
   try {
     torch::manual_seed(seed);
     const std::string weights = StrCat(dir, "/", kWeightsFile);
-    if (labels == 0) {
+    if (labels == kPlainBert) {
       model::BertModel bert(config, /*add_pooling_layer=*/true);
       SOUK_RETURN_IF_ERROR(model::WriteTensors(weights, bert->NamedParameters()));
+    } else if (labels == kMaskedLmHead) {
+      model::BertForMaskedLM mlm(config);
+      SOUK_RETURN_IF_ERROR(model::WriteTensors(weights, mlm->NamedParameters()));
     } else {
       model::BertForSequenceClassification classifier(config, labels);
       SOUK_RETURN_IF_ERROR(model::WriteTensors(weights, classifier->NamedParameters()));
@@ -196,7 +203,13 @@ absl::Status WriteRandomDirectory(const std::string& dir, const model::BertConfi
 absl::Status WriteRandomModelDirectory(const std::string& dir, const model::BertConfig& config,
                                        const model::ServingConfig& serving,
                                        const std::vector<std::string>& vocab, uint64_t seed) {
-  return WriteRandomDirectory(dir, config, serving, vocab, 0, seed);
+  return WriteRandomDirectory(dir, config, serving, vocab, kPlainBert, seed);
+}
+
+absl::Status WriteRandomMaskedLmDirectory(const std::string& dir, const model::BertConfig& config,
+                                          const model::ServingConfig& serving,
+                                          const std::vector<std::string>& vocab, uint64_t seed) {
+  return WriteRandomDirectory(dir, config, serving, vocab, kMaskedLmHead, seed);
 }
 
 absl::Status WriteRandomClassifierDirectory(const std::string& dir, const model::BertConfig& config,

@@ -21,6 +21,7 @@ absl::Status SnapshotOptions::Validate() const {
   SOUK_RETURN_IF_ERROR(Annotate(analyzer.Validate(), "analyzer"));
   SOUK_RETURN_IF_ERROR(Annotate(lexical.Validate(), "lexical"));
   if (dense()) SOUK_RETURN_IF_ERROR(encoder.Validate());  // its errors name encoder.*
+  SOUK_RETURN_IF_ERROR(expansion.Validate());             // and these expansion.*
   SOUK_RETURN_IF_ERROR(vectors.Validate());
   SOUK_RETURN_IF_ERROR(Annotate(experiment.Split().status(), "experiment"));
   if (!experiment.variants.empty() && !ranker_model.empty()) {

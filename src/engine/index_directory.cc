@@ -15,6 +15,7 @@
 #include "souk/base/str_cat.h"
 #include "souk/catalog/catalog.h"
 #include "souk/catalog/product_reader.h"
+#include "souk/encoder/term_expander.h"
 #include "souk/encoder/text_encoder.h"
 #include "souk/lexical/inverted_index.h"
 #include "souk/vector/hnsw_index.h"
@@ -51,6 +52,7 @@ std::string ManifestJson(const Manifest& m) {
     j["files"].push_back(kHnswFile);
     j["vectors"]["hnsw"] = true;
   }
+  if (!m.expansion_model.empty()) j["expansion"] = {{"model", m.expansion_model}};
   return j.dump(2) + "\n";
 }
 
@@ -75,6 +77,28 @@ absl::StatusOr<vector::VectorSet> EmbedProducts(const catalog::Catalog& cat,
     set.values.insert(set.values.end(), rows[d].begin(), rows[d].end());
   }
   return set;
+}
+
+// Replaces each product's expansion with the words `options`' model predicts for its text;
+// returns how many products got any.
+absl::StatusOr<uint64_t> ExpandProducts(const encoder::ExpansionOptions& options,
+                                        std::vector<catalog::Product>* products) {
+  SOUK_ASSIGN_OR_RETURN(auto expander, encoder::TermExpander::Load(options));
+  std::vector<std::string> texts;
+  texts.reserve(products->size());
+  for (const catalog::Product& p : *products) texts.push_back(catalog::ProductText(p));
+  SOUK_ASSIGN_OR_RETURN(const auto terms, expander->Expand(texts));
+  uint64_t expanded = 0;
+  for (size_t i = 0; i < products->size(); ++i) {
+    std::string& expansion = (*products)[i].expansion;
+    expansion.clear();
+    for (const encoder::ExpandedTerm& term : terms[i]) {
+      if (!expansion.empty()) expansion += ' ';
+      expansion += term.word;
+    }
+    expanded += expansion.empty() ? 0 : 1;
+  }
+  return expanded;
 }
 
 // Writes the product embeddings (and their HNSW graph when configured) into `staging`.
@@ -138,7 +162,7 @@ absl::Status ReplaceDirectory(const fs::path& staging, const fs::path& dir) {
 }
 
 absl::StatusOr<IndexSummary> WriteInto(const fs::path& staging, const catalog::Catalog& cat,
-                                       const SnapshotOptions& options) {
+                                       const SnapshotOptions& options, IndexSummary summary) {
   SOUK_ASSIGN_OR_RETURN(auto analyzer, text::Analyzer::Create(options.analyzer));
   SOUK_ASSIGN_OR_RETURN(auto index, lexical::InvertedIndex::Build(cat, *analyzer, options.lexical));
   SOUK_RETURN_IF_ERROR(
@@ -146,7 +170,6 @@ absl::StatusOr<IndexSummary> WriteInto(const fs::path& staging, const catalog::C
   const fs::path lexical_path = staging / kLexicalFile;
   SOUK_RETURN_IF_ERROR(index->Save(lexical_path.string()));
 
-  IndexSummary summary;
   summary.manifest.created_unix_s = NowUnixSeconds();
   summary.manifest.index_id = NewIndexId(summary.manifest.created_unix_s);
   summary.manifest.products = cat.size();
@@ -205,6 +228,9 @@ absl::StatusOr<Manifest> ReadManifest(const std::string& dir) {
   m.products = *products;
   m.analyzer_fingerprint = *analyzer;
   m.created_unix_s = Field<int64_t>(j, "created_unix_s").value_or(0);
+  if (auto expansion = j.find("expansion"); expansion != j.end() && expansion->is_object()) {
+    m.expansion_model = Field<std::string>(*expansion, "model").value_or("");
+  }
   if (auto vectors = j.find("vectors"); vectors != j.end()) {
     if (vectors->is_object()) {
       m.vectors_model = Field<std::string>(*vectors, "model").value_or("");
@@ -225,12 +251,20 @@ absl::StatusOr<IndexSummary> WriteIndexDirectory(std::vector<catalog::Product> p
   SOUK_RETURN_IF_ERROR(options.Validate());
   SOUK_ASSIGN_OR_RETURN(const fs::path dir, TargetPath(options.index_dir));
   SOUK_RETURN_IF_ERROR(CheckReplaceable(dir));
+  IndexSummary expansion;
+  if (options.expansion.enabled()) {
+    const auto start = std::chrono::steady_clock::now();
+    SOUK_ASSIGN_OR_RETURN(expansion.expanded_products,
+                          ExpandProducts(options.expansion, &products));
+    expansion.expansion_seconds = SecondsSince(start);
+    expansion.manifest.expansion_model = options.expansion.model_dir;
+  }
   SOUK_ASSIGN_OR_RETURN(auto cat, catalog::Catalog::Create(std::move(products)));
   const fs::path staging = dir.string() + ".staging-" + std::to_string(::getpid());
   std::error_code ec;
   fs::remove_all(staging, ec);
   SOUK_RETURN_IF_ERROR(MakeDirectories(staging.string()));
-  absl::StatusOr<IndexSummary> summary = WriteInto(staging, *cat, options);
+  absl::StatusOr<IndexSummary> summary = WriteInto(staging, *cat, options, std::move(expansion));
   if (summary.ok()) {
     if (absl::Status s = ReplaceDirectory(staging, dir); !s.ok()) summary = s;
   }

@@ -1,4 +1,4 @@
-// Building: analyze every product's fields and encode the index file (format version 1,
+// Building: analyze every product's fields and encode the index file (format version 2,
 // docs/formats/lexical-index.md), which InitIndexData then decodes like a loaded file.
 
 #include <algorithm>
@@ -6,6 +6,7 @@
 #include <chrono>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "index_data_internal.h"
 #include "index_format_internal.h"
 #include "souk/base/file_util.h"
@@ -99,6 +100,25 @@ uint32_t AddField(const text::Analyzer& analyzer, Field field, std::string_view 
   return static_cast<uint32_t>(terms.size());
 }
 
+// The expansion's terms that the product's own fields (already in `occurrences`) lack, each
+// once: a predicted term adds evidence only where the shop's text has none, and one the title
+// already holds would otherwise count twice in the pseudo-frequency. Interning a term the
+// product holds creates nothing (it is interned already), so no term is left without postings.
+uint32_t AddExpansion(const text::Analyzer& analyzer, std::string_view text,
+                      PostingsEncoder* encoder, std::vector<Occurrence>* occurrences) {
+  if (text.empty()) return 0;
+  absl::flat_hash_set<TermId> held;
+  for (const Occurrence& o : *occurrences) held.insert(o.term);
+  uint32_t added = 0;
+  for (std::string& term : analyzer.Analyze(text)) {
+    const TermId id = encoder->Intern(std::move(term));
+    if (!held.insert(id).second) continue;
+    occurrences->push_back({id, static_cast<uint8_t>(Field::kExpansion)});
+    ++added;
+  }
+  return added;
+}
+
 // Field lengths of one product, appending its term occurrences.
 std::array<uint32_t, kNumFields> AnalyzeProduct(const catalog::Product& p,
                                                 const text::Analyzer& analyzer,
@@ -116,6 +136,8 @@ std::array<uint32_t, kNumFields> AnalyzeProduct(const catalog::Product& p,
   // postings without evidence; the value ("white") is what a query names.
   for (const catalog::Attribute& a : p.attributes) add(Field::kAttributes, a.value);
   add(Field::kDescription, p.description);
+  len[static_cast<size_t>(Field::kExpansion)] =
+      AddExpansion(analyzer, p.expansion, encoder, occurrences);
   return len;
 }
 

@@ -13,7 +13,11 @@
 namespace souk::lexical::internal {
 
 inline constexpr std::string_view kIndexMagic{"SOUKLEX\0", 8};
-inline constexpr uint32_t kIndexFormatVersion = 1;
+/// The version written. Version 1 (five fields: no expansion) is still read.
+inline constexpr uint32_t kIndexFormatVersion = 2;
+inline constexpr uint32_t kOldestReadableVersion = 1;
+/// Fields per document in a file of `version` (kOldestReadableVersion..kIndexFormatVersion).
+constexpr uint32_t FieldsOfVersion(uint32_t version) { return version == 1 ? 5 : 6; }
 /// Size of the trailing CRC-32.
 inline constexpr size_t kChecksumBytes = 4;
 

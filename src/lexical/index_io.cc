@@ -18,6 +18,7 @@ namespace internal {
 namespace {
 
 struct Header {
+  uint32_t version = 0;
   uint32_t num_docs = 0;
   uint32_t num_fields = 0;
   uint32_t num_terms = 0;
@@ -36,6 +37,8 @@ absl::Status Corrupt(const ByteReader& r, std::string_view what) {
   return absl::DataLossError(StrCat(what, " at byte ", r.offset()));
 }
 
+constexpr uint8_t kExpansionBit = 1u << static_cast<unsigned>(Field::kExpansion);
+
 // Magic, version and checksum: what must hold before anything else is read.
 absl::Status CheckFrame(std::string_view file) {
   if (file.size() >= kIndexMagic.size() && file.substr(0, kIndexMagic.size()) != kIndexMagic) {
@@ -49,10 +52,10 @@ absl::Status CheckFrame(std::string_view file) {
   ByteReader r(file.substr(kIndexMagic.size()));
   uint32_t version = 0;
   r.ReadU32(&version);
-  if (version != kIndexFormatVersion) {
-    return absl::FailedPreconditionError(StrCat("format version ", version,
-                                                " is not supported (this build reads version ",
-                                                kIndexFormatVersion, ")"));
+  if (version < kOldestReadableVersion || version > kIndexFormatVersion) {
+    return absl::FailedPreconditionError(
+        StrCat("format version ", version, " is not supported (this build reads versions ",
+               kOldestReadableVersion, " to ", kIndexFormatVersion, ")"));
   }
   const size_t body = file.size() - kChecksumBytes;
   uint32_t stored = 0;
@@ -72,8 +75,9 @@ absl::Status ReadHeader(ByteReader& r, Header* h) {
       !r.ReadBytes(fingerprint_size, &h->fingerprint)) {
     return Corrupt(r, "truncated header");
   }
-  if (h->num_fields != kNumFields) {
-    return Corrupt(r, StrCat("header: ", h->num_fields, " fields, version 1 has ", kNumFields));
+  if (h->num_fields != FieldsOfVersion(h->version)) {
+    return Corrupt(r, StrCat("header: ", h->num_fields, " fields, version ", h->version, " has ",
+                             FieldsOfVersion(h->version)));
   }
   if (h->num_docs == kEndDoc) return Corrupt(r, "header: too many documents");
   return absl::OkStatus();
@@ -94,15 +98,16 @@ absl::Status CheckCompatible(const Header& h, const catalog::Catalog& catalog,
   return absl::OkStatus();
 }
 
-// Per-document field lengths, num_docs x kNumFields, document-major.
-absl::Status ReadLengths(ByteReader& r, uint32_t num_docs, std::vector<uint32_t>* lengths) {
-  const uint64_t count = uint64_t{num_docs} * kNumFields;
+// Per-document field lengths, num_docs x h.num_fields in the file, document-major; kept as
+// num_docs x kNumFields, the fields an older version lacks at length 0.
+absl::Status ReadLengths(ByteReader& r, const Header& h, std::vector<uint32_t>* lengths) {
+  const uint64_t count = uint64_t{h.num_docs} * h.num_fields;
   if (count > r.remaining()) return Corrupt(r, "truncated field lengths");
-  lengths->resize(count);
-  for (uint32_t& len : *lengths) {
+  lengths->assign(uint64_t{h.num_docs} * kNumFields, 0);
+  for (uint64_t i = 0; i < count; ++i) {
     uint64_t v = 0;
     if (!r.ReadVarintAtMost(UINT32_MAX, &v)) return Corrupt(r, "bad field length");
-    len = static_cast<uint32_t>(v);
+    (*lengths)[i / h.num_fields * kNumFields + i % h.num_fields] = static_cast<uint32_t>(v);
   }
   return absl::OkStatus();
 }
@@ -179,6 +184,7 @@ class PostingsDecoder {
     }
     float max_impact = 0;
     uint64_t doc = 0;
+    uint64_t own_df = 0;  // documents whose own text, not only their expansion, holds the term
     for (uint64_t i = 0; i < df; ++i) {
       uint64_t gap = 0;
       if (!r.ReadVarint(&gap) || (i > 0 && gap == 0)) {
@@ -195,12 +201,16 @@ class PostingsDecoder {
       p.impacts.push_back(impact);
       p.field_masks.push_back(mask);
       max_impact = std::max(max_impact, impact);
+      own_df += (mask & ~kExpansionBit) != 0 ? 1 : 0;
     }
     p.docs.push_back(kEndDoc);
     p.impacts.push_back(0.0f);
     p.field_masks.push_back(0);
     p.offsets.push_back(p.docs.size());
-    p.idf.push_back(Bm25fScorer::Idf(h_.num_docs, df));
+    // Predicted words must not make a term look common: a word the model adds to many
+    // products would otherwise lose its weight in every query that types it. A term that only
+    // expansions hold is weighed by how many products it was predicted for.
+    p.idf.push_back(Bm25fScorer::Idf(h_.num_docs, own_df > 0 ? own_df : df));
     p.max_impact.push_back(max_impact);
     return absl::OkStatus();
   }
@@ -209,7 +219,7 @@ class PostingsDecoder {
   absl::Status ReadFieldTfs(ByteReader& r, std::string_view term, uint32_t doc, uint8_t* mask_out,
                             float* impact) {
     uint8_t& mask = *mask_out;
-    if (!r.ReadByte(&mask) || mask == 0 || mask >= (1u << kNumFields)) {
+    if (!r.ReadByte(&mask) || mask == 0 || mask >= (1u << h_.num_fields)) {
       return Corrupt(r, StrCat("term '", term, "': bad field mask"));
     }
     double pseudo_tf = 0;
@@ -241,12 +251,13 @@ absl::Status InitIndexData(std::string encoded, const catalog::Catalog& catalog,
   SOUK_RETURN_IF_ERROR(CheckFrame(encoded));
   ByteReader r(std::string_view(encoded).substr(0, encoded.size() - kChecksumBytes));
   std::string_view unused;
-  r.ReadBytes(kIndexMagic.size() + 4, &unused);  // magic and version, checked above
+  r.ReadBytes(kIndexMagic.size(), &unused);  // checked above, as the version
   Header header;
+  r.ReadU32(&header.version);
   SOUK_RETURN_IF_ERROR(ReadHeader(r, &header));
   SOUK_RETURN_IF_ERROR(CheckCompatible(header, catalog, analyzer));
   std::vector<uint32_t> lengths;
-  SOUK_RETURN_IF_ERROR(ReadLengths(r, header.num_docs, &lengths));
+  SOUK_RETURN_IF_ERROR(ReadLengths(r, header, &lengths));
   const Bm25fScorer scorer(options, AverageLengths(lengths, header.num_docs));
   SOUK_RETURN_IF_ERROR(PostingsDecoder(header, lengths, scorer, data).Decode(r));
   data->catalog = &catalog;

@@ -18,6 +18,8 @@ std::string_view FieldName(Field field) {
       return "attributes";
     case Field::kDescription:
       return "description";
+    case Field::kExpansion:
+      return "expansion";
   }
   return "unknown";
 }

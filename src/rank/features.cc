@@ -55,8 +55,9 @@ constexpr double kSentimentPrior = 2;
 
 // The per-field coverage columns, in Field order.
 constexpr std::array<size_t, lexical::kNumFields> kFieldCoverage = {
-    Column("title_idf_coverage"), Column("brand_idf_coverage"), Column("category_idf_coverage"),
-    Column("attributes_idf_coverage"), Column("description_idf_coverage")};
+    Column("title_idf_coverage"),       Column("brand_idf_coverage"),
+    Column("category_idf_coverage"),    Column("attributes_idf_coverage"),
+    Column("description_idf_coverage"), Column("expansion_idf_coverage")};
 
 float ReciprocalRank(uint32_t rank) { return rank == 0 ? 0.0f : 1.0f / static_cast<float>(rank); }
 

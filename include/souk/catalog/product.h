@@ -40,6 +40,10 @@ struct Product {
   std::optional<int64_t> stock;
   std::vector<Attribute> attributes;
   int64_t created_unix_s = 0;  ///< Listing time, seconds since the epoch; 0 when unknown.
+  /// Words shoppers may search for that the shop did not write, space-separated: `souk index`
+  /// with a term expander (encoder/term_expander.h) predicts them; a shop may also supply
+  /// its own. Indexed as a field of its own (lexical::Field::kExpansion), never shown.
+  std::string expansion;
 
   bool InStock() const { return !stock.has_value() || *stock > 0; }
   bool operator==(const Product&) const = default;

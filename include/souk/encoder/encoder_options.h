@@ -30,4 +30,28 @@ struct EncoderOptions {
   absl::Status Validate() const;
 };
 
+/// Document expansion at index time (section `expansion`; term_expander.h): a masked-LM model
+/// guesses words each product's title lacks.
+struct ExpansionOptions {
+  /// A BertForMaskedLM directory (`souk train pretrain` writes one). Empty: no expansion.
+  std::string model_dir;
+  std::string device = "cpu";  ///< As EncoderOptions::device.
+  /// libtorch's intra-op threads; 0 leaves libtorch's own setting (every core): expansion runs
+  /// offline, in `souk index`.
+  int threads = 0;
+  size_t batch_size = 64;  ///< Products per forward pass.
+  /// [MASK] slots appended to each title: the positions whose predictions become terms.
+  size_t mask_slots = 4;
+  size_t terms = 10;  ///< Most words added to one product.
+  /// A word is added when some slot predicts it with at least this probability,
+  float min_probability = 0.05f;
+  /// and at least min_lift times its mean probability over the catalog's products.
+  float min_lift = 2.0f;
+
+  bool enabled() const { return !model_dir.empty(); }
+  /// batch_size, mask_slots and terms >= 1 (mask_slots <= 32), threads >= 0, min_probability
+  /// in [0, 1], min_lift finite and >= 0.
+  absl::Status Validate() const;
+};
+
 }  // namespace souk::encoder

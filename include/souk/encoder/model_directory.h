@@ -51,6 +51,11 @@ absl::Status WriteRandomModelDirectory(const std::string& dir, const model::Bert
                                        const model::ServingConfig& serving,
                                        const std::vector<std::string>& vocab, uint64_t seed);
 
+/// The same with a BertForMaskedLM (a TermExpander's model).
+absl::Status WriteRandomMaskedLmDirectory(const std::string& dir, const model::BertConfig& config,
+                                          const model::ServingConfig& serving,
+                                          const std::vector<std::string>& vocab, uint64_t seed);
+
 /// The same with a BertForSequenceClassification of `labels` labels (config's id2label, if
 /// any, names them).
 absl::Status WriteRandomClassifierDirectory(const std::string& dir, const model::BertConfig& config,

@@ -58,6 +58,10 @@ struct SnapshotOptions {
   /// The text encoder of dense retrieval (section `encoder`). An empty model_dir serves BM25
   /// alone; otherwise `souk index` embeds every product with it and Search fuses both.
   encoder::EncoderOptions encoder;
+  /// Document expansion (section `expansion`): with a model, `souk index` fills each product's
+  /// expansion field with the words a masked LM predicts for its title. Not read at load time:
+  /// the index directory's catalog holds the words.
+  encoder::ExpansionOptions expansion;
   VectorOptions vectors;
   /// The learned ranker (section `ranker`, key `model`): XGBoost JSON that `souk train ranker`
   /// wrote, or a `souk retrain` models directory, whose current version's ranker.json each load

@@ -39,6 +39,8 @@ struct Manifest {
   std::string vectors_model;
   uint64_t vectors_dim = 0;
   bool vectors_hnsw = false;  ///< The directory holds an HNSW graph of the vectors (kHnswFile).
+  /// The masked-LM directory that predicted the products' expansion words; empty when none did.
+  std::string expansion_model;
 };
 
 absl::StatusOr<Manifest> ReadManifest(const std::string& dir);
@@ -47,13 +49,16 @@ struct IndexSummary {
   Manifest manifest;
   uint64_t terms = 0;
   uint64_t lexical_bytes = 0;
-  double embedding_seconds = 0;  ///< Time spent embedding products (0 without an encoder).
-  double hnsw_seconds = 0;       ///< Time spent building the HNSW graph (0 without one).
+  double embedding_seconds = 0;    ///< Time spent embedding products (0 without an encoder).
+  double hnsw_seconds = 0;         ///< Time spent building the HNSW graph (0 without one).
+  double expansion_seconds = 0;    ///< Time spent predicting expansion words (0 without).
+  uint64_t expanded_products = 0;  ///< Products that got at least one expansion word.
 };
 
 /// Builds the index of `products` with `options` (index_dir is the output) and writes it; with
-/// an encoder (options.dense()), also every product's embedding of catalog::ProductText, and
-/// with vectors.backend hnsw their graph.
+/// an expansion model (options.expansion), first replaces each product's expansion by the words
+/// it predicts for catalog::ProductText; with an encoder (options.dense()), also every product's
+/// embedding of catalog::ProductText, and with vectors.backend hnsw their graph.
 absl::StatusOr<IndexSummary> WriteIndexDirectory(std::vector<catalog::Product> products,
                                                  const SnapshotOptions& options);
 

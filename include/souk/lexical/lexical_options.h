@@ -7,6 +7,8 @@
 //   tf~(t,d) = sum_f w_f * tf_f(t,d) / (1 - b_f + b_f * len_f(d) / avglen_f)
 //   score(q,d) = sum_{t in q} idf(t) * tf~ * (k1 + 1) / (k1 + tf~)
 //   idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))
+// with df the products whose own text (any field but kExpansion) holds t; a term only
+// expansions hold counts the products it was predicted for.
 // Saturating the sum, rather than each field, is the point of BM25F: a term repeated in title and
 // description is not counted as two independent pieces of evidence.
 // The parameters are applied when an index is built or loaded, so changing them needs no reindex.
@@ -23,9 +25,11 @@
 
 namespace souk::lexical {
 
-enum class Field : uint8_t { kTitle = 0, kBrand, kCategory, kAttributes, kDescription };
-inline constexpr size_t kNumFields = 5;
-/// "title", "brand", "category", "attributes", "description".
+/// kExpansion holds terms predicted for a product rather than written by the shop
+/// (catalog::Product::expansion); it weighs least by default.
+enum class Field : uint8_t { kTitle = 0, kBrand, kCategory, kAttributes, kDescription, kExpansion };
+inline constexpr size_t kNumFields = 6;
+/// "title", "brand", "category", "attributes", "description", "expansion".
 std::string_view FieldName(Field field);
 
 struct FieldOptions {
@@ -68,13 +72,15 @@ struct LexicalOptions {
   /// Saturation of the summed pseudo-frequency (Robertson & Zaragoza 2009, section 3.3: 1.2 is
   /// the usual default; short product titles favour lower values).
   float k1 = 1.2f;
-  /// Indexed by Field. Defaults: title > brand > category > attributes > description.
+  /// Indexed by Field. Defaults: title > brand > category > attributes = description >
+  /// expansion (bench/RESULTS.md, "Document expansion").
   std::array<FieldOptions, kNumFields> fields = {{
       {3.0f, 0.75f},  // title
       {2.0f, 0.5f},   // brand
       {1.5f, 0.5f},   // category
       {1.0f, 0.75f},  // attributes
       {1.0f, 0.75f},  // description
+      {0.25f, 0.5f},  // expansion
   }};
 
   SpellingOptions spelling;

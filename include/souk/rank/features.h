@@ -67,6 +67,8 @@ inline constexpr std::array kFeatureTable = {
     FeatureInfo{"review_sentiment",
                 "mean P(positive) of the product's reviews' text, smoothed toward the shop's "
                 "mean by 2 reviews; NaN without a scored review"},
+    FeatureInfo{"expansion_idf_coverage",
+                "idf_coverage counting the predicted expansion terms only"},
 };
 inline constexpr size_t kNumFeatures = kFeatureTable.size();
 

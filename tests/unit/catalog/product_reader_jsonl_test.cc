@@ -48,12 +48,14 @@ TEST(ProductReaderJsonlTest, ReadsEveryFieldOfTheFixture) {
   EXPECT_EQ(wok.stock, 0);
   EXPECT_FALSE(wok.InStock());
   EXPECT_EQ(wok.created_unix_s, 0);
+  EXPECT_EQ(wok.expansion, "炒菜锅 wok");
 
   const Product& untracked = (*products)[2];
   EXPECT_EQ(untracked.id, "100003");  // an integer id becomes its decimal text
   EXPECT_EQ(untracked.price, std::nullopt);
   EXPECT_EQ(untracked.stock, std::nullopt);
   EXPECT_TRUE(untracked.description.empty());
+  EXPECT_TRUE(untracked.expansion.empty());
 }
 
 Product FullProduct() {
@@ -67,6 +69,7 @@ Product FullProduct() {
   p.stock = -3;
   p.attributes = {{"zeta", "last letter"}, {"alpha", ""}, {"颜色", "红"}};  // not sorted
   p.created_unix_s = 1234567890123;
+  p.expansion = "cordless 充电 drill";
   return p;
 }
 
@@ -119,6 +122,7 @@ TEST(ProductReaderJsonlTest, WriterRefusesWhatTheReaderWouldRefuseOrChange) {
        "category level 2 is empty"},
       {[](Product& p) { p.category_path = {"A "}; }, "has blanks around it"},
       {[](Product& p) { p.id = ""; }, "product at position 1: empty product id"},
+      {[](Product& p) { p.expansion = "ok \xff"; }, "product \"k\": expansion is not valid UTF-8"},
   };
   for (const Case& c : cases) {
     Product product;

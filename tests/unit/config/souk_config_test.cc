@@ -134,6 +134,44 @@ TEST(SoukConfigTest, RewritesAreReadPrintedAndChecked) {
       StatusIs(absl::StatusCode::kInvalidArgument, "lexical.rewrites.synonym: unknown key"));
 }
 
+TEST(SoukConfigTest, ExpansionIsReadPrintedAndChecked) {
+  auto c = ParseConfig(
+      "index: {dir: x}\nexpansion: {model_dir: mlm, device: auto, threads: 2, batch_size: 16,\n"
+      "  mask_slots: 6, terms: 12, min_probability: 0.1, min_lift: 3}\n"
+      "lexical: {fields: {expansion: {weight: 0.3, b: 0.2}}}\n");
+  ASSERT_OK(c);
+  const encoder::ExpansionOptions& x = c->snapshot.expansion;
+  EXPECT_EQ(x.model_dir, "mlm");
+  EXPECT_EQ(x.device, "auto");
+  EXPECT_EQ(x.threads, 2);
+  EXPECT_EQ(x.batch_size, 16u);
+  EXPECT_EQ(x.mask_slots, 6u);
+  EXPECT_EQ(x.terms, 12u);
+  EXPECT_FLOAT_EQ(x.min_probability, 0.1f);
+  EXPECT_FLOAT_EQ(x.min_lift, 3.0f);
+  EXPECT_FLOAT_EQ(c->snapshot.lexical.field(lexical::Field::kExpansion).weight, 0.3f);
+  EXPECT_FLOAT_EQ(c->snapshot.lexical.field(lexical::Field::kExpansion).b, 0.2f);
+  auto printed = ParseConfig(ToYaml(*c));
+  ASSERT_OK(printed);
+  EXPECT_EQ(printed->snapshot.expansion.model_dir, "mlm");
+  EXPECT_EQ(printed->snapshot.expansion.mask_slots, 6u);
+  EXPECT_FLOAT_EQ(printed->snapshot.expansion.min_probability, 0.1f);
+  EXPECT_FLOAT_EQ(printed->snapshot.expansion.min_lift, 3.0f);
+  EXPECT_FLOAT_EQ(printed->snapshot.lexical.field(lexical::Field::kExpansion).weight, 0.3f);
+  // Off by default.
+  auto minimal = ParseConfig(kMinimal);
+  ASSERT_OK(minimal);
+  EXPECT_FALSE(minimal->snapshot.expansion.enabled());
+  EXPECT_THAT(ParseConfig(kMinimal, {"expansion.mask_slots=0"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "expansion.mask_slots"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"expansion.min_probability=2"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "expansion.min_probability"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"expansion.min_lift=-1"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "expansion.min_lift"));
+  EXPECT_THAT(ParseConfig(kMinimal, {"expansion.slots=3"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "expansion.slots: unknown key"));
+}
+
 TEST(SoukConfigTest, RecommendIsReadPrintedAndChecked) {
   auto c = ParseConfig(
       "index: {dir: x}\nrecommend: {interactions: i.txt, seqrec_model: m, max_per_category: 0,\n"

@@ -2,7 +2,10 @@
 
 #include <filesystem>
 
+#include "absl/strings/str_split.h"
 #include "engine_fixture.h"
+#include "souk/base/ascii.h"
+#include "souk/encoder/model_directory.h"
 #include "souk/engine/snapshot.h"
 
 namespace souk::engine {
@@ -28,6 +31,53 @@ TEST(IndexDirectoryTest, WritesAManifestASnapshotCanLoad) {
   ASSERT_OK(snapshot);
   EXPECT_EQ((*snapshot)->version(), summary->manifest.index_id);
   EXPECT_EQ((*snapshot)->catalog().size(), 6u);
+}
+
+TEST(IndexDirectoryTest, AnExpanderFillsTheExpansionFieldTheIndexSearches) {
+  TempDir tmp;
+  const std::vector<std::string> vocab = {"[PAD]",    "[UNK]",  "[CLS]", "[SEP]",    "[MASK]",
+                                          "cordless", "drill",  "hose",  "garden",   "kit",
+                                          "hammer",   "ladder", "lamp",  "watering", "sander"};
+  model::BertConfig config;
+  config.vocab_size = 16;
+  config.hidden_size = 32;
+  config.num_hidden_layers = 1;
+  config.num_attention_heads = 2;
+  config.intermediate_size = 64;
+  config.max_position_embeddings = 128;
+  const std::string mlm = tmp.File("mlm");
+  ASSERT_OK(encoder::WriteRandomMaskedLmDirectory(mlm, config, {}, vocab, 3));
+  const std::string dir = tmp.File("index");
+  SnapshotOptions options = OptionsFor(dir);
+  options.expansion.model_dir = mlm;
+  options.expansion.terms = 3;
+  options.expansion.min_probability = 0;
+  options.expansion.min_lift = 0;  // a random model guesses alike for every product
+  auto summary = WriteIndexDirectory(SmallCatalog(), options);
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->expanded_products, 6u);
+  auto manifest = ReadManifest(dir);
+  ASSERT_OK(manifest);
+  EXPECT_EQ(manifest->expansion_model, mlm);
+
+  // The server needs no model: the words are in the directory's catalog and index.
+  auto snapshot = Snapshot::Load(OptionsFor(dir));
+  ASSERT_OK(snapshot);
+  for (const catalog::Product& p : (*snapshot)->catalog().products()) {
+    const std::vector<std::string> words = absl::StrSplit(p.expansion, ' ');
+    const std::vector<std::string> title = absl::StrSplit(AsciiLower(p.title), ' ');
+    ASSERT_EQ(words.size(), 3u) << p.id;
+    for (const std::string& word : words) {
+      EXPECT_NE(std::find(vocab.begin() + 5, vocab.end(), word), vocab.end()) << word;
+      EXPECT_EQ(std::count(title.begin(), title.end(), word), 0) << p.id << ": " << word;
+    }
+    const lexical::SearchResult found =
+        (*snapshot)->lexical().Search((*snapshot)->QueryTerms(words[0]), nullptr, {});
+    EXPECT_TRUE(std::any_of(
+        found.hits.begin(), found.hits.end(),
+        [&](const lexical::Hit& h) { return (*snapshot)->catalog().product(h.doc).id == p.id; }))
+        << p.id << " not found by " << words[0];
+  }
 }
 
 TEST(IndexDirectoryTest, RewritingReplacesTheWholeDirectory) {

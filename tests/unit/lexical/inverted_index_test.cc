@@ -146,6 +146,43 @@ TEST(InvertedIndexTest, MatchTermsTellsWhichFieldsHoldEachTerm) {
   }
 }
 
+TEST(InvertedIndexTest, ExpansionTermsFindProductsAndWeighLessThanTheShopsOwn) {
+  catalog::Product drill;
+  drill.id = "a";
+  drill.title = "Drill driver 18V";
+  // "drills" is the title's "drill" once analyzed, so only "cordless" and "battery" are new.
+  drill.expansion = "cordless drills battery cordless";
+  catalog::Product other;
+  other.id = "b";
+  other.title = "Cordless battery pack";
+  catalog::Product saw;
+  saw.id = "c";
+  saw.title = "Saw";
+  auto catalog = MakeCatalog({drill, other, saw});
+  LexicalOptions options;
+  LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), options));
+  const std::vector<std::string> terms = Terms("cordless");
+  const SearchResult result = index->Search(terms, nullptr, {});
+  ASSERT_EQ(result.hits.size(), 2u);
+  // Found by its expansion, behind the product whose title says it.
+  EXPECT_EQ(result.hits[0].doc, catalog::DocId(1));
+  EXPECT_EQ(result.hits[1].doc, catalog::DocId(0));
+  const std::vector<catalog::DocId> first = {catalog::DocId(0)};
+  const std::vector<TermMatch> m = index->MatchTerms(Terms("cordless drill"), first);
+  EXPECT_EQ(m[0].fields, 1u << static_cast<unsigned>(Field::kExpansion));
+  EXPECT_EQ(m[1].fields, 1u << static_cast<unsigned>(Field::kTitle));  // not counted twice
+  // The reference formula sees the expansion as two distinct new terms.
+  const ReferenceScorer reference(*catalog, options);
+  EXPECT_NEAR(result.hits[1].score, reference.Score(terms, 0), 1e-5);
+  // Its weight is the expansion field's own: at 0 the match scores nothing.
+  options.field(Field::kExpansion).weight = 0;
+  LEX_ASSERT_OK_AND_ASSIGN(unweighted, InvertedIndex::Build(*catalog, TestAnalyzer(), options));
+  EXPECT_EQ(unweighted->Score(terms, catalog::DocId(0)), 0.0f);
+  options.field(Field::kExpansion).weight = 3;
+  LEX_ASSERT_OK_AND_ASSIGN(heavy, InvertedIndex::Build(*catalog, TestAnalyzer(), options));
+  EXPECT_GT(heavy->Score(terms, catalog::DocId(0)), index->Score(terms, catalog::DocId(0)));
+}
+
 TEST(InvertedIndexTest, LargeKReturnsEveryMatch) {
   auto catalog = MakeCatalog(RandomProducts(8, 100));
   LEX_ASSERT_OK_AND_ASSIGN(index, InvertedIndex::Build(*catalog, TestAnalyzer(), {}));

@@ -1,5 +1,6 @@
 #include "lexical_test_util.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -103,6 +104,8 @@ std::vector<catalog::Product> RandomProducts(uint64_t seed, size_t n) {
       p.price = std::round(std::uniform_real_distribution<double>(1, 500)(rng) * 100) / 100;
     }
     if (Chance(rng, 0.7)) p.stock = std::uniform_int_distribution<int64_t>(0, 3)(rng);
+    // Words drawn like the title's: some repeat the product's own, which the index drops.
+    if (Chance(rng, 0.3)) p.expansion = Words(rng, 1, 6);
     products.push_back(std::move(p));
   }
   return products;
@@ -163,6 +166,13 @@ std::vector<catalog::Product> FixtureProducts() {
   return products;
 }
 
+std::vector<catalog::Product> FixtureProductsV2() {
+  std::vector<catalog::Product> products = FixtureProducts();
+  // "light" and "lamp" are the lamp's own terms already; "read" and "office" are new.
+  products[3].expansion = "reading light office lamp";
+  return products;
+}
+
 ReferenceScorer::ReferenceScorer(const catalog::Catalog& catalog, const LexicalOptions& options)
     : options_(options), avg_len_(kNumFields, 0.0) {
   for (const catalog::Product& p : catalog.products()) {
@@ -180,12 +190,25 @@ ReferenceScorer::ReferenceScorer(const catalog::Catalog& catalog, const LexicalO
     for (const std::string& level : p.category_path) add(Field::kCategory, level);
     for (const catalog::Attribute& a : p.attributes) add(Field::kAttributes, a.value);
     add(Field::kDescription, p.description);
+    // The expansion counts the terms no other field holds, each once.
     absl::flat_hash_map<std::string, bool> seen;
     for (size_t f = 0; f < kNumFields; ++f) {
-      avg_len_[f] += doc.length[f];
       for (const auto& [term, tf] : doc.tf[f]) seen[term] = true;
     }
-    for (const auto& [term, unused] : seen) df_[term] += 1;
+    const auto expansion = static_cast<size_t>(Field::kExpansion);
+    for (const std::string& t : Terms(p.expansion)) {
+      if (!seen.emplace(t, true).second) continue;
+      doc.tf[expansion][t] = 1;
+      doc.length[expansion] += 1;
+    }
+    for (size_t f = 0; f < kNumFields; ++f) avg_len_[f] += doc.length[f];
+    // idf counts the products whose own text holds a term; one only expansions hold counts
+    // those (expansion_df_), as the index does.
+    for (const auto& [term, unused] : seen) {
+      const bool own = std::any_of(doc.tf.begin(), doc.tf.end() - 1,
+                                   [&](const auto& field) { return field.contains(term); });
+      (own ? df_ : expansion_df_)[term] += 1;
+    }
     docs_.push_back(std::move(doc));
   }
   for (double& avg : avg_len_) avg /= static_cast<double>(docs_.size());
@@ -203,7 +226,7 @@ double ReferenceScorer::Score(const std::vector<std::string>& query, size_t doc)
       pseudo_tf += o.weight * it->second / (1 - o.b + o.b * docs_[doc].length[f] / avg_len_[f]);
     }
     if (pseudo_tf == 0) continue;
-    const double df = df_.at(term);
+    const double df = df_.contains(term) ? df_.at(term) : expansion_df_.at(term);
     const double idf = std::log(1 + (n - df + 0.5) / (df + 0.5));
     score += idf * pseudo_tf * (options_.k1 + 1) / (options_.k1 + pseudo_tf);
   }

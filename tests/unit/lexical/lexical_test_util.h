@@ -41,6 +41,9 @@ Filter RandomFilter(const catalog::Catalog& catalog, std::mt19937_64& rng);
 
 /// The four products the committed v1 fixture (tests/fixtures/lexical/v1.souklex) was built from.
 std::vector<catalog::Product> FixtureProducts();
+/// The same with an expansion on the lamp: what the committed v2 fixture
+/// (tests/fixtures/lexical/v2.souklex) was built from.
+std::vector<catalog::Product> FixtureProductsV2();
 
 /// BM25F scores of every document, straight from the formula, in double.
 class ReferenceScorer {
@@ -55,7 +58,8 @@ class ReferenceScorer {
   };
   LexicalOptions options_;
   std::vector<DocFields> docs_;
-  absl::flat_hash_map<std::string, double> df_;
+  absl::flat_hash_map<std::string, double> df_;            // products whose own text has it
+  absl::flat_hash_map<std::string, double> expansion_df_;  // for terms only expansions hold
   std::vector<double> avg_len_;
 };
 

@@ -139,7 +139,8 @@ TEST_F(FeaturesTest, ProductFeatures) {
   EXPECT_EQ(At(f, 0, "idf_coverage"), 0.0f);
   EXPECT_EQ(At(f, 0, "all_terms_in_title"), 0.0f);
   // No aggregates: every behaviour feature is missing.
-  for (size_t c = *FindFeature("product_click_through"); c < kNumFeatures; ++c) {
+  for (size_t c = *FindFeature("product_click_through"); c <= *FindFeature("review_sentiment");
+       ++c) {
     EXPECT_TRUE(std::isnan(f[c])) << kFeatureTable[c].name;
   }
 }
