@@ -68,6 +68,7 @@ ExpansionOptions Options(const std::string& dir) {
   options.terms = 4;
   options.min_probability = 0.05f;
   options.min_lift = 0;
+  options.threads = 1;  // as the other encoder tests: one OpenMP thread (ThreadSanitizer runs them)
   return options;
 }
 

@@ -53,6 +53,7 @@ TEST(IndexDirectoryTest, AnExpanderFillsTheExpansionFieldTheIndexSearches) {
   options.expansion.terms = 3;
   options.expansion.min_probability = 0;
   options.expansion.min_lift = 0;  // a random model guesses alike for every product
+  options.expansion.threads = 1;   // one OpenMP thread, as the encoder's tests
   auto summary = WriteIndexDirectory(SmallCatalog(), options);
   ASSERT_OK(summary);
   EXPECT_EQ(summary->expanded_products, 6u);
