@@ -18,6 +18,8 @@ packages=(
   librocksdb-dev prometheus-cpp-dev
   # tests and benchmarks; gnuplot draws the training curves (souk train ...)
   libgtest-dev libgmock-dev libbenchmark-dev libxapian-dev gnuplot-nox
+  # the Python client example (examples/python) and its test
+  python3-grpcio python3-protobuf
   # sentencepiece is rebuilt from the Debian source (section below): apt-get source needs
   # dpkg-dev; it builds against libprotobuf-dev above. Never libsentencepiece-dev.
   dpkg-dev

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Generates the Python gRPC stubs of Souk's API (proto/souk/v1) into OUT_DIR with Debian's
+# protoc and grpc_python_plugin (packages protobuf-compiler, protobuf-compiler-grpc); the
+# modules import as `souk.v1.search_pb2`, `souk.v1.search_pb2_grpc`, ...
+#
+#   examples/python/generate_stubs.sh [OUT_DIR]     (default: examples/python/gen)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$root/examples/python/gen}
+mkdir -p "$out"
+protoc -I "$root/proto" --python_out="$out" --grpc_python_out="$out" \
+  --plugin=protoc-gen-grpc_python="$(command -v grpc_python_plugin)" \
+  "$root"/proto/souk/v1/*.proto
+echo "stubs in $out"
