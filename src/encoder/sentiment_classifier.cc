@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "absl/strings/numbers.h"
+#include "length_batches_internal.h"
 #include "nlohmann/json.hpp"
 #include "souk/base/ascii.h"
 #include "souk/base/logging.h"
@@ -140,9 +141,7 @@ absl::StatusOr<std::vector<float>> SentimentClassifier::Impl::ScoreBatch(
   }
 }
 
-// Texts are batched shortest first: a batch pads to its longest text, and reviews run from a
-// few tokens to max_length, so batches of mixed lengths spend most of their work on padding
-// (bench/RESULTS.md, "Review sentiment").
+// Texts are batched shortest first (length_batches_internal.h).
 absl::StatusOr<std::vector<float>> SentimentClassifier::Score(
     std::span<const std::string> texts) const {
   std::vector<text::Encoding> encodings;
@@ -150,20 +149,17 @@ absl::StatusOr<std::vector<float>> SentimentClassifier::Score(
   for (const std::string& text : texts) {
     encodings.push_back(impl_->tokenizer->Encode(text, static_cast<size_t>(impl_->max_length)));
   }
-  std::vector<size_t> order(texts.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return encodings[a].ids.size() < encodings[b].ids.size();
-  });
+  std::vector<size_t> lengths;
+  lengths.reserve(encodings.size());
+  for (const text::Encoding& encoding : encodings) lengths.push_back(encoding.ids.size());
   std::vector<float> scores(texts.size());
-  const size_t batch_size = impl_->options.batch_size;
   std::vector<const text::Encoding*> batch;
-  for (size_t begin = 0; begin < order.size(); begin += batch_size) {
-    const size_t end = std::min(order.size(), begin + batch_size);
+  for (const std::vector<size_t>& positions :
+       internal::LengthSortedBatches(lengths, impl_->options.batch_size)) {
     batch.clear();
-    for (size_t i = begin; i < end; ++i) batch.push_back(&encodings[order[i]]);
+    for (size_t i : positions) batch.push_back(&encodings[i]);
     SOUK_ASSIGN_OR_RETURN(const std::vector<float> part, impl_->ScoreBatch(batch));
-    for (size_t i = begin; i < end; ++i) scores[order[i]] = part[i - begin];
+    for (size_t j = 0; j < positions.size(); ++j) scores[positions[j]] = part[j];
   }
   return scores;
 }

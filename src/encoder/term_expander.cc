@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <mutex>
-#include <numeric>
 
+#include "length_batches_internal.h"
 #include "souk/base/logging.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
@@ -216,32 +216,30 @@ std::vector<ExpandedTerm> TermExpander::Impl::Choose(const Candidates& c,
   return ChooseExpansionTerms(std::move(candidates), options);
 }
 
-// Texts are batched shortest first, as SentimentClassifier::Score: a batch pads to its longest.
+// Texts are batched shortest first (length_batches_internal.h).
 absl::StatusOr<std::vector<std::vector<ExpandedTerm>>> TermExpander::Expand(
     std::span<const std::string> texts) const {
   const auto slots = static_cast<int64_t>(impl_->options.mask_slots);
   std::vector<std::vector<int64_t>> rows;
+  std::vector<size_t> lengths;
   rows.reserve(texts.size());
+  lengths.reserve(texts.size());
   for (const std::string& text : texts) {
     std::vector<int64_t> row =
         impl_->tokenizer->Encode(text, static_cast<size_t>(impl_->max_length - slots)).ids;
     row.insert(row.end() - 1, static_cast<size_t>(slots), impl_->tokenizer->mask_id());
+    lengths.push_back(row.size());
     rows.push_back(std::move(row));
   }
-  std::vector<size_t> order(texts.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return rows[a].size() < rows[b].size(); });
   std::vector<Candidates> candidates(texts.size());
   torch::Tensor probability_sum = torch::zeros({static_cast<int64_t>(impl_->words.size())});
-  const size_t batch_size = impl_->options.batch_size;
   std::vector<const std::vector<int64_t>*> batch;
-  for (size_t begin = 0; begin < order.size(); begin += batch_size) {
-    const size_t end = std::min(order.size(), begin + batch_size);
+  for (const std::vector<size_t>& positions :
+       internal::LengthSortedBatches(lengths, impl_->options.batch_size)) {
     batch.clear();
-    for (size_t i = begin; i < end; ++i) batch.push_back(&rows[order[i]]);
+    for (size_t i : positions) batch.push_back(&rows[i]);
     SOUK_ASSIGN_OR_RETURN(auto part, impl_->PredictBatch(batch, &probability_sum));
-    for (size_t i = begin; i < end; ++i) candidates[order[i]] = std::move(part[i - begin]);
+    for (size_t j = 0; j < positions.size(); ++j) candidates[positions[j]] = std::move(part[j]);
   }
   const torch::Tensor mean =
       (probability_sum / static_cast<double>(std::max<size_t>(1, texts.size()))).contiguous();

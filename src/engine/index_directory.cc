@@ -162,7 +162,7 @@ absl::Status ReplaceDirectory(const fs::path& staging, const fs::path& dir) {
 }
 
 absl::StatusOr<IndexSummary> WriteInto(const fs::path& staging, const catalog::Catalog& cat,
-                                       const SnapshotOptions& options, IndexSummary summary) {
+                                       const SnapshotOptions& options) {
   SOUK_ASSIGN_OR_RETURN(auto analyzer, text::Analyzer::Create(options.analyzer));
   SOUK_ASSIGN_OR_RETURN(auto index, lexical::InvertedIndex::Build(cat, *analyzer, options.lexical));
   SOUK_RETURN_IF_ERROR(
@@ -170,10 +170,12 @@ absl::StatusOr<IndexSummary> WriteInto(const fs::path& staging, const catalog::C
   const fs::path lexical_path = staging / kLexicalFile;
   SOUK_RETURN_IF_ERROR(index->Save(lexical_path.string()));
 
+  IndexSummary summary;
   summary.manifest.created_unix_s = NowUnixSeconds();
   summary.manifest.index_id = NewIndexId(summary.manifest.created_unix_s);
   summary.manifest.products = cat.size();
   summary.manifest.analyzer_fingerprint = analyzer->Fingerprint();
+  if (options.expansion.enabled()) summary.manifest.expansion_model = options.expansion.model_dir;
   if (options.dense()) SOUK_RETURN_IF_ERROR(WriteProductVectors(cat, options, staging, &summary));
   summary.terms = index->num_terms();
   std::error_code ec;
@@ -251,21 +253,22 @@ absl::StatusOr<IndexSummary> WriteIndexDirectory(std::vector<catalog::Product> p
   SOUK_RETURN_IF_ERROR(options.Validate());
   SOUK_ASSIGN_OR_RETURN(const fs::path dir, TargetPath(options.index_dir));
   SOUK_RETURN_IF_ERROR(CheckReplaceable(dir));
-  IndexSummary expansion;
+  uint64_t expanded_products = 0;
+  double expansion_seconds = 0;
   if (options.expansion.enabled()) {
     const auto start = std::chrono::steady_clock::now();
-    SOUK_ASSIGN_OR_RETURN(expansion.expanded_products,
-                          ExpandProducts(options.expansion, &products));
-    expansion.expansion_seconds = SecondsSince(start);
-    expansion.manifest.expansion_model = options.expansion.model_dir;
+    SOUK_ASSIGN_OR_RETURN(expanded_products, ExpandProducts(options.expansion, &products));
+    expansion_seconds = SecondsSince(start);
   }
   SOUK_ASSIGN_OR_RETURN(auto cat, catalog::Catalog::Create(std::move(products)));
   const fs::path staging = dir.string() + ".staging-" + std::to_string(::getpid());
   std::error_code ec;
   fs::remove_all(staging, ec);
   SOUK_RETURN_IF_ERROR(MakeDirectories(staging.string()));
-  absl::StatusOr<IndexSummary> summary = WriteInto(staging, *cat, options, std::move(expansion));
+  absl::StatusOr<IndexSummary> summary = WriteInto(staging, *cat, options);
   if (summary.ok()) {
+    summary->expanded_products = expanded_products;
+    summary->expansion_seconds = expansion_seconds;
     if (absl::Status s = ReplaceDirectory(staging, dir); !s.ok()) summary = s;
   }
   if (!summary.ok()) {
