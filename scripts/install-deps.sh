@@ -20,6 +20,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libxapian-dev gnuplot-nox
   # the Python client example (examples/python) and its test
   python3-grpcio python3-protobuf
+  # the web console's browser test (tests/scripts/console_browser_test.py): headless Chromium
+  chromium chromium-driver python3-selenium
   # sentencepiece is rebuilt from the Debian source (section below): apt-get source needs
   # dpkg-dev; it builds against libprotobuf-dev above. Never libsentencepiece-dev.
   dpkg-dev

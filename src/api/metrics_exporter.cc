@@ -1,24 +1,12 @@
 #include "souk/api/metrics_exporter.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <limits>
-#include <optional>
 
 #include "prometheus/metric_family.h"
 #include "prometheus/text_serializer.h"
 #include "rpc_metrics.h"
 #include "souk/api/request_queue.h"
 #include "souk/base/clock.h"
-#include "souk/base/numbers.h"
-#include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
 #include "souk/encoder/text_encoder.h"
 #include "souk/engine/snapshot.h"
@@ -215,104 +203,10 @@ std::vector<MetricFamily> Collect(const engine::SearchEngine& search,
   return out;
 }
 
-absl::StatusOr<sockaddr_in> ParseAddress(const std::string& address) {
-  const size_t colon = address.rfind(':');
-  const std::optional<int> port =
-      colon == std::string::npos ? std::nullopt : ParseWhole<int>(address.substr(colon + 1));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  if (!port || *port < 0 || *port > 65535 ||
-      inet_pton(AF_INET, address.substr(0, colon).c_str(), &addr.sin_addr) != 1) {
-    return absl::InvalidArgumentError(StrCat("server.metrics_address: '", address,
-                                             "' is not IPv4-address:port (e.g. 0.0.0.0:9464)"));
-  }
-  addr.sin_port = htons(static_cast<uint16_t>(*port));
-  return addr;
-}
-
-// Reads the request head (up to a blank line, 8 KiB or the socket's deadline).
-std::string ReadHead(int connection) {
-  std::string head;
-  char buffer[1024];
-  while (head.size() < 8192 && head.find("\r\n\r\n") == std::string::npos) {
-    const ssize_t n = read(connection, buffer, sizeof(buffer));
-    if (n <= 0) break;
-    head.append(buffer, static_cast<size_t>(n));
-  }
-  return head;
-}
-
-void WriteAll(int connection, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = send(connection, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n <= 0) return;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-std::string Response(std::string_view status, std::string_view type, std::string_view body) {
-  return StrCat("HTTP/1.0 ", status, "\r\nContent-Type: ", type,
-                "\r\nContent-Length: ", body.size(), "\r\nConnection: close\r\n\r\n", body);
-}
-
 }  // namespace
-
-absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
-    const std::string& address, const engine::SearchEngine* search,
-    const engine::FeedbackEngine* feedback, const ServingSources& sources) {
-  SOUK_ASSIGN_OR_RETURN(sockaddr_in addr, ParseAddress(address));
-  std::unique_ptr<MetricsExporter> exporter(new MetricsExporter(search, feedback, sources));
-  exporter->listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const int on = 1;
-  setsockopt(exporter->listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-  socklen_t length = sizeof(addr);
-  if (exporter->listen_fd_ < 0 ||
-      bind(exporter->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      listen(exporter->listen_fd_, 16) != 0 ||
-      getsockname(exporter->listen_fd_, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
-    return absl::UnavailableError(StrCat("server.metrics_address: could not listen on ", address,
-                                         ": ", std::strerror(errno)));
-  }
-  exporter->port_ = ntohs(addr.sin_port);
-  exporter->thread_ = std::thread([e = exporter.get()] { e->Serve(); });
-  return exporter;
-}
-
-MetricsExporter::~MetricsExporter() {
-  stopping_ = true;
-  if (thread_.joinable()) thread_.join();
-  if (listen_fd_ >= 0) close(listen_fd_);
-}
 
 std::string MetricsExporter::Scrape() const {
   return prometheus::TextSerializer().Serialize(Collect(*search_, *feedback_, sources_));
-}
-
-void MetricsExporter::Serve() {
-  while (!stopping_) {
-    // Wake up every 200 ms to notice the destructor.
-    pollfd ready{listen_fd_, POLLIN, 0};
-    if (poll(&ready, 1, 200) <= 0) continue;
-    const int connection = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (connection < 0) continue;
-    const timeval deadline{2, 0};
-    setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &deadline, sizeof(deadline));
-    setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &deadline, sizeof(deadline));
-    Answer(connection);
-    close(connection);
-  }
-}
-
-void MetricsExporter::Answer(int connection) const {
-  const std::string head = ReadHead(connection);
-  const std::string_view line = std::string_view(head).substr(0, head.find("\r\n"));
-  if (line.starts_with("GET /metrics ") || line == "GET /metrics") {
-    WriteAll(connection, Response("200 OK", "text/plain; version=0.0.4; charset=utf-8", Scrape()));
-  } else if (line.starts_with("GET ")) {
-    WriteAll(connection, Response("404 Not Found", "text/plain", "only /metrics is served\n"));
-  } else {
-    WriteAll(connection, Response("400 Bad Request", "text/plain", "GET /metrics\n"));
-  }
 }
 
 }  // namespace souk::api

@@ -5,11 +5,15 @@
 #include <climits>
 #include <thread>
 
+#include "console_files.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "http_server.h"
+#include "json_gateway.h"
 #include "rpc_metrics.h"
 #include "souk/api/metrics_exporter.h"
 #include "souk/api/services.h"
@@ -87,13 +91,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<RecommendServiceImpl>(engines.recommend, policy, server->queue_.get());
   server->feedback_ = std::make_unique<FeedbackServiceImpl>(engines.feedback, policy);
 
-  if (!options.metrics_address.empty()) {
-    SOUK_ASSIGN_OR_RETURN(
-        server->metrics_,
-        MetricsExporter::Start(options.metrics_address, engines.search, engines.feedback,
-                               {.rpc = server->rpc_metrics_.get(), .queue = server->queue_.get()}));
-    SOUK_LOG_INFO("api", "Prometheus metrics on port ", server->metrics_->port());
-  }
   grpc::EnableDefaultHealthCheckService(true);
   if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -112,6 +109,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(StrCat("server.address: could not listen on ", options.address));
   }
+  SOUK_RETURN_IF_ERROR(server->StartHttp(engines));
   server->server_->GetHealthCheckService()->SetServingStatus(true);
   SOUK_LOG_INFO("api", "listening on port ", server->port_,
                 options.tls.enabled()
@@ -121,7 +119,61 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   return server;
 }
 
+absl::Status Server::StartHttp(const Engines& engines) {
+  if (options_.metrics_address.empty()) return absl::OkStatus();
+  metrics_ = std::make_unique<MetricsExporter>(
+      engines.search, engines.feedback,
+      ServingSources{.rpc = rpc_metrics_.get(), .queue = queue_.get()});
+  if (options_.console.enabled) {
+    SOUK_ASSIGN_OR_RETURN(console_files_,
+                          internal::ConsoleFiles::Load(options_.console.static_dir));
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxReceiveMessageSize(static_cast<int>(options_.max_message_bytes));
+    gateway_ = std::make_unique<internal::JsonGateway>(server_->InProcessChannel(arguments));
+  }
+  SOUK_ASSIGN_OR_RETURN(
+      http_, internal::HttpServer::Start(options_.metrics_address, [this](const auto& request) {
+        return AnswerHttp(request);
+      }));
+  SOUK_LOG_INFO("api", "Prometheus metrics on port ", http_->port(),
+                options_.console.enabled ? StrCat(", console at http://",
+                                                  options_.metrics_address.substr(
+                                                      0, options_.metrics_address.rfind(':')),
+                                                  ":", http_->port(), "/console/")
+                                         : "");
+  return absl::OkStatus();
+}
+
+internal::HttpResponse Server::AnswerHttp(const internal::HttpRequest& request) const {
+  if (request.path == "/metrics") {
+    if (request.method != "GET") return {.status = 405, .body = "GET /metrics\n"};
+    return {.content_type = "text/plain; version=0.0.4; charset=utf-8", .body = metrics_->Scrape()};
+  }
+  if (gateway_ != nullptr) return AnswerConsole(request);
+  return {.status = 404, .body = "only /metrics is served\n"};
+}
+
+// The console's pages (GET /console/...) and calls (POST /api/<service>/<method>).
+internal::HttpResponse Server::AnswerConsole(const internal::HttpRequest& request) const {
+  constexpr std::string_view kApi = "/api/", kConsole = "/console/";
+  if (request.path.starts_with(kApi)) {
+    return gateway_->Call(std::string_view(request.path).substr(kApi.size()), request);
+  }
+  if (request.path == "/" || request.path == "/console") {
+    return {.status = 302, .body = "/console/\n", .headers = {{"Location", "/console/"}}};
+  }
+  std::string name = request.path.starts_with(kConsole) ? request.path.substr(kConsole.size()) : "";
+  if (request.path == kConsole) name = "index.html";
+  const internal::StaticFile* file = console_files_->Find(name);
+  if (file == nullptr) return {.status = 404, .body = "not found: /metrics, /console/, /api/\n"};
+  if (request.method != "GET") return {.status = 405, .body = "GET the console's files\n"};
+  return {.content_type = file->content_type,
+          .body = file->body,
+          .headers = {{"Cache-Control", "no-cache"}}};
+}
+
 Server::~Server() {
+  http_.reset();  // its thread calls into the members below
   if (server_ != nullptr) {
     Shutdown();
     Wait();
@@ -139,6 +191,6 @@ void Server::Shutdown() {
 
 void Server::Wait() { server_->Wait(); }
 
-int Server::metrics_port() const { return metrics_ == nullptr ? 0 : metrics_->port(); }
+int Server::metrics_port() const { return http_ == nullptr ? 0 : http_->port(); }
 
 }  // namespace souk::api

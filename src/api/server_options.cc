@@ -36,6 +36,14 @@ absl::Status ServerOptions::Validate() const {
   if (default_deadline_ms < 0) {
     return absl::InvalidArgumentError("server.default_deadline_ms: must be >= 0");
   }
+  if (console.enabled && metrics_address.empty()) {
+    return absl::InvalidArgumentError(
+        "server.console.enabled: the console is served on the HTTP port of "
+        "server.metrics_address; set that too");
+  }
+  if (console.enabled && console.static_dir.empty()) {
+    return absl::InvalidArgumentError("server.console.static_dir: empty (e.g. web/console)");
+  }
   if (absl::Status s = tls.Validate(); !s.ok()) return s;
   return auth.Validate();
 }

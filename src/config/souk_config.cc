@@ -65,9 +65,13 @@ absl::Status BindServer(YamlBinder b, api::ServerOptions* o) {
   auth.Bind("key_file", &o->auth.key_file);
   SOUK_RETURN_IF_ERROR(auth.Finish({"keys", "key_file"}));
   if (!o->auth.key_file.empty()) SOUK_RETURN_IF_ERROR(BindKeyFile(o->auth.key_file, &o->auth.keys));
+  YamlBinder console = b.Child("console");
+  console.Bind("enabled", &o->console.enabled);
+  console.Bind("static_dir", &o->console.static_dir);
+  SOUK_RETURN_IF_ERROR(console.Finish({"enabled", "static_dir"}));
   return b.Finish({"address", "max_message_bytes", "shutdown_grace_ms", "reflection",
                    "metrics_address", "workers", "max_queue", "max_queue_wait_ms",
-                   "default_deadline_ms", "access_log", "tls", "auth"});
+                   "default_deadline_ms", "access_log", "tls", "auth", "console"});
 }
 
 absl::Status BindAnalyzer(YamlBinder b, text::AnalyzerOptions* o) {
@@ -516,6 +520,9 @@ std::string ToYaml(const SoukConfig& c) {
         << YAML::Flow << key.roles << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::Key << "key_file" << YAML::Value << "" << YAML::EndMap;
+  out << YAML::Key << "console" << YAML::Value << YAML::BeginMap << YAML::Key << "enabled"
+      << YAML::Value << c.server.console.enabled << YAML::Key << "static_dir" << YAML::Value
+      << c.server.console.static_dir << YAML::EndMap;
   out << YAML::EndMap;
   out << YAML::Key << "index" << YAML::Value << YAML::BeginMap << YAML::Key << "dir" << YAML::Value
       << c.snapshot.index_dir << YAML::EndMap;

@@ -2,13 +2,9 @@
 // directory: the fixture of the gRPC end-to-end tests.
 #pragma once
 
-#include <arpa/inet.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -24,29 +20,10 @@
 #include "souk/engine/snapshot.h"
 #include "souk/engine/suggest_engine.h"
 #include "souk/v1/search.grpc.pb.h"
+#include "support/http_client.h"
 #include "support/test_support.h"
 
 namespace souk::testing {
-
-/// The whole answer (status line, headers, body) of `GET path` on 127.0.0.1:port.
-inline std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string answer;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[4096];
-      for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) answer.append(buffer, n);
-    }
-  }
-  close(fd);
-  return answer;
-}
 
 class RpcServerTest : public ::testing::Test {
  protected:

@@ -13,21 +13,14 @@
 //                                              revenue_per_search over the last 24 hours,
 //   souk_<rate>_low / _high{variant,window}    and the bounds of their 95% intervals
 //
-// The text comes from prometheus-cpp's serializer; the HTTP side is a minimal HTTP/1.0
-// responder of our own on one thread (prometheus-cpp's civetweb starts its threads with a fixed
-// stack smaller than the thread-local storage libtorch and OpenBLAS bring into the process, and
-// fails). Scrapes are seconds apart: one connection at a time, each with a 2 s deadline.
+// The text comes from prometheus-cpp's serializer; the server's HTTP port (server.metrics_address)
+// answers GET /metrics with it.
 //
-// Thread-safety: scrapes run on the exporter's thread; the engines are thread-safe. The
-// destructor stops the thread.
+// Thread-safety: Scrape() may be called from any thread; the engines are thread-safe.
 #pragma once
 
-#include <atomic>
-#include <memory>
 #include <string>
-#include <thread>
 
-#include "absl/status/statusor.h"
 #include "souk/engine/feedback_engine.h"
 #include "souk/engine/search_engine.h"
 
@@ -44,32 +37,18 @@ struct ServingSources {
 
 class MetricsExporter {
  public:
-  /// Listens on `address` (IPv4 host:port; port 0 picks one). INVALID_ARGUMENT for a malformed
-  /// address, UNAVAILABLE when it cannot listen; both name server.metrics_address. The
-  /// engines must outlive the exporter.
-  static absl::StatusOr<std::unique_ptr<MetricsExporter>> Start(
-      const std::string& address, const engine::SearchEngine* search,
-      const engine::FeedbackEngine* feedback, const ServingSources& sources = {});
-  ~MetricsExporter();
+  /// The engines and sources must outlive the exporter.
+  MetricsExporter(const engine::SearchEngine* search, const engine::FeedbackEngine* feedback,
+                  const ServingSources& sources = {})
+      : search_(search), feedback_(feedback), sources_(sources) {}
 
-  int port() const { return port_; }
   /// The exposition text of the metrics now (what GET /metrics answers).
   std::string Scrape() const;
 
  private:
-  MetricsExporter(const engine::SearchEngine* search, const engine::FeedbackEngine* feedback,
-                  const ServingSources& sources)
-      : search_(search), feedback_(feedback), sources_(sources) {}
-  void Serve();
-  void Answer(int connection) const;
-
   const engine::SearchEngine* search_;
   const engine::FeedbackEngine* feedback_;
   const ServingSources sources_;
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
 };
 
 }  // namespace souk::api

@@ -33,6 +33,13 @@ class RecommendServiceImpl;
 class FeedbackServiceImpl;
 class MetricsExporter;
 class RpcMetrics;
+namespace internal {
+class ConsoleFiles;
+class HttpServer;
+struct HttpRequest;
+struct HttpResponse;
+class JsonGateway;
+}  // namespace internal
 
 /// What the services call; all four are required.
 struct Engines {
@@ -53,7 +60,8 @@ class Server {
 
   /// The bound port (useful with port 0).
   int port() const { return port_; }
-  /// The Prometheus endpoint's port; 0 without server.metrics_address.
+  /// The HTTP port (GET /metrics, and the console with server.console.enabled); 0 without
+  /// server.metrics_address.
   int metrics_port() const;
   /// Stops accepting calls, lets in-flight calls finish for up to shutdown_grace_ms, then
   /// cancels the rest.
@@ -63,6 +71,10 @@ class Server {
 
  private:
   Server() = default;
+  /// Starts http_ on metrics_address once server_ runs (the console calls into it).
+  absl::Status StartHttp(const Engines& engines);
+  internal::HttpResponse AnswerHttp(const internal::HttpRequest& request) const;
+  internal::HttpResponse AnswerConsole(const internal::HttpRequest& request) const;
 
   ServerOptions options_;
   std::unique_ptr<RpcMetrics> rpc_metrics_;  ///< Counts every call; read by metrics_.
@@ -77,8 +89,13 @@ class Server {
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<RecommendServiceImpl> recommend_;
   std::unique_ptr<FeedbackServiceImpl> feedback_;
-  std::unique_ptr<MetricsExporter> metrics_;
+  std::unique_ptr<MetricsExporter> metrics_;  ///< With server.metrics_address.
   std::unique_ptr<grpc::Server> server_;
+  /// With server.console.enabled: its files, and its calls into server_ (in-process).
+  std::unique_ptr<internal::ConsoleFiles> console_files_;
+  std::unique_ptr<internal::JsonGateway> gateway_;
+  /// The HTTP port of metrics_address; answers with the members above, so it stops first.
+  std::unique_ptr<internal::HttpServer> http_;
 };
 
 }  // namespace souk::api

@@ -23,6 +23,16 @@ struct TlsOptions {
   absl::Status Validate() const;
 };
 
+/// The web console (docs/console.md): a page on the HTTP port of metrics_address that searches,
+/// recommends and shows A/B metrics through the server's own read-only RPCs. Off by default: it
+/// has no TLS of its own, and the page shows explanations meant for the shop's staff.
+struct ConsoleOptions {
+  bool enabled = false;  ///< Serve GET /console/ and POST /api/... (needs metrics_address).
+  /// The console's files (the repository's web/console), relative to the working directory
+  /// unless absolute; read once at start-up.
+  std::string static_dir = "web/console";
+};
+
 struct ServerOptions {
   /// host:port to listen on; port 0 picks a free port (tests). Loopback by default.
   std::string address = "127.0.0.1:50051";
@@ -34,6 +44,7 @@ struct ServerOptions {
   std::string metrics_address;
   TlsOptions tls;
   AuthOptions auth;
+  ConsoleOptions console;
   /// Threads that run Search, Recommend and SimilarItems; 0: one per core.
   size_t workers = 0;
   /// Those calls waiting for a worker, at most; one more is RESOURCE_EXHAUSTED at once.

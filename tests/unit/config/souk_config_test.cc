@@ -406,6 +406,24 @@ TEST(SoukConfigTest, SuggestSectionIsBoundAndChecked) {
               StatusIs(absl::StatusCode::kInvalidArgument, "suggest.refresh"));
 }
 
+TEST(SoukConfigTest, ConsoleIsReadPrintedAndChecked) {
+  EXPECT_FALSE(ParseConfig(kMinimal)->server.console.enabled);
+  auto c = ParseConfig(
+      StrCat(kMinimal, "server: {metrics_address: '127.0.0.1:0', console: {enabled: true, "
+                       "static_dir: /srv/console}}\n"));
+  ASSERT_OK(c);
+  EXPECT_TRUE(c->server.console.enabled);
+  EXPECT_EQ(c->server.console.static_dir, "/srv/console");
+  auto printed = ParseConfig(ToYaml(*c));
+  ASSERT_OK(printed);
+  EXPECT_TRUE(printed->server.console.enabled);
+  EXPECT_EQ(printed->server.console.static_dir, "/srv/console");
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {console: {enabled: true}}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "server.console.enabled"));
+  EXPECT_THAT(ParseConfig(StrCat(kMinimal, "server: {console: {enable: true}}\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "server.console.enable: unknown key"));
+}
+
 TEST(SoukConfigTest, ShippedConfigsAreValid) {
   for (const char* name : {"configs/demo.yaml", "configs/production.example.yaml",
                            "docker/souk.yaml", "docker/souk-cuda.yaml"}) {
