@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # examples/python against a running soukd on a small demo shop: stubs generated from proto/,
 # then search (with explanations), recommend, similar items and a logged click (and its
-# retry, counted as a duplicate).
+# retry, counted as a duplicate); and souk_reflect.py, which learns the API by reflection.
 # Usage: python_client_test.sh path/to/souk path/to/soukd
 set -euo pipefail
 souk=$1
@@ -61,4 +61,24 @@ grep -q "accepted 0 duplicates 1" "$tmp/click.out" || fail "retry: $(cat "$tmp/c
 if client click --user "$user" --request-id "$request_id" --product "$id" --position -3 \
   > "$tmp/bad.out"; then fail "a negative position was accepted"; fi
 grep -q "position" "$tmp/bad.out" || fail "refusal: $(cat "$tmp/bad.out")"
+# The reflection client: the schema from the server, a call in JSON (docs/api.md's walkthrough).
+reflect() { SOUK_PY_STUBS=$tmp/stubs /usr/bin/python3 "$root/examples/python/souk_reflect.py" \
+  --server "127.0.0.1:$port" "$@"; }
+reflect list > "$tmp/services.out" || fail "reflect list"
+grep -qx "souk.v1.RecommendService" "$tmp/services.out" || fail "services: $(cat "$tmp/services.out")"
+reflect list souk.v1.SearchService > "$tmp/methods.out" || fail "reflect list SearchService"
+grep -qF "souk.v1.SearchService.Search(souk.v1.SearchRequest) returns (souk.v1.SearchResponse)" \
+  "$tmp/methods.out" || fail "methods: $(cat "$tmp/methods.out")"
+reflect describe souk.v1.Explanation > "$tmp/describe.out" || fail "reflect describe"
+grep -qF "optional float ranker_score = 6;" "$tmp/describe.out" ||
+  fail "describe: $(cat "$tmp/describe.out")"
+reflect call souk.v1.SearchService/Search -d "{\"query\": \"$title\", \"page_size\": 5}" \
+  > "$tmp/call.out" || fail "reflect call: $(cat "$tmp/call.out")"
+grep -q "\"product_id\": \"$id\"" "$tmp/call.out" || fail "reflect call misses $id: $(cat "$tmp/call.out")"
+if reflect call souk.v1.SearchService/Search -d '{"query": ""}' 2> "$tmp/err"; then
+  fail "an empty query was answered"
+fi
+grep -q "INVALID_ARGUMENT: query" "$tmp/err" || fail "reflect error: $(cat "$tmp/err")"
+if reflect describe souk.v1.Nope 2> "$tmp/err"; then fail "an unknown symbol was described"; fi
+grep -q "souk.v1.Nope" "$tmp/err" || fail "unknown symbol: $(cat "$tmp/err")"
 echo "PASS"
