@@ -7,8 +7,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <optional>
 
@@ -36,11 +38,14 @@ absl::StatusOr<sockaddr_in> ParseAddress(const std::string& address) {
   return addr;
 }
 
-// Reads until `data` holds `want` bytes, the peer stops, or the socket's deadline passes.
-void ReadUpTo(int connection, size_t want, std::string* data) {
+using Clock = std::chrono::steady_clock;
+
+// Reads until `data` holds `want` bytes, the peer stops, or the deadline passes (each read also
+// stops at the socket's own 2 s deadline).
+void ReadUpTo(int connection, size_t want, Clock::time_point deadline, std::string* data) {
   char buffer[4096];
-  while (data->size() < want) {
-    const ssize_t n = read(connection, buffer, sizeof(buffer));
+  while (data->size() < want && Clock::now() < deadline) {
+    const ssize_t n = read(connection, buffer, std::min(sizeof(buffer), want - data->size()));
     if (n <= 0) return;
     data->append(buffer, static_cast<size_t>(n));
   }
@@ -48,10 +53,11 @@ void ReadUpTo(int connection, size_t want, std::string* data) {
 
 // Reads the request head (up to a blank line, kMaxHeadBytes or the deadline); bytes read past
 // the blank line are the body's start.
-std::string ReadHead(int connection) {
+std::string ReadHead(int connection, Clock::time_point deadline) {
   std::string head;
   char buffer[1024];
-  while (head.size() < kMaxHeadBytes && head.find("\r\n\r\n") == std::string::npos) {
+  while (head.size() < kMaxHeadBytes && head.find("\r\n\r\n") == std::string::npos &&
+         Clock::now() < deadline) {
     const ssize_t n = read(connection, buffer, sizeof(buffer));
     if (n <= 0) break;
     head.append(buffer, static_cast<size_t>(n));
@@ -135,6 +141,8 @@ const char* ReasonPhrase(int status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
     case 413:
       return "Payload Too Large";
     case 429:
@@ -194,12 +202,15 @@ void HttpServer::Serve() {
 }
 
 void HttpServer::Answer(int connection) const {
-  std::string head = ReadHead(connection);
+  // One deadline for the whole request: a client trickling bytes cannot hold the port.
+  const Clock::time_point deadline = Clock::now() + kRequestDeadline;
+  std::string head = ReadHead(connection, deadline);
   const size_t head_end = head.find("\r\n\r\n");
   if (head_end == std::string::npos) {
-    const bool too_long = head.size() >= kMaxHeadBytes;
-    WriteAll(connection, Serialize(too_long ? Error(431, "request head over 8 KiB")
-                                            : Error(400, "incomplete request head")));
+    WriteAll(connection,
+             Serialize(head.size() >= kMaxHeadBytes ? Error(431, "request head over 8 KiB")
+                       : Clock::now() >= deadline   ? Error(408, "request not received within 5 s")
+                                                    : Error(400, "incomplete request head")));
     return;
   }
   HttpRequest request;
@@ -220,7 +231,7 @@ void HttpServer::Answer(int connection) const {
     return;
   }
   request.body = head.substr(head_end + 4);
-  ReadUpTo(connection, *length, &request.body);
+  ReadUpTo(connection, *length, deadline, &request.body);
   if (request.body.size() < *length) {
     WriteAll(connection, Serialize(Error(400, "request body shorter than its Content-Length")));
     return;

@@ -5,15 +5,16 @@
 // A minimal responder of our own rather than prometheus-cpp's civetweb, which starts its threads
 // with a fixed stack smaller than the thread-local storage libtorch and OpenBLAS bring into the
 // process, and fails. One thread answers one connection at a time (scrapes are seconds apart and
-// the console is one person's browser), each with a 2 s socket deadline per read and write, a
-// request head of at most 8 KiB and a body of at most kMaxBodyBytes; every answer closes its
-// connection.
+// the console is one person's browser), each with a 2 s socket deadline per read and write and
+// kRequestDeadline for the whole request, a head of at most 8 KiB and a body of at most
+// kMaxBodyBytes; every answer closes its connection.
 //
 // Thread-safety: the handler runs on the server's thread only. The destructor stops the thread
 // (within 200 ms of an idle wait, or after the connection being answered).
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -46,6 +47,9 @@ class HttpServer {
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
   static constexpr size_t kMaxBodyBytes = 1 << 20;
+  /// A request not received in full by then is answered 408 (a slow client cannot hold the
+  /// port, which also serves the metrics).
+  static constexpr std::chrono::seconds kRequestDeadline{5};
 
   /// Listens on `address` (IPv4 host:port; port 0 picks one) and answers every request with
   /// `handler`. INVALID_ARGUMENT for a malformed address, UNAVAILABLE when it cannot listen; both

@@ -6,6 +6,8 @@
 
 namespace souk::testing {
 
+/// A socket connected to 127.0.0.1:port, or -1; the caller closes it.
+int ConnectLoopback(int port);
 /// The whole answer (status line, headers, body) to the raw `request` sent to 127.0.0.1:port;
 /// "" when the connection fails.
 std::string HttpExchange(int port, const std::string& request);

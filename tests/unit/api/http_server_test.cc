@@ -1,5 +1,10 @@
 #include "http_server.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <mutex>
 #include <string>
 
@@ -78,6 +83,28 @@ TEST_F(HttpServerTest, RefusesOversizedHeadsAndBodies) {
                    std::to_string(HttpServer::kMaxBodyBytes + 1) + "\r\n\r\n"),
               StartsWith("HTTP/1.0 413 Payload Too Large"));
   EXPECT_EQ(Last().method, "");
+}
+
+TEST_F(HttpServerTest, ASlowClientIsCutOffAtTheRequestDeadline) {
+  const int fd = ::souk::testing::ConnectLoopback(server_->port());
+  ASSERT_GE(fd, 0);
+  const auto start = std::chrono::steady_clock::now();
+  std::string answer;
+  // One header byte every 100 ms, never the blank line, until the server answers (bounded).
+  ASSERT_EQ(send(fd, "GET / HTTP/1.0\r\nX: ", 19, MSG_NOSIGNAL), 19);
+  while (answer.empty() && std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+    send(fd, "a", 1, MSG_NOSIGNAL);
+    pollfd readable{fd, POLLIN, 0};
+    if (poll(&readable, 1, 100) == 1) {
+      char buffer[512];
+      for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) answer.append(buffer, n);
+    }
+  }
+  close(fd);
+  EXPECT_THAT(answer, StartsWith("HTTP/1.0 408 Request Timeout"));
+  EXPECT_EQ(Last().method, "");
+  // The port serves the next client.
+  EXPECT_EQ(HttpBody(Send("GET /next HTTP/1.0\r\n\r\n")), "GET /next ");
 }
 
 TEST_F(HttpServerTest, ServesOneConnectionAfterAnother) {
