@@ -20,7 +20,8 @@ function el(tag, attributes = {}, ...children) {
 }
 
 async function call(method, request) {
-  const response = await fetch('/api/' + method, {
+  // Relative, so the page also works behind a proxy that mounts the port under a path.
+  const response = await fetch('../api/' + method, {
     method: 'POST',
     headers: {'Content-Type': 'application/json'},
     body: JSON.stringify(request),
