@@ -15,7 +15,6 @@ docs/api.md walks through it. Needs Debian's python3-grpcio and python3-protobuf
 """
 
 import argparse
-import json
 import os
 import sys
 

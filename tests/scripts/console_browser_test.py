@@ -22,11 +22,14 @@ import sys
 import tempfile
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError as error:
+    sys.exit(f"FAIL: {error}: install python3-selenium (scripts/install-deps.sh)")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WAIT_S = 30  # every wait in the browser is bounded by this
@@ -86,9 +89,8 @@ def start_browser(tmp):
                  "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp}/chromium"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service("/usr/bin/chromedriver", log_output=f"{tmp}/chromedriver.log") \
-        if "log_output" in Service.__init__.__code__.co_varnames \
-        else Service("/usr/bin/chromedriver", log_path=f"{tmp}/chromedriver.log")
+    # Debian 12's Selenium (4.8): the driver's path given, so it never looks for one online.
+    service = Service("/usr/bin/chromedriver", log_path=f"{tmp}/chromedriver.log")
     return webdriver.Chrome(service=service, options=options)
 
 
