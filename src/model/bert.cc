@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "init_internal.h"
+#include "short_linear_internal.h"
 #include "souk/base/check.h"
 #include "souk/base/logging.h"
 #include "souk/base/str_cat.h"
@@ -96,7 +97,8 @@ class BertSelfAttentionImpl : public torch::nn::Module {
     auto split = [&](const torch::Tensor& x) {  // [B,T,H] -> [B,A,T,d]
       return x.view({b, t, heads_, head_dim_}).transpose(1, 2);
     };
-    torch::Tensor q = split(query(h)), k = split(key(h)), v = split(value(h));
+    torch::Tensor q = split(ApplyLinear(query, h)), k = split(ApplyLinear(key, h)),
+                  v = split(ApplyLinear(value, h));
     torch::Tensor scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(double(head_dim_));
     if (extended_mask.defined()) scores = scores + extended_mask;
     torch::Tensor probs = dropout(torch::softmax(scores, -1));
@@ -121,7 +123,7 @@ class BertResidualOutputImpl : public torch::nn::Module {
         dropout(register_module("dropout", torch::nn::Dropout(d.hidden_dropout_prob))) {}
 
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual) {
-    return LayerNorm(dropout(dense(x)) + residual);
+    return LayerNorm(dropout(ApplyLinear(dense, x)) + residual);
   }
 
   torch::nn::Linear dense;
@@ -151,7 +153,7 @@ class BertIntermediateImpl : public torch::nn::Module {
       : dense(register_module(
             "dense", MakeLinear(d.hidden_size, d.intermediate_size, d.initializer_range))) {}
 
-  torch::Tensor forward(const torch::Tensor& h) { return Gelu(dense(h)); }
+  torch::Tensor forward(const torch::Tensor& h) { return Gelu(ApplyLinear(dense, h)); }
 
   torch::nn::Linear dense;
 };
@@ -181,7 +183,9 @@ class BertPoolerImpl : public torch::nn::Module {
                               MakeLinear(d.hidden_size, d.hidden_size, d.initializer_range))) {}
 
   // The [CLS] position (Devlin et al. 2019, section 3).
-  torch::Tensor forward(const torch::Tensor& h) { return torch::tanh(dense(h.select(1, 0))); }
+  torch::Tensor forward(const torch::Tensor& h) {
+    return torch::tanh(ApplyLinear(dense, h.select(1, 0)));
+  }
 
   torch::nn::Linear dense;
 };

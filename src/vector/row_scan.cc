@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "row_scan_internal.h"
+#include "souk/base/target_clones.h"
 
 namespace souk::vector::internal {
 namespace {
@@ -10,22 +11,11 @@ namespace {
 constexpr size_t kBlockRows = 4096;
 
 // 16 float lanes: GCC and Clang lower it to whatever the running CPU has (one AVX-512
-// register, two AVX2 ones, four SSE ones); target_clones picks the best build at load time, so
-// the binary stays runnable on any x86-64. Not under ThreadSanitizer, whose runtime is not
-// ready when the loader runs the clones' resolver (the process crashes before main).
-#if defined(__SANITIZE_THREAD__)
-#define SOUK_NO_TARGET_CLONES
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define SOUK_NO_TARGET_CLONES
-#endif
-#endif
+// register, two AVX2 ones, four SSE ones); SOUK_TARGET_CLONES picks the best build at load time.
 typedef float Lanes __attribute__((vector_size(64)));
 constexpr size_t kLanes = sizeof(Lanes) / sizeof(float);
 
-#if defined(__x86_64__) && !defined(SOUK_NO_TARGET_CLONES)
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SOUK_TARGET_CLONES
 void ScoreRows(const float* matrix, size_t rows, size_t dim, const float* query, float* out) {
   const size_t whole = dim / kLanes * kLanes;
   for (size_t r = 0; r < rows; ++r) {

@@ -280,6 +280,22 @@ TEST_F(BertTest, MatchesReferenceAtRealPositionsAndPooler) {
   EXPECT_GT((out->pooler_output[0] - out->pooler_output[1]).abs().max().item<double>(), 0.1);
 }
 
+// Short inputs take ShortLinear when no gradient is recorded (short_linear_internal.h): the
+// states match the sgemm path's, which recording gradients forces.
+TEST_F(BertTest, ShortInputsMatchTheSgemmPath) {
+  BertModel model = MakeModel();
+  for (int64_t tokens : {7, 8}) {  // 2 sequences: 14 and 16 rows, within the bound
+    const Batch b = MakeBatch(tokens);
+    const torch::Tensor recorded =
+        model->forward(b.input_ids, b.attention_mask, b.token_type_ids).last_hidden_state;
+    ASSERT_TRUE(recorded.requires_grad());
+    torch::InferenceMode guard;
+    const torch::Tensor served =
+        model->forward(b.input_ids, b.attention_mask, b.token_type_ids).last_hidden_state;
+    EXPECT_LT((served - recorded.detach()).abs().max().item<double>(), 1e-5) << tokens;
+  }
+}
+
 // No layer: a static embedding model, each token's state the LayerNorm of its embeddings alone.
 TEST_F(BertTest, ZeroLayersLeaveTheEmbeddingsLayerNorm) {
   BertConfig c = SmallConfig();
