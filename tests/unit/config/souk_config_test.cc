@@ -408,9 +408,9 @@ TEST(SoukConfigTest, SuggestSectionIsBoundAndChecked) {
 
 TEST(SoukConfigTest, ConsoleIsReadPrintedAndChecked) {
   EXPECT_FALSE(ParseConfig(kMinimal)->server.console.enabled);
-  auto c = ParseConfig(
-      StrCat(kMinimal, "server: {metrics_address: '127.0.0.1:0', console: {enabled: true, "
-                       "static_dir: /srv/console}}\n"));
+  auto c = ParseConfig(StrCat(kMinimal,
+                              "server: {metrics_address: '127.0.0.1:0', console: {enabled: true, "
+                              "static_dir: /srv/console}}\n"));
   ASSERT_OK(c);
   EXPECT_TRUE(c->server.console.enabled);
   EXPECT_EQ(c->server.console.static_dir, "/srv/console");
