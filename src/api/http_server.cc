@@ -8,15 +8,16 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <optional>
 
+#include "souk/base/ascii.h"
 #include "souk/base/numbers.h"
 #include "souk/base/status_macros.h"
 #include "souk/base/str_cat.h"
+#include "souk/base/text_lines.h"
 
 namespace souk::api::internal {
 namespace {
@@ -107,13 +108,8 @@ std::optional<HttpResponse> ParseHead(std::string_view head, HttpRequest* reques
     if (field.empty()) break;
     const size_t colon = field.find(':');
     if (colon == std::string_view::npos) return Error(400, "malformed header line");
-    std::string name(field.substr(0, colon));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string_view value = field.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    request->headers[std::move(name)] = std::string(value);
+    request->headers[AsciiLower(field.substr(0, colon))] =
+        std::string(TrimBlanks(field.substr(colon + 1)));
   }
   return std::nullopt;
 }

@@ -1,6 +1,6 @@
 // HttpServer (private to api/): the server's small HTTP/1.0 port (server.metrics_address), which
 // answers GET /metrics and, with server.console.enabled, the web console's files and its JSON
-// calls (http_routes in server.cc).
+// calls (Server::AnswerHttp routes them).
 //
 // A minimal responder of our own rather than prometheus-cpp's civetweb, which starts its threads
 // with a fixed stack smaller than the thread-local storage libtorch and OpenBLAS bring into the
